@@ -1,0 +1,3 @@
+from khoosheh.cli import main
+
+main()

@@ -1,0 +1,60 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    NATIONAL = "national", _("National staff")
+    PROVINCIAL = "provincial", _("Provincial staff")
+    VIEWER = "viewer", _("Viewer")
+
+
+class User(AbstractUser):
+    """A person who signs in.  What they may see and change follows from
+    ``role`` and ``province``; see accounts/scoping.py, the one place that
+    turns these into querysets and yes/no answers."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    province = models.ForeignKey(
+        "registry.Province", verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT,
+        help_text=_("Provincial staff work on this province only; a viewer with a province reads only it."),
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="provincial_staff_have_a_province",
+                condition=~models.Q(role="provincial") | models.Q(province__isnull=False),
+            )
+        ]
+
+    @property
+    def is_national(self) -> bool:
+        return self.is_superuser or self.role == Role.NATIONAL
+
+
+class AuditEntry(models.Model):
+    """Who changed which record when, with the values before and after.
+
+    Written by the domain services (never by views directly) for every change
+    to a record officials rely on."""
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, verbose_name=_("who"), null=True, blank=True, on_delete=models.SET_NULL)
+    action = models.CharField(_("action"), max_length=20)  # create, update, delete
+    record_type = models.CharField(_("record type"), max_length=60)
+    record_id = models.CharField(_("record"), max_length=40)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=60, blank=True)  # portal, import:12, api
+
+    class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        indexes = [models.Index(fields=["record_type", "record_id"])]
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.record_type}#{self.record_id}"

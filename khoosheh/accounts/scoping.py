@@ -1,0 +1,44 @@
+"""Province scoping: the one place that says what a user may see and change.
+
+Every view, export and API endpoint goes through these helpers, so no page
+can forget the rule:
+
+* national staff (and superusers) see and change everything;
+* provincial staff see and change their own province only;
+* viewers change nothing; a viewer with a province sees only that province.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .models import Role, User
+
+
+def province_scope(user: User) -> str | None:
+    """The province code a user is confined to, or None for the whole country."""
+    if user.is_national:
+        return None
+    if user.role == Role.PROVINCIAL or user.province_id:
+        return user.province_id or "--"  # a provincial user without province sees nothing
+    return None
+
+
+def scope_by_province(user: User, queryset: QuerySet, field: str = "province") -> QuerySet:
+    if not user.is_authenticated:
+        return queryset.none()
+    code = province_scope(user)
+    return queryset if code is None else queryset.filter(**{f"{field}_id": code})
+
+
+def can_change_province(user: User, province_code: str | None) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_national:
+        return True
+    return user.role == Role.PROVINCIAL and province_code is not None and user.province_id == province_code
+
+
+def can_write(user: User) -> bool:
+    """May the user change anything at all (some province, or all)?"""
+    return user.is_authenticated and user.is_active and (user.is_national or user.role == Role.PROVINCIAL)

@@ -1,0 +1,82 @@
+"""Persian text normalisation.
+
+Two levels, for two purposes:
+
+* ``clean`` produces the text we store and show: digits made Latin, Arabic
+  letters made Persian, invisible marks dropped, spaces and ZWNJ tidied.  It
+  never changes meaning, so ``clean(clean(x)) == clean(x)`` and a person would
+  call the result the same text.
+* ``match_key`` produces a lookup key for comparing names typed by different
+  people: on top of ``clean`` it also drops every space and ZWNJ and folds
+  letter variants (آ/ا, ة/ه, …).  "خرم‌آباد", "خرم آباد" and "خرمآباد" all get the
+  same key.  Keys are for comparing, never for showing.
+
+No dependency on Django: the import command, the portal and the analysis code
+all normalise through this module.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ZWNJ = "\u200c"
+
+_DIGITS = {ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")}
+_DIGITS.update({ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")})
+
+_LETTERS = {
+    ord("ي"): "ی",  # Arabic yeh
+    ord("ى"): "ی",  # Arabic alef maksura, typed for yeh on some keyboards
+    ord("ك"): "ک",  # Arabic kaf
+    ord("ٱ"): "ا",  # alef wasla
+}
+
+# Marks that carry no letter: tatweel, Arabic diacritics (harakat), and the
+# directional / zero-width characters that Excel and Word leave in cells.
+_DROPPED = {ord("ـ"): None}
+_DROPPED.update({cp: None for cp in range(0x064B, 0x0653)})  # fathatan .. sukun
+_DROPPED.update({cp: None for cp in (0x0670, 0x200B, 0x200D, 0x200E, 0x200F, 0x202A,
+                                     0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067,
+                                     0x2068, 0x2069, 0xFEFF)})
+
+_CLEAN_TABLE = {**_DIGITS, **_LETTERS, **_DROPPED}
+# Arabic percent, decimal and thousands signs to their Latin forms.
+_CLEAN_TABLE.update({ord("٪"): "%", ord("٫"): ".", ord("٬"): ","})
+
+_KEY_FOLD = {
+    ord("آ"): "ا", ord("أ"): "ا", ord("إ"): "ا",
+    ord("ؤ"): "و", ord("ة"): "ه", ord("ۀ"): "ه", ord("ئ"): "ی",
+    ord(ZWNJ): None, ord(" "): None, ord("-"): None, ord("_"): None, ord("."): None,
+}
+
+_SPACES = re.compile(r"[ \t\r\n\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ZWNJ_RUN = re.compile(ZWNJ + "{2,}")
+_ZWNJ_NEXT_TO_SPACE = re.compile(f" ?{ZWNJ} ?")
+
+
+def fold_digits(text: str) -> str:
+    """Persian and Arabic-Indic digits to Latin digits, nothing else."""
+    return text.translate(_DIGITS)
+
+
+def clean(value: object) -> str:
+    """Normalised text for storing and showing; ``None`` becomes ``""``."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFC", str(value)).translate(_CLEAN_TABLE)
+    text = _SPACES.sub(" ", text)
+    text = _ZWNJ_RUN.sub(ZWNJ, text)
+    # A ZWNJ beside a space is a typing slip: the space already separates.
+    text = _ZWNJ_NEXT_TO_SPACE.sub(lambda m: " " if " " in m.group() else ZWNJ, text)
+    return text.strip(" " + ZWNJ)
+
+
+def match_key(value: object) -> str:
+    """Key under which two spellings of one name compare equal."""
+    return clean(value).casefold().translate(_KEY_FOLD)
+
+
+def to_persian_digits(value: object) -> str:
+    """Latin digits to Persian ones, for text a person reads."""
+    return str(value).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))

@@ -1,0 +1,12 @@
+from khoosheh.accounts.scoping import can_write
+
+
+def portal(request):
+    from khoosheh.registry.models import ImportBatch
+
+    user = getattr(request, "user", None)
+    return {
+        "can_import_units": bool(user and can_write(user)),
+        # Demo data is written as an import batch named "synthetic demo data".
+        "synthetic_data": ImportBatch.objects.filter(file_name__startswith="synthetic").exists(),
+    }

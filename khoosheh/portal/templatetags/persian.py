@@ -1,0 +1,63 @@
+"""Template filters for Persian readers: Jalali dates and Persian digits.
+
+They follow the active language, so the English pages show Latin digits
+(and still Jalali dates, which is what the officials count in)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from khoosheh.core.jalali import format_jalali
+from khoosheh.core.text import to_persian_digits
+
+register = template.Library()
+
+
+def _persian() -> bool:
+    return (get_language() or "fa").startswith("fa")
+
+
+def _digits(text: str) -> str:
+    return to_persian_digits(text) if _persian() else text
+
+
+@register.filter
+def digits(value) -> str:
+    """Persian digits in Persian pages."""
+    if value is None or value == "":
+        return ""
+    return _digits(str(value))
+
+
+@register.filter
+def num(value) -> str:
+    """A number with thousands separators, in the reader's digits."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, float) and not value.is_integer():
+        text = f"{value:,.1f}"
+    else:
+        text = f"{int(value):,}"
+    return _digits(text.replace(",", "٬")) if _persian() else text
+
+
+@register.filter
+def jdate(value) -> str:
+    """A date (or datetime, in Tehran time) as a Jalali date."""
+    if not value:
+        return "—"
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    return format_jalali(value, persian_digits=_persian())
+
+
+@register.filter
+def jdatetime(value) -> str:
+    if not value:
+        return "—"
+    local = timezone.localtime(value)
+    return f"{format_jalali(local.date(), persian_digits=_persian())} {_digits(local.strftime('%H:%M'))}"

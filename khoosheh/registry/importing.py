@@ -1,0 +1,269 @@
+"""Import a unit file into the registry: validate everything, then write
+everything in one transaction, or nothing.
+
+* Units are matched by national ID; a unit without one is matched only to an
+  identical unit without one (so re-importing a file changes nothing).  A
+  look-alike (same normalised name and county, different data) is created and
+  reported, never merged silently.
+* A changed status is written to the unit's status history; every created or
+  changed unit gets an audit entry with the values before and after.
+* Provincial staff may import their own province's units only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from khoosheh.accounts.models import AuditEntry, User
+from khoosheh.accounts.scoping import province_scope
+from khoosheh.core.reference import Reference
+from khoosheh.core.text import match_key
+from khoosheh.core.unitfile import FileProblem, RowError, UnitRecord, read_rows, validate_rows
+
+from .models import Activity, County, ImportBatch, IndustrialPark, ProductionUnit, Province, UnitStatusChange
+
+# Fields compared to decide whether an existing unit changed.
+UNIT_FIELDS = ("national_id", "name", "activity_id", "province_id", "county_id", "park_id", "lat", "lon",
+               "employees", "status", "permit_date", "exporter", "capacity_utilisation")
+CHUNK = 2000
+
+Progress = Callable[[str, int, int | None], None]
+
+
+@dataclass
+class ImportOutcome:
+    rows_read: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    status_changes: int = 0
+    new_parks: list[str] = field(default_factory=list)
+    accepted: bool = False  # validation passed (or invalid rows were skipped)
+    written: bool = False  # something in the registry changed
+    batch_id: int | None = None
+
+    @property
+    def skipped_rows(self) -> int:
+        return len({e.row for e in self.errors if e.row > 1})
+
+
+def reference_from_db() -> Reference:
+    from khoosheh.core.reference import County as RefCounty
+    from khoosheh.core.reference import Province as RefProvince
+
+    parks = {(county, key): name for county, key, name in IndustrialPark.objects.values_list(
+        "county_id", "name_key", "name")}
+    return Reference(
+        provinces={p.code: RefProvince(p.code, p.name_fa, p.name_en) for p in Province.objects.all()},
+        counties={c.code: RefCounty(c.code, c.province_id, c.name_fa, c.name_en, c.lat, c.lon)
+                  for c in County.objects.all()},
+        isic_classes=set(Activity.objects.filter(level="class").values_list("code", flat=True)),
+        parks=parks,
+    )
+
+
+def import_units(
+    path: str | Path,
+    *,
+    user: User | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+    file_name: str | None = None,
+) -> ImportOutcome:
+    outcome = ImportOutcome()
+    started = timezone.now()
+    try:
+        table = read_rows(path)
+    except FileProblem as exc:
+        outcome.errors.append(RowError(0, "", "", str(exc)))
+        return outcome
+    reference = reference_from_db()
+    result = validate_rows(table, reference, progress=(lambda n: progress("validate", n, None)) if progress else None)
+    outcome.rows_read, outcome.errors, outcome.warnings = result.rows_read, result.errors, result.warnings
+    records = _within_scope(result.records, user, reference, outcome)
+    if outcome.errors and not skip_invalid:
+        return outcome
+    if any(e.row <= 1 for e in outcome.errors):
+        return outcome  # the file itself is unusable (missing columns): nothing to import
+    plan = _plan(records, outcome)
+    outcome.accepted = True
+    if dry_run or not (plan.new or plan.changed or plan.parks):
+        return outcome  # re-importing the same file changes nothing, not even the import log
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(file_name=file_name or Path(path).name, imported_by=user,
+                                           started_at=started, rows_read=outcome.rows_read)
+        _write(plan, batch, user, outcome, progress)
+        batch.created, batch.updated, batch.unchanged = outcome.created, outcome.updated, outcome.unchanged
+        batch.skipped_invalid = outcome.skipped_rows
+        batch.finished_at = timezone.now()
+        batch.save()
+    outcome.written, outcome.batch_id = True, batch.id
+    return outcome
+
+
+def _within_scope(records: list[UnitRecord], user: User | None, ref: Reference, outcome) -> list[UnitRecord]:
+    if user is None:
+        return records  # the command line, run by whoever runs the server
+    allowed = province_scope(user)
+    if allowed is None:
+        return records
+    kept = []
+    for r in records:
+        if r.province_code == allowed:
+            kept.append(r)
+        else:
+            name = ref.provinces[allowed].name_fa if allowed in ref.provinces else allowed
+            outcome.errors.append(RowError(r.row, "استان", ref.provinces[r.province_code].name_fa,
+                                           f"شما فقط واحدهای استان {name} را می‌توانید وارد کنید"))
+    return kept
+
+
+@dataclass
+class _Plan:
+    new: list[tuple[UnitRecord, dict]] = field(default_factory=list)
+    changed: list[tuple[UnitRecord, ProductionUnit, dict]] = field(default_factory=list)
+    parks: dict[tuple[str, str], str] = field(default_factory=dict)  # (county, key) -> name to create
+
+
+def _values(record: UnitRecord, park_ids: dict[tuple[str, str], int]) -> dict:
+    return {
+        "national_id": record.national_id, "name": record.name, "activity_id": record.isic,
+        "province_id": record.province_code, "county_id": record.county_code,
+        "park_id": park_ids.get((record.county_code, match_key(record.park))) if record.park else None,
+        "lat": record.lat, "lon": record.lon, "employees": record.employees, "status": record.status,
+        "permit_date": record.permit_date, "exporter": record.exporter,
+        "capacity_utilisation": record.capacity_utilisation,
+    }
+
+
+def _plan(records: list[UnitRecord], outcome: ImportOutcome) -> _Plan:
+    plan = _Plan()
+    park_ids = {(c, k): i for c, k, i in IndustrialPark.objects.values_list("county_id", "name_key", "id")}
+    for r in records:
+        if r.park and (r.county_code, match_key(r.park)) not in park_ids:
+            plan.parks.setdefault((r.county_code, match_key(r.park)), r.park)
+            park_ids[(r.county_code, match_key(r.park))] = None  # placeholder until created
+    outcome.new_parks = sorted(plan.parks.values())
+    existing = _existing_by_national_id([r.national_id for r in records if r.national_id])
+    unnamed = _existing_without_national_id(records)
+    for r in records:
+        values = _values(r, park_ids)
+        unit = existing.get(r.national_id) if r.national_id else None
+        if unit is None and not r.national_id:
+            twins = unnamed.get((match_key(r.name), r.county_code), [])
+            unit = next((u for u in twins if _same(u, values)), None)
+            if unit is None and twins:
+                outcome.warnings.append(RowError(
+                    r.row, "نام واحد", r.name,
+                    f"واحدی بی‌شناسه با همین نام در این شهرستان از پیش ثبت است (شماره {twins[0].pk})؛ "
+                    "واحد تازه ثبت می‌شود و یکی نمی‌شوند"))
+        if unit is None:
+            plan.new.append((r, values))
+        elif (r.county_code, match_key(r.park)) in plan.parks or not _same(unit, values):
+            plan.changed.append((r, unit, values))
+        else:
+            outcome.unchanged += 1
+    outcome.created, outcome.updated = len(plan.new), len(plan.changed)
+    return plan
+
+
+def _same(unit: ProductionUnit, values: dict) -> bool:
+    return all(getattr(unit, k) == v for k, v in values.items())
+
+
+def _existing_by_national_id(ids: list[str]) -> dict[str, ProductionUnit]:
+    found = {}
+    for i in range(0, len(ids), CHUNK):
+        for unit in ProductionUnit.objects.filter(national_id__in=ids[i:i + CHUNK]):
+            found[unit.national_id] = unit
+    return found
+
+
+def _existing_without_national_id(records: list[UnitRecord]) -> dict[tuple[str, str], list[ProductionUnit]]:
+    keys = {match_key(r.name) for r in records if not r.national_id}
+    found: dict[tuple[str, str], list[ProductionUnit]] = {}
+    keys_list = sorted(keys)
+    for i in range(0, len(keys_list), CHUNK):
+        for unit in ProductionUnit.objects.filter(national_id="", name_key__in=keys_list[i:i + CHUNK]):
+            found.setdefault((unit.name_key, unit.county_id), []).append(unit)
+    return found
+
+
+def _write(plan: _Plan, batch: ImportBatch, user, outcome: ImportOutcome, progress) -> None:
+    source = f"import:{batch.pk}"
+    now = timezone.now()
+    park_ids = _create_parks(plan.parks)
+    history: list[UnitStatusChange] = []
+    audit: list[AuditEntry] = []
+
+    units = []
+    for record, values in plan.new:
+        values = _with_park(values, record, park_ids)
+        units.append(ProductionUnit(**values, name_key=match_key(values["name"])))
+    for i in range(0, len(units), CHUNK):
+        ProductionUnit.objects.bulk_create(units[i:i + CHUNK], batch_size=CHUNK)
+        if progress:
+            progress("write", min(i + CHUNK, len(units)), len(units) + len(plan.changed))
+    for unit in units:
+        history.append(UnitStatusChange(unit=unit, changed_at=now, changed_by=user, old_status="",
+                                        new_status=unit.status, reason="ثبت با فایل", source=source))
+        audit.append(AuditEntry(actor=user, action="create", record_type="registry.productionunit",
+                                record_id=str(unit.pk), after=_jsonable(_unit_values(unit)), source=source))
+
+    changed_units = []
+    for record, unit, values in plan.changed:
+        values = _with_park(values, record, park_ids)
+        before = _unit_values(unit)
+        for k, v in values.items():
+            setattr(unit, k, v)
+        unit.name_key = match_key(unit.name)
+        unit.updated_at = now
+        changed_units.append(unit)
+        after = _unit_values(unit)
+        diff = {k for k in after if before[k] != after[k]}
+        if not diff:
+            outcome.updated -= 1
+            outcome.unchanged += 1
+            continue
+        if "status" in diff:
+            history.append(UnitStatusChange(unit=unit, changed_at=now, changed_by=user, old_status=before["status"],
+                                            new_status=unit.status, reason="به‌روزرسانی با فایل", source=source))
+        audit.append(AuditEntry(actor=user, action="update", record_type="registry.productionunit",
+                                record_id=str(unit.pk), before=_jsonable({k: before[k] for k in diff}),
+                                after=_jsonable({k: after[k] for k in diff}), source=source))
+    ProductionUnit.objects.bulk_update(changed_units, [*UNIT_FIELDS, "name_key", "updated_at"], batch_size=CHUNK)
+    UnitStatusChange.objects.bulk_create(history, batch_size=CHUNK)
+    AuditEntry.objects.bulk_create(audit, batch_size=CHUNK)
+    outcome.status_changes = sum(1 for h in history if h.old_status)
+    if progress:
+        progress("write", len(units) + len(plan.changed), len(units) + len(plan.changed))
+
+
+def _create_parks(parks: dict[tuple[str, str], str]) -> dict[tuple[str, str], int]:
+    for (county, _key), name in parks.items():
+        IndustrialPark.objects.create(county_id=county, name=name,
+                                      kind=IndustrialPark.Kind.ZONE if "ناحیه" in name else IndustrialPark.Kind.PARK)
+    return {(c, k): i for c, k, i in IndustrialPark.objects.values_list("county_id", "name_key", "id")}
+
+
+def _with_park(values: dict, record: UnitRecord, park_ids: dict) -> dict:
+    if record.park:
+        return {**values, "park_id": park_ids[(record.county_code, match_key(record.park))]}
+    return values
+
+
+def _unit_values(unit: ProductionUnit) -> dict:
+    return {k: getattr(unit, k) for k in UNIT_FIELDS}
+
+
+def _jsonable(values: dict) -> dict:
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}

@@ -1,0 +1,163 @@
+from __future__ import annotations
+
+import secrets
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from khoosheh.accounts.scoping import can_change_province, can_write, province_scope, scope_by_province
+
+from . import services
+from .exporting import export_units
+from .filters import UnitFilter
+from .forms import StatusChangeForm, UploadForm
+from .importing import import_units
+from .management.commands.import_units import write_report
+from .models import Activity, County, IndustrialPark, ProductionUnit, Province
+
+PAGE_SIZE = 50
+
+
+def visible_units(user):
+    return scope_by_province(user, ProductionUnit.objects.all())
+
+
+def scoped_filter(request) -> UnitFilter:
+    """The list's filters, with the province pinned for province-bound users
+    (so the page shows what the export and counts use)."""
+    unit_filter = UnitFilter.from_query(request.GET)
+    if scope := province_scope(request.user):
+        unit_filter.province = scope
+    return unit_filter
+
+
+@login_required
+def unit_list(request):
+    unit_filter = scoped_filter(request)
+    scope = province_scope(request.user)
+    units = unit_filter.apply(visible_units(request.user)).select_related("activity", "county", "province", "park")
+    page = Paginator(units.only("id", "name", "national_id", "status", "employees", "activity__code",
+                                "activity__title_fa", "activity__title_en", "county__name_fa",
+                                "county__name_en", "province__name_fa", "province__name_en", "park__name"),
+                     PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "registry/unit_list.html", {
+        "page": page,
+        "filter": unit_filter,
+        "provinces": Province.objects.all() if scope is None else Province.objects.filter(code=scope),
+        "counties": County.objects.filter(province_id=unit_filter.province) if unit_filter.province else [],
+        "parks": (IndustrialPark.objects.filter(county_id=unit_filter.county) if unit_filter.county
+                  else IndustrialPark.objects.filter(county__province_id=unit_filter.province)
+                  if unit_filter.province else []),
+        "activities": Activity.objects.filter(level__in=["division", "class"], code__regex=r"^(1|2|3[0-3])"),
+        "statuses": ProductionUnit._meta.get_field("status").choices,
+        "province_locked": scope is not None,
+        "can_import": can_write(request.user),
+    })
+
+
+@login_required
+def unit_detail(request, pk: int):
+    unit = get_object_or_404(visible_units(request.user).select_related(
+        "activity", "county", "province", "park"), pk=pk)
+    can_change = can_change_province(request.user, unit.province_id)
+    return render(request, "registry/unit_detail.html", {
+        "unit": unit,
+        "history": unit.status_changes.select_related("changed_by"),
+        "can_change": can_change,
+        "status_form": StatusChangeForm(initial={"status": unit.status}) if can_change else None,
+    })
+
+
+@login_required
+@require_POST
+def unit_change_status(request, pk: int):
+    unit = get_object_or_404(visible_units(request.user), pk=pk)
+    if not can_change_province(request.user, unit.province_id):
+        raise PermissionDenied
+    form = StatusChangeForm(request.POST)
+    if form.is_valid():
+        changed = services.change_status(unit, form.cleaned_data["status"], user=request.user,
+                                         reason=form.cleaned_data["reason"])
+        messages.success(request, _("Status changed.") if changed else _("The status was already that."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("registry:unit_detail", pk=unit.pk)
+
+
+@login_required
+def unit_export(request):
+    """The filtered list, as the user may see it, in the unit-file contract."""
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in ("xlsx", "csv"):
+        raise Http404
+    units = scoped_filter(request).apply(visible_units(request.user))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"units.{fmt}"
+        export_units(path, units, language="en" if request.LANGUAGE_CODE == "en" else "fa")
+        data = path.read_bytes()
+    content_type = ("text/csv; charset=utf-8" if fmt == "csv"
+                    else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="khoosheh-units.{fmt}"'
+    return response
+
+
+def _report_dir() -> Path:
+    path = Path(settings.MEDIA_ROOT) / "import-reports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@login_required
+def unit_import(request):
+    if not can_write(request.user):
+        raise PermissionDenied
+    outcome, report_token = None, None
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+            for chunk in upload.chunks():
+                tmp.write(chunk)
+            tmp.flush()
+            outcome = import_units(tmp.name, user=request.user, dry_run=form.cleaned_data["dry_run"],
+                                   skip_invalid=form.cleaned_data["skip_invalid"], file_name=upload.name)
+        if outcome.errors or outcome.warnings:
+            report_token = secrets.token_urlsafe(16)
+            write_report(_report_dir() / f"{report_token}.csv", outcome)
+            request.session.setdefault("import_reports", []).append(report_token)
+            request.session.modified = True
+    return render(request, "registry/unit_import.html", {
+        "form": form, "outcome": outcome, "report_token": report_token,
+        "errors_shown": outcome.errors[:200] if outcome else [],
+        "warnings_shown": outcome.warnings[:100] if outcome else [],
+    })
+
+
+@login_required
+def import_report(request, token: str):
+    # Only the person who uploaded the file gets its report.
+    if token not in request.session.get("import_reports", []):
+        raise Http404
+    path = _report_dir() / f"{token}.csv"
+    if not path.exists():
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename="khoosheh-import-report.csv",
+                        content_type="text/csv; charset=utf-8")
+
+
+@login_required
+def import_sample(request):
+    path = Path(__file__).parent / "samples" / "units-sample.csv"
+    return FileResponse(path.open("rb"), as_attachment=True, filename="khoosheh-units-sample.csv",
+                        content_type="text/csv; charset=utf-8")

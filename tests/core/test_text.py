@@ -1,0 +1,42 @@
+from khoosheh.core.text import ZWNJ, clean, fold_digits, match_key, to_persian_digits
+
+
+def test_persian_and_arabic_indic_digits_read_as_latin():
+    assert fold_digits("۱۴۰۲/۰۷/۰۹") == "1402/07/09"
+    assert fold_digits("٢٣٩٣") == "2393"
+
+
+def test_arabic_yeh_and_kaf_become_persian():
+    assert clean("كرمان") == "کرمان"
+    assert clean("ياسوج") == "یاسوج"
+
+
+def test_spaces_and_invisible_marks_are_tidied():
+    assert clean("  شرکت\u200f   کاشی\t ") == "شرکت کاشی"
+    assert clean("خرم" + ZWNJ + ZWNJ + "آباد") == "خرم" + ZWNJ + "آباد"
+    # A ZWNJ next to a space is a slip: the space already separates the words.
+    assert clean("خرم " + ZWNJ + "آباد") == "خرم آباد"
+
+
+def test_clean_is_idempotent():
+    text = " آذربايجان\u200c\u200cشرقي ۱۲ "
+    assert clean(clean(text)) == clean(text)
+
+
+def test_zwnj_space_or_nothing_between_word_parts_match():
+    spellings = ["خرم‌آباد", "خرم آباد", "خرمآباد", " خرم  آباد "]
+    assert len({match_key(s) for s in spellings}) == 1
+    assert match_key("آذربایجان‌شرقی") == match_key("آذربایجان شرقی")
+
+
+def test_match_key_folds_arabic_letters_and_case():
+    assert match_key("كرمانشاه") == match_key("کرمانشاه")
+    assert match_key("Tehran") == match_key("TEHRAN")
+
+
+def test_different_names_keep_different_keys():
+    assert match_key("کرمان") != match_key("کرمانشاه")
+
+
+def test_digits_for_readers():
+    assert to_persian_digits("1402/07/09") == "۱۴۰۲/۰۷/۰۹"

@@ -1,0 +1,66 @@
+"""Persian first: RTL, Persian digits and Jalali dates; English on request."""
+
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from khoosheh.registry.importing import import_units
+from khoosheh.registry.models import ProductionUnit
+from tests.conftest import NID_B, unit_row
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_provinces(unit_file):
+    import_units(unit_file([unit_row(), unit_row(national_id=NID_B, province="اصفهان", county="کاشان",
+                                                 lat="33.98", lon="51.43", status="راکد")]))
+
+
+def test_pages_are_persian_and_right_to_left_even_for_an_english_browser(client, cast):
+    client.force_login(cast.national)
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US").content.decode()
+    assert '<html lang="fa" dir="rtl">' in html and "واحدهای تولیدی" in html
+
+
+def test_english_is_one_click_away(client, cast):
+    client.force_login(cast.national)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("home")).content.decode()
+    assert '<html lang="en" dir="ltr">' in html and "Production units" in html
+
+
+def test_vazirmatn_is_served_locally(client):
+    html = client.get(reverse("login")).content.decode()
+    assert "khoosheh/css/khoosheh.css" in html and "//fonts." not in html
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("khoosheh/fonts/Vazirmatn-Variable.woff2")
+
+
+def test_dates_are_jalali_and_digits_persian(client, cast, two_provinces):
+    client.force_login(cast.national)
+    unit = ProductionUnit.objects.get(national_id=NID_B)
+    html = client.get(reverse("registry:unit_detail", args=[unit.pk])).content.decode()
+    assert "۱۳۹۵/۰۴/۱۲" in html  # the permit date as typed in the file
+    today = timezone.localdate()
+    from khoosheh.core.jalali import format_jalali
+
+    assert format_jalali(today) in html  # the status history, in Jalali
+
+
+def test_home_counts_follow_the_users_province(client, cast, two_provinces):
+    client.force_login(cast.isfahan)
+    totals = client.get(reverse("home")).context["totals"]
+    assert (totals["units"], totals["idle"], totals["active"]) == (1, 1, 0)
+    client.force_login(cast.national)
+    assert client.get(reverse("home")).context["totals"]["units"] == 2
+
+
+def test_the_login_page_logs_in_and_out(client, cast):
+    response = client.post(reverse("login"), {"username": "national", "password": "pw-national"})
+    assert response.status_code == 302
+    assert client.get(reverse("home")).status_code == 200
+    client.post(reverse("logout"))
+    assert client.get(reverse("home")).status_code == 302

@@ -1,0 +1,52 @@
+"""`khoosheh demo-data`: synthetic, labelled, reproducible, with demo users."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from khoosheh.core.national_id import is_valid_national_id
+from khoosheh.registry.models import ImportBatch, ProductionUnit
+
+pytestmark = pytest.mark.django_db
+
+
+def fingerprint():
+    return list(ProductionUnit.objects.order_by("pk").values_list("national_id", "name", "county_id", "lat"))
+
+
+def test_demo_data_is_reproducible_for_a_seed():
+    call_command("demo_data", "--units", "600", "--seed", "7")
+    first = fingerprint()
+    ProductionUnit.objects.all().delete()
+    ImportBatch.objects.all().delete()
+    from khoosheh.registry.models import IndustrialPark
+
+    IndustrialPark.objects.all().delete()
+    call_command("demo_data", "--units", "600", "--seed", "7")
+    assert [row[1:] for row in fingerprint()] == [row[1:] for row in first]
+
+
+def test_demo_data_looks_like_a_national_registry():
+    call_command("demo_data", "--units", "3000", "--seed", "1")
+    units = ProductionUnit.objects.all()
+    assert units.count() == 3000
+    assert units.values("province").distinct().count() == 31
+    share = lambda **f: units.filter(**f).count() / 3000  # noqa: E731
+    assert 0.08 < share(status="idle") < 0.16 and 0.03 < share(status="half_finished") < 0.09
+    assert 0.01 < share(lat__isnull=True) < 0.06
+    assert all(is_valid_national_id(n) for n in units.exclude(national_id="").values_list("national_id", flat=True))
+    assert ImportBatch.objects.filter(file_name__startswith="synthetic").exists()
+
+
+def test_demo_users_are_made_and_log_in(client):
+    call_command("demo_data", "--units", "300")
+    assert client.login(username="demo", password="demo")
+    assert client.login(username="demo-isfahan", password="demo")
+
+
+def test_demo_data_goes_only_into_an_empty_registry():
+    call_command("demo_data", "--units", "300")
+    with pytest.raises(CommandError):
+        call_command("demo_data", "--units", "300")
+    call_command("demo_data", "--units", "300", "--if-empty")  # make demo, run twice
+    assert ProductionUnit.objects.count() == 300

@@ -1,0 +1,146 @@
+"""Importing unit files into the registry: all or nothing, idempotent, audited."""
+
+import pytest
+
+from khoosheh.accounts.models import AuditEntry
+from khoosheh.registry import importing
+from khoosheh.registry.importing import import_units
+from khoosheh.registry.models import ImportBatch, IndustrialPark, ProductionUnit, UnitStatusChange
+from tests.conftest import NID_A, NID_B, NID_C, unit_row
+
+pytestmark = pytest.mark.django_db
+
+
+def registry_snapshot():
+    """Everything an import may touch, to compare before and after."""
+    return (
+        sorted(ProductionUnit.objects.values_list("national_id", "name", "status", "employees", "park_id")),
+        UnitStatusChange.objects.count(), AuditEntry.objects.count(), ImportBatch.objects.count(),
+        IndustrialPark.objects.count(),
+    )
+
+
+def three_units():
+    return [unit_row(), unit_row(national_id=NID_B, name="صنایع مبلمان آرمان", isic="3100", province="همدان",
+                                 county="ملایر", lat="34.2969", lon="48.8235", park="شهرک صنعتی ملایر"),
+            unit_row(national_id="", name="کارگاه سنگ‌بری کوثر", isic="2396", province="مرکزی", county="محلات",
+                     lat="", lon="", status="راکد")]
+
+
+def test_a_valid_file_creates_units_parks_history_and_audit(unit_file):
+    outcome = import_units(unit_file(three_units()))
+    assert outcome.written and (outcome.created, outcome.updated, outcome.unchanged) == (3, 0, 0)
+    unit = ProductionUnit.objects.get(national_id=NID_B)
+    assert unit.park.name == "شهرک صنعتی ملایر" and unit.park.county_id == unit.county_id
+    assert outcome.new_parks == ["شهرک صنعتی ملایر"]
+    # Each new unit starts its status history and its audit trail.
+    assert UnitStatusChange.objects.filter(old_status="").count() == 3
+    assert AuditEntry.objects.filter(action="create").count() == 3
+    assert ImportBatch.objects.get().created == 3
+
+
+def test_a_unit_without_coordinates_is_placed_at_its_county_seat(unit_file):
+    import_units(unit_file(three_units()))
+    unit = ProductionUnit.objects.get(name="کارگاه سنگ‌بری کوثر")
+    assert unit.lat is None and unit.location == (unit.county.lat, unit.county.lon)
+
+
+def test_any_invalid_row_means_nothing_is_written(unit_file):
+    import_units(unit_file([unit_row(national_id=NID_C)]))
+    before = registry_snapshot()
+    outcome = import_units(unit_file(three_units() + [unit_row(national_id=NID_A, isic="9999")], name="bad.csv"))
+    assert not outcome.written and not outcome.accepted
+    assert [(e.row, e.column) for e in outcome.errors] == [(5, "کد آیسیک")]
+    assert registry_snapshot() == before
+
+
+def test_skip_invalid_imports_the_valid_rows_only(unit_file):
+    rows = [unit_row(), unit_row(national_id=NID_B, employees="-1"), unit_row(national_id=NID_C)]
+    outcome = import_units(unit_file(rows), skip_invalid=True)
+    assert outcome.written and outcome.created == 2 and outcome.skipped_rows == 1
+    assert set(ProductionUnit.objects.values_list("national_id", flat=True)) == {NID_A, NID_C}
+
+
+def test_dry_run_counts_but_writes_nothing(unit_file):
+    before = registry_snapshot()
+    outcome = import_units(unit_file(three_units()), dry_run=True)
+    assert outcome.accepted and not outcome.written and outcome.created == 3
+    assert registry_snapshot() == before
+
+
+def test_importing_the_same_file_again_changes_nothing(unit_file):
+    path = unit_file(three_units())
+    import_units(path)
+    before = registry_snapshot()
+    again = import_units(path)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert registry_snapshot() == before
+
+
+def test_a_changed_status_is_recorded_in_the_history(unit_file, cast):
+    import_units(unit_file([unit_row()]))
+    outcome = import_units(unit_file([unit_row(status="راکد", employees="40")], name="v2.csv"), user=cast.national)
+    assert (outcome.updated, outcome.status_changes) == (1, 1)
+    change = UnitStatusChange.objects.exclude(old_status="").get()
+    assert (change.old_status, change.new_status, change.changed_by) == ("active", "idle", cast.national)
+    assert change.source == f"import:{outcome.batch_id}"
+    audit = AuditEntry.objects.get(action="update")
+    assert audit.before == {"status": "active", "employees": 85} and audit.after == {"status": "idle", "employees": 40}
+
+
+def test_look_alikes_without_national_id_are_reported_not_merged(unit_file):
+    lone = dict(national_id="", lat="", lon="")
+    import_units(unit_file([unit_row(**lone)]))
+    outcome = import_units(unit_file([unit_row(**lone, employees="12")], name="v2.csv"))
+    assert outcome.created == 1 and len(outcome.warnings) == 1
+    assert ProductionUnit.objects.filter(national_id="").count() == 2
+
+
+def test_provincial_staff_import_only_their_province(unit_file, cast):
+    before = registry_snapshot()
+    outcome = import_units(unit_file(three_units()), user=cast.isfahan)
+    assert not outcome.written
+    assert {e.row for e in outcome.errors} == {2, 3, 4}
+    assert "اصفهان" in outcome.errors[0].message
+    assert registry_snapshot() == before
+
+
+def test_a_crash_midway_leaves_the_registry_as_it_was(unit_file, monkeypatch):
+    import_units(unit_file([unit_row(national_id=NID_C)]))
+    before = registry_snapshot()
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("power cut")
+
+    # Units are already inserted when the history is written: fail there.
+    monkeypatch.setattr(importing.AuditEntry.objects, "bulk_create", crash)
+    with pytest.raises(RuntimeError):
+        import_units(unit_file(three_units()))
+    assert registry_snapshot() == before
+
+
+def test_an_unreadable_file_is_refused_with_a_persian_message(tmp_path):
+    path = tmp_path / "units.xlsx"
+    path.write_bytes(b"not a spreadsheet")
+    outcome = import_units(path)
+    assert not outcome.written and "اکسل" in outcome.errors[0].message
+
+
+def test_a_file_of_another_type_is_refused(tmp_path):
+    path = tmp_path / "units.pdf"
+    path.write_bytes(b"%PDF")
+    assert "پشتیبانی نمی‌شود" in import_units(path).errors[0].message
+
+
+def test_parks_added_by_officials_are_matched_by_normalised_name(unit_file):
+    IndustrialPark.objects.create(name="شهرک صنعتی میبد", county_id="2106")
+    outcome = import_units(unit_file([unit_row(park="شهرك صنعتي  ميبد")]))
+    assert outcome.new_parks == []
+    assert ProductionUnit.objects.get().park.name == "شهرک صنعتی میبد"
+
+
+def test_import_writes_in_bulk_not_a_query_per_row(unit_file, django_assert_max_num_queries):
+    rows = [unit_row(national_id="", name=f"کارگاه {i}", lat="", lon="") for i in range(300)]
+    with django_assert_max_num_queries(40):
+        import_units(unit_file(rows))
+    assert ProductionUnit.objects.count() == 300

@@ -1,0 +1,140 @@
+"""The registry pages, and who may see and change what through them."""
+
+import pytest
+from django.urls import reverse
+
+from khoosheh.registry.importing import import_units
+from khoosheh.registry.models import ProductionUnit, UnitStatusChange
+from tests.conftest import NID_B, NID_C, unit_row
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def units(unit_file):
+    """A Yazd unit, an Isfahan unit and a Tehran unit."""
+    import_units(unit_file([
+        unit_row(name="شرکت کرمان کاشی"),
+        unit_row(national_id=NID_B, name="فولاد سپاهان", isic="2410", province="اصفهان", county="اصفهان",
+                 lat="32.65", lon="51.67"),
+        unit_row(national_id=NID_C, name="قطعات خودرو پویا", isic="2930", province="تهران", county="تهران",
+                 lat="35.69", lon="51.39", status="راکد"),
+    ]))
+    return {u.province_id: u for u in ProductionUnit.objects.all()}
+
+
+def names(response):
+    return sorted(u.name for u in response.context["page"])
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    response = client.get(reverse("registry:unit_list"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_search_is_normalised_so_arabic_letters_find_persian_names(client, cast, units):
+    client.force_login(cast.national)
+    assert names(client.get(reverse("registry:unit_list"), {"q": "كرمان"})) == ["شرکت کرمان کاشی"]
+    assert names(client.get(reverse("registry:unit_list"), {"q": "فولادسپاهان"})) == ["فولاد سپاهان"]
+
+
+def test_search_by_national_id_in_persian_digits(client, cast, units):
+    client.force_login(cast.national)
+    assert names(client.get(reverse("registry:unit_list"), {"q": "۱۰۸۶۰۰"})) == ["فولاد سپاهان"]
+
+
+@pytest.mark.parametrize("filters, expected", [
+    ({"province": "10"}, ["فولاد سپاهان"]),
+    ({"county": "2106"}, ["شرکت کرمان کاشی"]),
+    ({"status": "idle"}, ["قطعات خودرو پویا"]),
+    ({"activity": "24"}, ["فولاد سپاهان"]),
+    ({"activity": "2930"}, ["قطعات خودرو پویا"]),
+    ({"status": "nonsense"}, ["شرکت کرمان کاشی", "فولاد سپاهان", "قطعات خودرو پویا"]),
+])
+def test_filters(client, cast, units, filters, expected):
+    client.force_login(cast.national)
+    assert names(client.get(reverse("registry:unit_list"), filters)) == expected
+
+
+def test_provincial_staff_see_only_their_province_in_the_list(client, cast, units):
+    client.force_login(cast.isfahan)
+    assert names(client.get(reverse("registry:unit_list"))) == ["فولاد سپاهان"]
+    # Asking for another province by URL does not widen the scope.
+    assert names(client.get(reverse("registry:unit_list"), {"province": "23"})) == ["فولاد سپاهان"]
+
+
+def test_provincial_staff_cannot_open_another_provinces_unit_by_guessing_its_url(client, cast, units):
+    client.force_login(cast.isfahan)
+    assert client.get(reverse("registry:unit_detail", args=[units["23"].pk])).status_code == 404
+    assert client.get(reverse("registry:unit_detail", args=[units["10"].pk])).status_code == 200
+
+
+def test_provincial_staff_cannot_change_another_provinces_unit(client, cast, units):
+    client.force_login(cast.isfahan)
+    url = reverse("registry:unit_change_status", args=[units["23"].pk])
+    assert client.post(url, {"status": "active", "reason": "x"}).status_code == 404
+    assert ProductionUnit.objects.get(pk=units["23"].pk).status == "idle"
+
+
+def test_provincial_staff_export_only_their_province(client, cast, units):
+    client.force_login(cast.isfahan)
+    body = client.get(reverse("registry:unit_export"), {"format": "csv", "province": "23"}).content.decode("utf-8-sig")
+    assert "فولاد سپاهان" in body and "قطعات خودرو پویا" not in body and "کرمان" not in body
+
+
+def test_a_viewer_reads_but_cannot_change(client, cast, units):
+    client.force_login(cast.viewer)
+    page = client.get(reverse("registry:unit_detail", args=[units["23"].pk]))
+    assert page.status_code == 200 and page.context["status_form"] is None
+    url = reverse("registry:unit_change_status", args=[units["23"].pk])
+    assert client.post(url, {"status": "active", "reason": "x"}).status_code == 403
+    assert client.get(reverse("registry:unit_import")).status_code == 403
+
+
+def test_a_status_change_is_recorded_with_who_and_why(client, cast, units):
+    client.force_login(cast.tehran)
+    unit = units["23"]
+    client.post(reverse("registry:unit_change_status", args=[unit.pk]), {"status": "active", "reason": "احیا با وام"})
+    change = UnitStatusChange.objects.filter(unit=unit).exclude(old_status="").get()
+    assert (change.old_status, change.new_status, change.changed_by, change.reason) == \
+        ("idle", "active", cast.tehran, "احیا با وام")
+    page = client.get(reverse("registry:unit_detail", args=[unit.pk]))
+    assert "احیا با وام" in page.content.decode()
+
+
+def test_a_status_change_needs_a_reason(client, cast, units):
+    client.force_login(cast.tehran)
+    client.post(reverse("registry:unit_change_status", args=[units["23"].pk]), {"status": "active", "reason": ""})
+    assert ProductionUnit.objects.get(pk=units["23"].pk).status == "idle"
+
+
+def test_the_upload_page_shows_errors_and_offers_the_report(client, cast, unit_file):
+    client.force_login(cast.national)
+    path = unit_file([unit_row(), unit_row(national_id=NID_B, permit_date="1401/12/30")])
+    with path.open("rb") as f:
+        page = client.post(reverse("registry:unit_import"), {"file": f})
+    html = page.content.decode()
+    assert page.status_code == 200 and "۲۹ روز" in html and ProductionUnit.objects.count() == 0
+    token = page.context["report_token"]
+    report = client.get(reverse("registry:import_report", args=[token]))
+    assert b"".join(report.streaming_content).decode("utf-8-sig").splitlines()[1].startswith("3,")
+    # Somebody else cannot fetch the report.
+    client.force_login(cast.tehran)
+    assert client.get(reverse("registry:import_report", args=[token])).status_code == 404
+
+
+def test_the_upload_page_imports_a_valid_file(client, cast, unit_file):
+    client.force_login(cast.isfahan)
+    path = unit_file([unit_row(province="اصفهان", county="کاشان", lat="33.98", lon="51.43")], name="u.xlsx")
+    with path.open("rb") as f:
+        page = client.post(reverse("registry:unit_import"), {"file": f})
+    assert page.context["outcome"].written and ProductionUnit.objects.get().province_id == "10"
+
+
+def test_the_upload_page_refuses_other_file_types(client, cast, tmp_path):
+    client.force_login(cast.national)
+    path = tmp_path / "x.exe"
+    path.write_bytes(b"MZ")
+    with path.open("rb") as f:
+        page = client.post(reverse("registry:unit_import"), {"file": f})
+    assert page.context["outcome"] is None and page.context["form"].errors
