@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 import jdatetime
@@ -18,7 +19,11 @@ class InvalidJalaliDate(ValueError):
 
 def parse_jalali(text: object) -> dt.date:
     """``"1402/7/9"``, ``"۱۴۰۲-۰۷-۰۹"`` … to the Gregorian date it names."""
-    value = clean(text)
+    return _parse_clean(clean(text))
+
+
+@functools.lru_cache(maxsize=65536)  # a registry repeats the same few thousand days
+def _parse_clean(value: str) -> dt.date:
     match = _JALALI.match(value)
     if not match:
         raise InvalidJalaliDate("تاریخ باید به شکل سال/ماه/روز شمسی باشد، مثل ۱۴۰۲/۰۷/۰۹")

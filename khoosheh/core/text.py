@@ -50,7 +50,6 @@ _KEY_FOLD = {
     ord(ZWNJ): None, ord(" "): None, ord("-"): None, ord("_"): None, ord("."): None,
 }
 
-_SPACES = re.compile(r"[ \t\r\n\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZWNJ_RUN = re.compile(ZWNJ + "{2,}")
 _ZWNJ_NEXT_TO_SPACE = re.compile(f" ?{ZWNJ} ?")
 
@@ -64,12 +63,19 @@ def clean(value: object) -> str:
     """Normalised text for storing and showing; ``None`` becomes ``""``."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFC", str(value)).translate(_CLEAN_TABLE)
-    text = _SPACES.sub(" ", text)
-    text = _ZWNJ_RUN.sub(ZWNJ, text)
-    # A ZWNJ beside a space is a typing slip: the space already separates.
-    text = _ZWNJ_NEXT_TO_SPACE.sub(lambda m: " " if " " in m.group() else ZWNJ, text)
-    return text.strip(" " + ZWNJ)
+    text = str(value)
+    if text.isascii():
+        # The common case (codes, numbers, Latin names): only spaces to tidy.
+        return " ".join(text.split())
+    text = unicodedata.normalize("NFC", text).translate(_CLEAN_TABLE)
+    # str.split() splits on every Unicode space (NBSP, thin space, …) but not on ZWNJ.
+    text = " ".join(text.split())
+    if ZWNJ in text:
+        text = _ZWNJ_RUN.sub(ZWNJ, text)
+        # A ZWNJ beside a space is a typing slip: the space already separates.
+        text = _ZWNJ_NEXT_TO_SPACE.sub(lambda m: " " if " " in m.group() else ZWNJ, text)
+        text = text.strip(" " + ZWNJ)
+    return text
 
 
 def match_key(value: object) -> str:

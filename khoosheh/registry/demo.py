@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from khoosheh.accounts.models import Role
+from khoosheh.core.geo import in_iran
 from khoosheh.core.national_id import make_national_id
 from khoosheh.core.reference import read_reference_csv
 from khoosheh.core.text import match_key
@@ -115,7 +116,25 @@ class DemoBuilder:
         self._make_parks()
         rows = self._planted_rows()
         rows += self._background_rows(max(self.total - len(rows), 0))
+        self._keep_inside_iran(rows)
         return self._save(rows)
+
+    def _keep_inside_iran(self, rows: list[dict]) -> None:
+        """Scatter near a border or the sea can fall outside Iran, which the
+        importer rightly refuses: pull such points towards their county seat."""
+        seats = {s.code: s for s in self.seats}
+        located = [r for r in rows if r["lat"] is not None]
+        for _ in range(6):
+            outside = ~in_iran([r["lat"] for r in located], [r["lon"] for r in located])
+            if not outside.any():
+                return
+            located = [r for r, out in zip(located, outside, strict=True) if out]
+            for r in located:
+                seat = seats[r["county_id"]]
+                r["lat"] = round(seat.lat + 0.3 * (r["lat"] - seat.lat), 5)
+                r["lon"] = round(seat.lon + 0.3 * (r["lon"] - seat.lon), 5)
+        for r in located:  # a seat itself is always inside (tests/reference)
+            r["lat"], r["lon"] = seats[r["county_id"]].lat, seats[r["county_id"]].lon
 
     def _make_parks(self) -> None:
         for seat in self.seats:

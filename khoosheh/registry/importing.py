@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from khoosheh.accounts.models import AuditEntry, User
@@ -202,23 +202,68 @@ def _write(plan: _Plan, batch: ImportBatch, user, outcome: ImportOutcome, progre
     source = f"import:{batch.pk}"
     now = timezone.now()
     park_ids = _create_parks(plan.parks)
+    total = len(plan.new) + len(plan.changed)
+    _insert_new_units([_with_park(v, r, park_ids) for r, v in plan.new], batch, now, progress, total)
+    # One set-based statement starts the history of every unit this import created.
+    _start_history_of_created_units(batch, now, user, source)
+    _update_changed_units(plan, park_ids, now, user, source, outcome)
+    # Creation is audited once per import (the batch: file, who, when, counts) and per
+    # unit in its status history; updates are audited per unit with before and after.
+    AuditEntry.objects.create(actor=user, action="import", record_type="registry.importbatch",
+                              record_id=str(batch.pk), source=source,
+                              after={"file": batch.file_name, "created": len(plan.new), "updated": outcome.updated,
+                                     "new_parks": outcome.new_parks})
+    if progress:
+        progress("write", total, total)
+
+
+# Raw, portable INSERTs: Django's bulk_create spends ~50 µs a unit preparing
+# values, a third of a 100,000-row import.  Values are adapted by the backend's
+# own ops, so SQLite and PostgreSQL get what they expect.
+_INSERT_COLUMNS = (*UNIT_FIELDS, "name_key", "created_at", "updated_at", "created_by_import_id")
+
+
+def _insert_new_units(values_list: list[dict], batch: ImportBatch, now, progress, total: int) -> None:
+    if not values_list:
+        return
+    ops = connection.ops
+    stamp = ops.adapt_datetimefield_value(now)
+    table = ProductionUnit._meta.db_table
+    columns = ", ".join(connection.ops.quote_name(ProductionUnit._meta.get_field(c).column) for c in _INSERT_COLUMNS)
+    sql = f"INSERT INTO {ops.quote_name(table)} ({columns}) VALUES ({', '.join(['%s'] * len(_INSERT_COLUMNS))})"
+    rows = [
+        (*(ops.adapt_datefield_value(v[k]) if k == "permit_date" else v[k] for k in UNIT_FIELDS),
+         match_key(v["name"]), stamp, stamp, batch.pk)
+        for v in values_list
+    ]
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), CHUNK):
+            cursor.executemany(sql, rows[i:i + CHUNK])
+            if progress:
+                progress("write", min(i + CHUNK, len(rows)), total)
+
+
+def _start_history_of_created_units(batch: ImportBatch, now, user, source: str) -> None:
+    ops = connection.ops
+    history = UnitStatusChange._meta
+    column = lambda model, name: ops.quote_name(model._meta.get_field(name).column)  # noqa: E731
+    sql = (
+        f"INSERT INTO {ops.quote_name(history.db_table)} "
+        f"({column(UnitStatusChange, 'unit')}, {column(UnitStatusChange, 'changed_at')}, "
+        f"{column(UnitStatusChange, 'changed_by')}, {column(UnitStatusChange, 'old_status')}, "
+        f"{column(UnitStatusChange, 'new_status')}, {column(UnitStatusChange, 'reason')}, "
+        f"{column(UnitStatusChange, 'source')}) "
+        f"SELECT {column(ProductionUnit, 'id')}, %s, %s, '', {column(ProductionUnit, 'status')}, %s, %s "
+        f"FROM {ops.quote_name(ProductionUnit._meta.db_table)} WHERE {column(ProductionUnit, 'created_by_import')} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ops.adapt_datetimefield_value(now), user.pk if user else None, "ثبت با فایل", source,
+                             batch.pk])
+
+
+def _update_changed_units(plan: _Plan, park_ids, now, user, source: str, outcome: ImportOutcome) -> None:
     history: list[UnitStatusChange] = []
     audit: list[AuditEntry] = []
-
-    units = []
-    for record, values in plan.new:
-        values = _with_park(values, record, park_ids)
-        units.append(ProductionUnit(**values, name_key=match_key(values["name"])))
-    for i in range(0, len(units), CHUNK):
-        ProductionUnit.objects.bulk_create(units[i:i + CHUNK], batch_size=CHUNK)
-        if progress:
-            progress("write", min(i + CHUNK, len(units)), len(units) + len(plan.changed))
-    for unit in units:
-        history.append(UnitStatusChange(unit=unit, changed_at=now, changed_by=user, old_status="",
-                                        new_status=unit.status, reason="ثبت با فایل", source=source))
-        audit.append(AuditEntry(actor=user, action="create", record_type="registry.productionunit",
-                                record_id=str(unit.pk), after=_jsonable(_unit_values(unit)), source=source))
-
     changed_units = []
     for record, unit, values in plan.changed:
         values = _with_park(values, record, park_ids)
@@ -227,25 +272,23 @@ def _write(plan: _Plan, batch: ImportBatch, user, outcome: ImportOutcome, progre
             setattr(unit, k, v)
         unit.name_key = match_key(unit.name)
         unit.updated_at = now
-        changed_units.append(unit)
         after = _unit_values(unit)
         diff = {k for k in after if before[k] != after[k]}
         if not diff:
             outcome.updated -= 1
             outcome.unchanged += 1
             continue
+        changed_units.append(unit)
         if "status" in diff:
             history.append(UnitStatusChange(unit=unit, changed_at=now, changed_by=user, old_status=before["status"],
                                             new_status=unit.status, reason="به‌روزرسانی با فایل", source=source))
         audit.append(AuditEntry(actor=user, action="update", record_type="registry.productionunit",
                                 record_id=str(unit.pk), before=_jsonable({k: before[k] for k in diff}),
                                 after=_jsonable({k: after[k] for k in diff}), source=source))
-    ProductionUnit.objects.bulk_update(changed_units, [*UNIT_FIELDS, "name_key", "updated_at"], batch_size=CHUNK)
+    ProductionUnit.objects.bulk_update(changed_units, [*UNIT_FIELDS, "name_key", "updated_at"], batch_size=500)
     UnitStatusChange.objects.bulk_create(history, batch_size=CHUNK)
     AuditEntry.objects.bulk_create(audit, batch_size=CHUNK)
-    outcome.status_changes = sum(1 for h in history if h.old_status)
-    if progress:
-        progress("write", len(units) + len(plan.changed), len(units) + len(plan.changed))
+    outcome.status_changes = len(history)
 
 
 def _create_parks(parks: dict[tuple[str, str], str]) -> dict[tuple[str, str], int]:

@@ -127,6 +127,9 @@ class ProductionUnit(models.Model):
     capacity_utilisation = models.FloatField(_("capacity utilisation (%)"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Provenance: the import that created the unit (null when made in the portal or API).
+    created_by_import = models.ForeignKey("ImportBatch", verbose_name=_("created by import"), null=True,
+                                          blank=True, on_delete=models.PROTECT, related_name="created_units")
 
     class Meta:
         verbose_name = _("production unit")

@@ -50,3 +50,18 @@ def test_demo_data_goes_only_into_an_empty_registry():
         call_command("demo_data", "--units", "300")
     call_command("demo_data", "--units", "300", "--if-empty")  # make demo, run twice
     assert ProductionUnit.objects.count() == 300
+
+
+def test_demo_data_passes_the_unit_file_contract(tmp_path):
+    """Export the demo registry and import it into an empty one: no refusals."""
+    from khoosheh.registry.exporting import export_units
+    from khoosheh.registry.importing import import_units
+    from khoosheh.registry.models import IndustrialPark
+
+    call_command("demo_data", "--units", "4000", "--seed", "3")
+    out = tmp_path / "demo.xlsx"
+    export_units(out, ProductionUnit.objects.all())
+    ProductionUnit.objects.all().delete()
+    IndustrialPark.objects.all().delete()
+    outcome = import_units(out)
+    assert outcome.errors == [] and outcome.created == 4000

@@ -33,10 +33,14 @@ def test_a_valid_file_creates_units_parks_history_and_audit(unit_file):
     unit = ProductionUnit.objects.get(national_id=NID_B)
     assert unit.park.name == "شهرک صنعتی ملایر" and unit.park.county_id == unit.county_id
     assert outcome.new_parks == ["شهرک صنعتی ملایر"]
-    # Each new unit starts its status history and its audit trail.
-    assert UnitStatusChange.objects.filter(old_status="").count() == 3
-    assert AuditEntry.objects.filter(action="create").count() == 3
-    assert ImportBatch.objects.get().created == 3
+    # Each new unit starts its status history, pointing at the import that made it;
+    # the import itself is audited once, with its file and counts.
+    batch = ImportBatch.objects.get()
+    assert batch.created == 3 and set(batch.created_units.all()) == set(ProductionUnit.objects.all())
+    assert set(UnitStatusChange.objects.values_list("old_status", "source")) == {("", f"import:{batch.pk}")}
+    assert UnitStatusChange.objects.count() == 3
+    audit = AuditEntry.objects.get()
+    assert (audit.action, audit.record_id, audit.after["created"]) == ("import", str(batch.pk), 3)
 
 
 def test_a_unit_without_coordinates_is_placed_at_its_county_seat(unit_file):
@@ -85,6 +89,7 @@ def test_a_changed_status_is_recorded_in_the_history(unit_file, cast):
     assert (change.old_status, change.new_status, change.changed_by) == ("active", "idle", cast.national)
     assert change.source == f"import:{outcome.batch_id}"
     audit = AuditEntry.objects.get(action="update")
+    assert audit.actor == cast.national and audit.record_id == str(ProductionUnit.objects.get().pk)
     assert audit.before == {"status": "active", "employees": 85} and audit.after == {"status": "idle", "employees": 40}
 
 
@@ -112,8 +117,8 @@ def test_a_crash_midway_leaves_the_registry_as_it_was(unit_file, monkeypatch):
     def crash(*args, **kwargs):
         raise RuntimeError("power cut")
 
-    # Units are already inserted when the history is written: fail there.
-    monkeypatch.setattr(importing.AuditEntry.objects, "bulk_create", crash)
+    # Units are already inserted when their history is written: fail there.
+    monkeypatch.setattr(importing, "_start_history_of_created_units", crash)
     with pytest.raises(RuntimeError):
         import_units(unit_file(three_units()))
     assert registry_snapshot() == before

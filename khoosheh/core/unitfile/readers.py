@@ -33,6 +33,8 @@ class Table:
 
 def cell_text(value: object) -> str:
     """A spreadsheet cell as the text a person typed."""
+    if type(value) is str:
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
