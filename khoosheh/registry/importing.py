@@ -217,30 +217,44 @@ def _write(plan: _Plan, batch: ImportBatch, user, outcome: ImportOutcome, progre
         progress("write", total, total)
 
 
-# Raw, portable INSERTs: Django's bulk_create spends ~50 µs a unit preparing
-# values, a third of a 100,000-row import.  Values are adapted by the backend's
-# own ops, so SQLite and PostgreSQL get what they expect.
+# Django's bulk_create spends ~50 µs a unit preparing values, a third of a
+# 100,000-row import.  So new units go in raw: with COPY on PostgreSQL, and with
+# multi-row INSERTs elsewhere (500 rows x 17 columns stays under SQLite's
+# parameter limit).  Values are adapted by the backend's own ops.
 _INSERT_COLUMNS = (*UNIT_FIELDS, "name_key", "created_at", "updated_at", "created_by_import_id")
+_ROWS_PER_INSERT = 500
 
 
 def _insert_new_units(values_list: list[dict], batch: ImportBatch, now, progress, total: int) -> None:
     if not values_list:
         return
     ops = connection.ops
+    table = ops.quote_name(ProductionUnit._meta.db_table)
+    columns = ", ".join(ops.quote_name(ProductionUnit._meta.get_field(c).column) for c in _INSERT_COLUMNS)
+    if connection.vendor == "postgresql":
+        _copy_units(values_list, batch, now, table, columns, progress, total)
+        return
     stamp = ops.adapt_datetimefield_value(now)
-    table = ProductionUnit._meta.db_table
-    columns = ", ".join(connection.ops.quote_name(ProductionUnit._meta.get_field(c).column) for c in _INSERT_COLUMNS)
-    sql = f"INSERT INTO {ops.quote_name(table)} ({columns}) VALUES ({', '.join(['%s'] * len(_INSERT_COLUMNS))})"
-    rows = [
-        (*(ops.adapt_datefield_value(v[k]) if k == "permit_date" else v[k] for k in UNIT_FIELDS),
-         match_key(v["name"]), stamp, stamp, batch.pk)
-        for v in values_list
-    ]
+    row_placeholder = "(" + ", ".join(["%s"] * len(_INSERT_COLUMNS)) + ")"
     with connection.cursor() as cursor:
-        for i in range(0, len(rows), CHUNK):
-            cursor.executemany(sql, rows[i:i + CHUNK])
+        for i in range(0, len(values_list), _ROWS_PER_INSERT):
+            chunk = values_list[i:i + _ROWS_PER_INSERT]
+            params = []
+            for v in chunk:
+                params.extend(ops.adapt_datefield_value(v[k]) if k == "permit_date" else v[k] for k in UNIT_FIELDS)
+                params.extend((match_key(v["name"]), stamp, stamp, batch.pk))
+            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES "
+                           + ", ".join([row_placeholder] * len(chunk)), params)
             if progress:
-                progress("write", min(i + CHUNK, len(rows)), total)
+                progress("write", min(i + _ROWS_PER_INSERT, len(values_list)), total)
+
+
+def _copy_units(values_list, batch, now, table: str, columns: str, progress, total: int) -> None:
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for i, v in enumerate(values_list, start=1):
+            copy.write_row((*(v[k] for k in UNIT_FIELDS), match_key(v["name"]), now, now, batch.pk))
+            if progress and i % 5000 == 0:
+                progress("write", i, total)
 
 
 def _start_history_of_created_units(batch: ImportBatch, now, user, source: str) -> None:
