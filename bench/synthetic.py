@@ -31,6 +31,9 @@ SIZES = (15, 30, 60, 120, 250)
 # A group of 15 spread over kilometres of Tehran is no cluster by any definition: it
 # is indistinguishable from the city's own mix.  Inside the big cities plant 60+.
 CITY_SIZES = (60, 120, 250)
+# Likewise 15 units scattered with a 5 km standard deviation are about 0.1 units per
+# km², thinner than any town's own industry: small groups are planted compact.
+MAX_SPREAD_KM = {15: 2.0, 30: 3.5}
 SPREADS_KM = (1.0, 2.0, 3.5, 5.0)
 
 
@@ -91,11 +94,17 @@ def make_registry(n_units: int, seed: int, *, n_clusters: int = 40, n_pairs: int
         start, count = count, count + len(lat)
         return np.arange(start, count)
 
+    centres: list[tuple[str, float, float]] = []
+
     def plant(seat_index, activity, size, spread, kind, offset_km=None):
         offset = rng.uniform(0, 8) if offset_km is None else offset_km
         angle = rng.uniform(0, 2 * np.pi)
         c_lat = seat_lat[seat_index] + offset * np.sin(angle) / 111.0
         c_lon = seat_lon[seat_index] + offset * np.cos(angle) / (111.0 * np.cos(np.radians(seat_lat[seat_index])))
+        # Two plants of one activity that overlap are one cluster, not two: keep them 20 km apart.
+        while any(a == activity and haversine_km(c_lat, c_lon, la, lo) < 20 for a, la, lo in centres):
+            activity = rng.choice(activities, p=mix)
+        centres.append((activity, c_lat, c_lon))
         lat, lon = _scatter(rng, c_lat, c_lon, spread, size)
         members = add(seat_index, lat, lon, np.full(size, activity))
         planted.append(Planted(activity, code[seat_index], size, spread, kind, members))
@@ -104,8 +113,9 @@ def make_registry(n_units: int, seed: int, *, n_clusters: int = 40, n_pairs: int
     for i in range(n_clusters):
         in_big_city = i % 4 == 0
         seat_index = big[rng.integers(len(big))] if in_big_city else rng.choice(len(code), p=weight / weight.sum())
-        sizes = CITY_SIZES if in_big_city else SIZES
-        plant(seat_index, rng.choice(activities, p=mix), int(rng.choice(sizes)), float(rng.choice(SPREADS_KM)),
+        size = int(rng.choice(CITY_SIZES if in_big_city else SIZES))
+        spreads = [s for s in SPREADS_KM if s <= MAX_SPREAD_KM.get(size, 99)]
+        plant(seat_index, rng.choice(activities, p=mix), size, float(rng.choice(spreads)),
               "big city" if in_big_city else "town")
     # Pairs: one activity in two towns 25-60 km apart.
     for _ in range(n_pairs):
@@ -126,7 +136,8 @@ def make_registry(n_units: int, seed: int, *, n_clusters: int = 40, n_pairs: int
     lon = seat_lon[seat_index] + rng.normal(0, 1, background) * spread / km_per_degree_lon
     add(seat_index, lat, lon, rng.choice(activities, size=background, p=mix))
 
-    lat, lon = np.concatenate(parts_lat), np.concatenate(parts_lon)
+    # Rounded as a file stores them (5 decimals, about a metre) before the Iran check.
+    lat, lon = np.concatenate(parts_lat).round(5), np.concatenate(parts_lon).round(5)
     seat = np.concatenate(parts_seat)
     outside = ~in_iran(lat, lon)
     lat[outside], lon[outside] = seat_lat[seat[outside]], seat_lon[seat[outside]]

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "khoosheh.accounts",
     "khoosheh.registry",
+    "khoosheh.clusters",
     "khoosheh.portal",
 ]
 

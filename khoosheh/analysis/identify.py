@@ -23,8 +23,9 @@ The method (docs/methodology.md explains and justifies it):
    employees, and its own footprint passes the same test at ``alpha`` divided
    by the number of groups tested (Bonferroni).
 
-Deterministic: the same input and parameters give the same clusters, in the
-same order, with the same ids.
+Deterministic: nothing is random (the exact tail replaces simulation), so the
+same input and parameters give the same clusters, in the same order, with the
+same ids.
 """
 
 from __future__ import annotations
@@ -60,8 +61,6 @@ class IdentifyParams:
     member_lq: float = 1.5  # cells near a core join the cluster where the activity's LQ reaches this
     member_reach_km: float = 2.6  # how far from a core cell such cells may lie (the edge neighbours)
     activity_level: int = 4  # 4: ISIC class; 3: group; 2: division ("related activities")
-    permutations: int = 0  # >0: also give each cluster a Monte Carlo relabelling p-value
-    seed: int = 0
 
     def __post_init__(self):
         if self.distance_km <= 0:
@@ -124,7 +123,6 @@ class Cluster:
     score: float = 0.0
     stars: int = 0
     star_reasons: list[str] = field(default_factory=list)
-    p_permutation: float | None = None
     members: list[str] = field(default_factory=list)
     member_index: np.ndarray = field(default=None, repr=False)  # positions in the input columns
 

@@ -1,0 +1,36 @@
+"""Unit records of the file contract to the columns the analysis works on."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from khoosheh.core.reference import Reference
+from khoosheh.core.unitfile import UnitRecord
+
+from .identify import UnitColumns
+
+
+def columns_from_records(records: Sequence[UnitRecord], reference: Reference) -> UnitColumns:
+    seats = {code: (c.lat, c.lon) for code, c in reference.counties.items()}
+    n = len(records)
+    lat, lon = np.full(n, np.nan), np.full(n, np.nan)
+    seat_lat, seat_lon = np.empty(n), np.empty(n)
+    employees, exporter = np.full(n, np.nan), np.full(n, np.nan)
+    for i, r in enumerate(records):
+        if r.lat is not None:
+            lat[i], lon[i] = r.lat, r.lon
+        seat_lat[i], seat_lon[i] = seats[r.county_code]
+        if r.employees is not None:
+            employees[i] = r.employees
+        if r.exporter is not None:
+            exporter[i] = 1.0 if r.exporter else 0.0
+    return UnitColumns(
+        key=np.array([r.key for r in records], dtype=object),
+        activity=np.array([r.isic for r in records]),
+        province=np.array([r.province_code for r in records]),
+        county=np.array([r.county_code for r in records]),
+        lat=lat, lon=lon, seat_lat=seat_lat, seat_lon=seat_lon, employees=employees, exporter=exporter,
+        status=np.array([r.status for r in records]),
+    )

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ClustersConfig(AppConfig):
+    name = "khoosheh.clusters"
+    label = "clusters"
+    verbose_name = _("Industrial clusters")

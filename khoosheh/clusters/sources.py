@@ -1,0 +1,49 @@
+"""Where identification reads units from: a unit file, or the registry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from khoosheh.analysis import UnitColumns
+from khoosheh.analysis.columns import columns_from_records
+from khoosheh.core.reference import Reference
+from khoosheh.core.unitfile import FileProblem, RowError, read_rows, validate_rows
+from khoosheh.registry.importing import ImportOutcome
+
+
+def columns_from_file(path: str | Path, *, progress=None) -> tuple[UnitColumns, dict, ImportOutcome]:
+    """Read and validate exactly as the import does; the outcome carries its report."""
+    outcome = ImportOutcome()
+    reference = Reference.packaged()
+    try:
+        result = validate_rows(read_rows(path), reference, progress=progress)
+    except FileProblem as exc:
+        outcome.errors.append(RowError(0, "", "", str(exc)))
+        return columns_from_records([], reference), {"file": str(path), "units": 0}, outcome
+    outcome.rows_read, outcome.errors, outcome.warnings = result.rows_read, result.errors, result.warnings
+    columns = columns_from_records(result.records, reference)
+    return columns, {"file": Path(path).name, "units": len(columns), "rows_read": result.rows_read}, outcome
+
+
+def columns_from_db(units=None) -> tuple[UnitColumns, dict]:
+    from khoosheh.registry.models import County, ProductionUnit
+
+    units = ProductionUnit.objects.all() if units is None else units
+    seats = dict((c, (lat, lon)) for c, lat, lon in County.objects.values_list("code", "lat", "lon"))
+    rows = list(units.order_by("pk").values_list("pk", "national_id", "activity_id", "province_id", "county_id",
+                                                 "lat", "lon", "employees", "exporter", "status"))
+    n = len(rows)
+    pk, nid, activity, province, county, lat, lon, employees, exporter, status = (
+        list(col) for col in zip(*rows, strict=True)) if rows else ([],) * 10
+    to_float = lambda values: np.array([np.nan if v is None else float(v) for v in values])  # noqa: E731
+    seat = np.array([seats[c] for c in county]).reshape(n, 2)
+    columns = UnitColumns(
+        key=np.array([n_ or f"unit:{p}" for p, n_ in zip(pk, nid, strict=True)], dtype=object),
+        activity=np.array(activity, dtype=str), province=np.array(province, dtype=str),
+        county=np.array(county, dtype=str), lat=to_float(lat), lon=to_float(lon),
+        seat_lat=seat[:, 0], seat_lon=seat[:, 1], employees=to_float(employees),
+        exporter=to_float(exporter), status=np.array(status, dtype=str),
+    )
+    return columns, {"database": "registry", "units": n}
