@@ -12,5 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("registry/", include("khoosheh.registry.urls")),
+    path("clusters/", include("khoosheh.clusters.urls")),
+    path("iran.geojson", portal_views.iran_outline, name="iran_outline"),
     path("admin/", admin.site.urls),
 ]

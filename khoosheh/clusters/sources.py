@@ -27,7 +27,8 @@ def columns_from_file(path: str | Path, *, progress=None) -> tuple[UnitColumns, 
     return columns, {"file": Path(path).name, "units": len(columns), "rows_read": result.rows_read}, outcome
 
 
-def columns_from_db(units=None) -> tuple[UnitColumns, dict]:
+def columns_from_db(units=None) -> tuple[UnitColumns, dict, np.ndarray]:
+    """The registry as columns, with each row's unit id."""
     from khoosheh.registry.models import County, ProductionUnit
 
     units = ProductionUnit.objects.all() if units is None else units
@@ -46,4 +47,4 @@ def columns_from_db(units=None) -> tuple[UnitColumns, dict]:
         seat_lat=seat[:, 0], seat_lon=seat[:, 1], employees=to_float(employees),
         exporter=to_float(exporter), status=np.array(status, dtype=str),
     )
-    return columns, {"database": "registry", "units": n}
+    return columns, {"database": "registry", "units": n}, np.array(pk, dtype=np.int64)

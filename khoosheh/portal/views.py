@@ -28,3 +28,15 @@ def home(request):
         "scope_province": Province.objects.filter(code=scope).first() if scope else None,
         "recent_imports": ImportBatch.objects.select_related("imported_by")[:5] if request.user.is_national else [],
     })
+
+
+def iran_outline(request):
+    """Iran's outline for the maps (Natural Earth, public domain); cached a day."""
+    from importlib import resources
+
+    from django.http import HttpResponse
+
+    data = resources.files("khoosheh.core.data").joinpath("iran_outline.geojson").read_bytes()
+    response = HttpResponse(data, content_type="application/geo+json")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

@@ -61,3 +61,37 @@ def jdatetime(value) -> str:
         return "—"
     local = timezone.localtime(value)
     return f"{format_jalali(local.date(), persian_digits=_persian())} {_digits(local.strftime('%H:%M'))}"
+
+
+@register.filter
+def percent(value) -> str:
+    """A share (0–1) as a percentage in the reader's digits."""
+    if value is None or value != value:  # None or NaN
+        return "—"
+    text = f"{value * 100:.0f}"
+    return f"{_digits(text)}٪" if _persian() else f"{text}%"
+
+
+@register.filter
+def stars(value) -> str:
+    n = int(value or 0)
+    return "★" * n + "☆" * (3 - n)
+
+
+_STAR_REASONS = {
+    "size": ("size", "اندازه"), "specialisation": ("specialisation", "تخصص‌یافتگی"),
+    "sme_base": ("SME base", "پایه بنگاه‌های کوچک"), "export_orientation": ("export orientation", "صادرات‌محوری"),
+}
+
+
+@register.filter
+def star_reason(value) -> str:
+    en, fa = _STAR_REASONS.get(value, (value, value))
+    return fa if _persian() else en
+
+
+@register.filter
+def review_label(value) -> str:
+    from khoosheh.clusters.models import Candidate
+
+    return Candidate.Review(value).label

@@ -43,7 +43,7 @@ class Command(BaseCommand):
         say = lambda text: self.stderr.write(f"[{time.perf_counter() - started:6.1f}s] {text}")  # noqa: E731
         if from_db:
             say("reading the registry")
-            columns, source = columns_from_db()
+            columns, source, _ = columns_from_db()
         else:
             say(f"reading and checking {file}")
             columns, source, outcome = columns_from_file(file, progress=lambda n: say(f"  {n:,} rows checked"))

@@ -1,0 +1,202 @@
+"""Identification runs and the review of their candidates.
+
+Views call these; every change is audited (accounts.AuditEntry)."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Iterable
+
+import numpy as np
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from khoosheh.accounts.models import AuditEntry, User
+from khoosheh.accounts.scoping import can_change_province, can_write
+from khoosheh.analysis import ClusterIdentifier, IdentifyParams
+from khoosheh.core.text import clean
+from khoosheh.registry.models import ProductionUnit
+
+from .models import Candidate, Cluster, IdentificationRun
+from .sources import columns_from_db
+
+FIGURES = ("activity_id", "province_id", "county_id", "provinces", "counties", "lat", "lon", "extent_km",
+           "n_units", "employees", "lq", "p_value", "share_small", "share_exporters", "share_idle",
+           "located_by_county", "score", "stars", "star_reasons")
+
+
+def _audit(user, action: str, record, before=None, after=None) -> None:
+    AuditEntry.objects.create(actor=user, action=action, record_type=record._meta.label_lower,
+                              record_id=str(record.pk), before=before, after=after, source="portal")
+
+
+@transaction.atomic
+def run_identification(user: User | None, params: IdentifyParams, *, note: str = "") -> IdentificationRun:
+    """Analyse the whole registry (the counterfactual is national, whoever asks)."""
+    if user is not None and not user.is_national:
+        raise PermissionDenied
+    started = time.perf_counter()
+    columns, _, unit_ids = columns_from_db()
+    identifier = ClusterIdentifier(params).fit(columns)
+    run = IdentificationRun.objects.create(created_by=user, params=dataclasses.asdict(params), n_units=len(columns),
+                                           n_candidates=len(identifier.clusters_), note=clean(note))
+    candidates = [Candidate(run=run, code=c.id, activity_id=c.isic, province_id=c.province, county_id=c.county,
+                            provinces=c.provinces, counties=c.counties, lat=c.centroid[0], lon=c.centroid[1],
+                            extent_km=c.extent_km, n_units=c.n_units, employees=c.employees, lq=c.lq,
+                            p_value=c.p_value, share_small=_nan_none(c.share_small),
+                            share_exporters=_nan_none(c.share_exporters), share_idle=_nan_none(c.share_idle),
+                            located_by_county=c.located_by_county, score=c.score, stars=c.stars,
+                            star_reasons=c.star_reasons)
+                  for c in identifier.clusters_]
+    Candidate.objects.bulk_create(candidates)
+    through = Candidate.members.through
+    through.objects.bulk_create(
+        [through(candidate_id=candidate.pk, productionunit_id=int(unit_id))
+         for candidate, cluster in zip(candidates, identifier.clusters_, strict=True)
+         for unit_id in unit_ids[cluster.member_index]], batch_size=5000)
+    run.seconds = round(time.perf_counter() - started, 2)
+    run.save(update_fields=["seconds"])
+    _audit(user, "create", run, after={"params": run.params, "candidates": run.n_candidates})
+    return run
+
+
+def _nan_none(value):
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
+
+
+def default_name(activity, county) -> str:
+    return f"خوشه {activity.title_fa or activity.title_en} {county.name_fa}"
+
+
+def _check_reviewer(user: User, candidate: Candidate) -> None:
+    if not can_change_province(user, candidate.province_id):
+        raise PermissionDenied
+    if candidate.review != Candidate.Review.PENDING:
+        raise ValidationError("این خوشه پیش‌تر بررسی شده است")
+
+
+@transaction.atomic
+def confirm(candidate: Candidate, user: User, *, name: str = "") -> Cluster:
+    _check_reviewer(user, candidate)
+    cluster = Cluster(**{f: getattr(candidate, f) for f in FIGURES},
+                      name=clean(name) or default_name(candidate.activity, candidate.county),
+                      confirmed_at=timezone.now(), confirmed_by=user)
+    cluster.save()
+    cluster.members.set(candidate.members.all())
+    _mark(candidate, user, Candidate.Review.CONFIRMED, cluster=cluster)
+    _audit(user, "create", cluster, after={"name": cluster.name, "from_candidate": candidate.code,
+                                           "run": candidate.run_id, "n_units": cluster.n_units})
+    return cluster
+
+
+@transaction.atomic
+def reject(candidate: Candidate, user: User, *, reason: str) -> None:
+    if not clean(reason):
+        raise ValidationError("دلیل رد کردن را بنویسید")
+    _check_reviewer(user, candidate)
+    _mark(candidate, user, Candidate.Review.REJECTED, reason=clean(reason))
+
+
+@transaction.atomic
+def merge(candidates: Iterable[Candidate], user: User, *, name: str = "") -> Cluster:
+    """One cluster from several candidates of one activity (e.g. one estate cut in two by a road)."""
+    candidates = sorted(candidates, key=lambda c: -c.n_units)
+    if len(candidates) < 2:
+        raise ValidationError("برای ادغام دست‌کم دو خوشه را برگزینید")
+    if len({c.activity_id for c in candidates}) > 1:
+        raise ValidationError("فقط خوشه‌های یک فعالیت ادغام می‌شوند")
+    for c in candidates:
+        _check_reviewer(user, c)
+    largest = candidates[0]
+    members = ProductionUnit.objects.filter(candidate_clusters__in=candidates).distinct()
+    figures = {f: getattr(largest, f) for f in FIGURES}
+    n_units = members.count()
+    weights = np.array([c.n_units for c in candidates], float)
+    figures.update(
+        n_units=n_units, employees=members.aggregate(s=Sum("employees"))["s"] or 0,
+        lat=float(np.average([c.lat for c in candidates], weights=weights)),
+        lon=float(np.average([c.lon for c in candidates], weights=weights)),
+        lq=float(np.average([c.lq for c in candidates], weights=weights)),
+        extent_km=max(c.extent_km for c in candidates),
+        counties=sorted({k for c in candidates for k in c.counties}),
+        provinces=sorted({k for c in candidates for k in c.provinces}),
+    )
+    cluster = Cluster(**figures, name=clean(name) or default_name(largest.activity, largest.county),
+                      confirmed_at=timezone.now(), confirmed_by=user)
+    cluster.save()
+    cluster.members.set(members)
+    for c in candidates:
+        _mark(c, user, Candidate.Review.MERGED, cluster=cluster)
+    _audit(user, "create", cluster, after={"name": cluster.name, "merged": [c.code for c in candidates],
+                                           "n_units": n_units})
+    return cluster
+
+
+@transaction.atomic
+def rename(cluster: Cluster, user: User, name: str) -> None:
+    name = clean(name)
+    if not name:
+        raise ValidationError("نام خوشه خالی است")
+    if not can_change_province(user, cluster.province_id):
+        raise PermissionDenied
+    before = cluster.name
+    cluster.name = name
+    cluster.save(update_fields=["name"])
+    _audit(user, "update", cluster, before={"name": before}, after={"name": name})
+
+
+def _mark(candidate: Candidate, user: User, review: str, *, reason: str = "", cluster=None) -> None:
+    before = {"review": candidate.review}
+    candidate.review, candidate.review_reason = review, reason
+    candidate.reviewed_by, candidate.reviewed_at, candidate.cluster = user, timezone.now(), cluster
+    candidate.save(update_fields=["review", "review_reason", "reviewed_by", "reviewed_at", "cluster"])
+    _audit(user, "update", candidate, before=before, after={"review": review, "reason": reason})
+
+
+@dataclasses.dataclass
+class Comparison:
+    new: list[Candidate]
+    gone: list[Candidate]
+    changed: list[tuple[Candidate, Candidate, float]]
+    same: list[tuple[Candidate, Candidate]]
+
+
+def compare_runs(older: IdentificationRun, newer: IdentificationRun, *, jaccard: float = 0.5) -> Comparison:
+    """Match candidates of one activity sharing members at Jaccard >= 0.5."""
+    def members(run):
+        through = Candidate.members.through.objects.filter(candidate__run=run)
+        sets: dict[int, set[int]] = {}
+        for candidate_id, unit_id in through.values_list("candidate_id", "productionunit_id"):
+            sets.setdefault(candidate_id, set()).add(unit_id)
+        return sets
+
+    old_sets, new_sets = members(older), members(newer)
+    old = list(older.candidates.select_related("activity", "county", "province"))
+    new = list(newer.candidates.select_related("activity", "county", "province"))
+    matched_old, comparison = set(), Comparison([], [], [], [])
+    for b in new:
+        best, best_j = None, 0.0
+        for a in old:
+            if a.activity_id != b.activity_id or a.pk in matched_old:
+                continue
+            sa, sb = old_sets.get(a.pk, set()), new_sets.get(b.pk, set())
+            j = len(sa & sb) / len(sa | sb) if sa | sb else 0.0
+            if j > best_j:
+                best, best_j = a, j
+        if best is None or best_j < jaccard:
+            comparison.new.append(b)
+            continue
+        matched_old.add(best.pk)
+        if best_j == 1.0:
+            comparison.same.append((best, b))
+        else:
+            comparison.changed.append((best, b, best_j))
+    comparison.gone = [a for a in old if a.pk not in matched_old]
+    return comparison
+
+
+def can_run(user: User) -> bool:
+    return can_write(user) and user.is_national

@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from khoosheh.accounts.scoping import can_change_province, province_scope, scope_by_province
+from khoosheh.registry.models import Province
+
+from . import services
+from .forms import NameForm, RejectForm, RunForm
+from .models import Candidate, Cluster, IdentificationRun
+
+
+def visible_clusters(user):
+    return scope_by_province(user, Cluster.objects.all())
+
+
+def visible_candidates(user, run):
+    return scope_by_province(user, run.candidates.all())
+
+
+@login_required
+def cluster_list(request):
+    clusters = visible_clusters(request.user).select_related("activity", "province", "county")
+    province = request.GET.get("province", "")
+    year = request.GET.get("year", "")
+    shown = clusters
+    if province:
+        shown = shown.filter(province_id=province)
+    if year.isdigit():
+        shown = shown.filter(identified_year=int(year))
+    by_year = clusters.values("identified_year").annotate(n=Count("id")).order_by("identified_year")
+    by_province = (clusters.values("province_id", "province__name_fa", "province__name_en")
+                   .annotate(n=Count("id")).order_by("-n"))
+    years = [row["identified_year"] for row in by_year]
+    table = {(r["province_id"], r["identified_year"]): r["n"] for r in
+             clusters.values("province_id", "identified_year").annotate(n=Count("id"))}
+    return render(request, "clusters/cluster_list.html", {
+        "clusters": shown, "by_year": by_year, "years": years,
+        "by_province": [{**row, "per_year": [table.get((row["province_id"], y), 0) for y in years]}
+                        for row in by_province],
+        "provinces": Province.objects.filter(code__in=clusters.values("province_id")),
+        "selected_province": province, "selected_year": year,
+    })
+
+
+@login_required
+def cluster_detail(request, pk: int):
+    cluster = get_object_or_404(visible_clusters(request.user).select_related("activity", "province", "county"),
+                                pk=pk)
+    members = scope_by_province(request.user, cluster.members.select_related("county", "activity"))
+    points = [{"lat": u.location[0], "lon": u.location[1], "name": u.name, "url": u.pk,
+               "by_county": u.lat is None} for u in members]
+    return render(request, "clusters/cluster_detail.html", {
+        "cluster": cluster, "members": members, "points_json": json.dumps(points, ensure_ascii=False),
+        "can_change": can_change_province(request.user, cluster.province_id), "name_form": NameForm(),
+    })
+
+
+@login_required
+@require_POST
+def cluster_rename(request, pk: int):
+    cluster = get_object_or_404(visible_clusters(request.user), pk=pk)
+    form = NameForm(request.POST)
+    if form.is_valid():
+        try:
+            services.rename(cluster, request.user, form.cleaned_data["name"])
+            messages.success(request, _("Renamed."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return redirect("clusters:cluster_detail", pk=cluster.pk)
+
+
+@login_required
+def run_list(request):
+    form = RunForm(request.POST or None)
+    can_run = services.can_run(request.user)
+    if request.method == "POST":
+        if not can_run:
+            raise PermissionDenied
+        if form.is_valid():
+            run = services.run_identification(request.user, form.params(), note=form.cleaned_data["note"])
+            messages.success(request, _("Identification finished: %(n)s candidate clusters.")
+                             % {"n": run.n_candidates})
+            return redirect("clusters:run_detail", pk=run.pk)
+    runs = IdentificationRun.objects.select_related("created_by")
+    return render(request, "clusters/run_list.html", {"runs": runs, "form": form, "can_run": can_run})
+
+
+@login_required
+def run_detail(request, pk: int):
+    run = get_object_or_404(IdentificationRun, pk=pk)
+    candidates = visible_candidates(request.user, run).select_related("activity", "province", "county", "cluster")
+    review = request.GET.get("review", "")
+    if review in Candidate.Review.values:
+        candidates = candidates.filter(review=review)
+    counts = visible_candidates(request.user, run).aggregate(
+        **{value: Count("id", filter=Q(review=value)) for value in Candidate.Review.values})
+    return render(request, "clusters/run_detail.html", {
+        "run": run, "candidates": candidates, "counts": counts, "review": review,
+        "can_review": province_scope(request.user) is not None or request.user.is_national,
+        "reject_form": RejectForm(), "other_runs": IdentificationRun.objects.exclude(pk=run.pk)[:20],
+    })
+
+
+def _candidate(request, pk):
+    return get_object_or_404(scope_by_province(request.user, Candidate.objects.all()), pk=pk)
+
+
+@login_required
+@require_POST
+def candidate_review(request, pk: int):
+    candidate = _candidate(request, pk)
+    action = request.POST.get("action")
+    try:
+        if action == "confirm":
+            cluster = services.confirm(candidate, request.user, name=request.POST.get("name", ""))
+            messages.success(request, _("Confirmed as “%(name)s”.") % {"name": cluster.name})
+        elif action == "reject":
+            services.reject(candidate, request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Rejected."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("clusters:run_detail", pk=candidate.run_id)
+
+
+@login_required
+@require_POST
+def candidates_merge(request, pk: int):
+    run = get_object_or_404(IdentificationRun, pk=pk)
+    chosen = list(visible_candidates(request.user, run).filter(pk__in=request.POST.getlist("candidate"))
+                  .select_related("activity", "county"))
+    try:
+        cluster = services.merge(chosen, request.user, name=request.POST.get("name", ""))
+        messages.success(request, _("Merged into “%(name)s”.") % {"name": cluster.name})
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("clusters:run_detail", pk=run.pk)
+
+
+@login_required
+def run_compare(request):
+    older = get_object_or_404(IdentificationRun, pk=request.GET.get("a"))
+    newer = get_object_or_404(IdentificationRun, pk=request.GET.get("b"))
+    comparison = services.compare_runs(older, newer)
+    scope = province_scope(request.user)
+    if scope:
+        keep = lambda c: c.province_id == scope  # noqa: E731
+        comparison.new = [c for c in comparison.new if keep(c)]
+        comparison.gone = [c for c in comparison.gone if keep(c)]
+        comparison.changed = [t for t in comparison.changed if keep(t[1])]
+        comparison.same = [t for t in comparison.same if keep(t[1])]
+    return render(request, "clusters/run_compare.html", {"older": older, "newer": newer, "c": comparison})
+

@@ -1,0 +1,182 @@
+"""Identification runs in the portal: candidates, review, confirmed clusters, comparison."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from khoosheh.accounts.models import AuditEntry
+from khoosheh.analysis import IdentifyParams
+from khoosheh.clusters import services
+from khoosheh.clusters.models import Candidate, Cluster
+from khoosheh.registry.importing import import_units
+from khoosheh.registry.models import ProductionUnit
+
+pytestmark = pytest.mark.django_db
+
+MIX = ["1010", "1410", "2220", "2511", "3100", "2395"]
+
+
+def write(path, rows):
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["name", "isic", "province", "county", "lat", "lon", "employees", "status"])
+        w.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def registry(tmp_path):
+    """General industry in Yazd (Meybod) and Isfahan (Kashan); tiles packed in Meybod, carpets in Kashan."""
+    rng = np.random.default_rng(7)
+    rows = []
+    for place, province, county, lat, lon in (("m", "یزد", "میبد", 32.25, 54.02), ("k", "اصفهان", "کاشان", 33.98, 51.43)):
+        rows += [[f"{place}{i}", rng.choice(MIX), province, county, lat + rng.normal(0, 0.15), lon + rng.normal(0, 0.15),
+                  10, "فعال"] for i in range(1200)]
+    rows += [[f"tile{i}", "2393", "یزد", "میبد", 32.25 + rng.normal(0, 0.01), 54.10 + rng.normal(0, 0.01), 30, "فعال"]
+             for i in range(30)]
+    rows += [[f"rug{i}", "1393", "اصفهان", "کاشان", 33.98 + rng.normal(0, 0.01), 51.50 + rng.normal(0, 0.01), 8,
+              "راکد"] for i in range(25)]
+    assert import_units(write(tmp_path / "u.csv", rows)).written
+
+
+@pytest.fixture
+def run(registry, cast):
+    return services.run_identification(cast.national, IdentifyParams())
+
+
+def candidate(run, isic):
+    return run.candidates.get(activity_id=isic)
+
+
+def test_a_run_stores_its_parameters_and_candidates_with_members(run, cast):
+    assert run.params["min_units"] == 10 and run.n_units == 2455 and run.created_by == cast.national
+    assert sorted(run.candidates.values_list("activity_id", flat=True)) == ["1393", "2393"]
+    tiles = candidate(run, "2393")
+    assert tiles.members.filter(name__startswith="tile").count() >= 28
+    assert tiles.province_id == "21" and tiles.review == "pending"
+
+
+def test_only_national_staff_run_identification(registry, cast):
+    with pytest.raises(PermissionDenied):
+        services.run_identification(cast.isfahan, IdentifyParams())
+
+
+def test_confirming_makes_a_cluster_with_members_and_an_audit(run, cast):
+    cluster = services.confirm(candidate(run, "2393"), cast.national)
+    assert cluster.name.startswith("خوشه") and "میبد" in cluster.name
+    assert cluster.members.count() == candidate(run, "2393").members.count()
+    assert candidate(run, "2393").review == "confirmed" and candidate(run, "2393").cluster == cluster
+    assert AuditEntry.objects.filter(record_type="clusters.cluster", action="create").count() == 1
+
+
+def test_a_candidate_is_reviewed_once(run, cast):
+    services.confirm(candidate(run, "2393"), cast.national)
+    with pytest.raises(ValidationError):
+        services.reject(candidate(run, "2393"), cast.national, reason="دوباره")
+
+
+def test_rejecting_needs_a_reason(run, cast):
+    with pytest.raises(ValidationError):
+        services.reject(candidate(run, "1393"), cast.national, reason="  ")
+    services.reject(candidate(run, "1393"), cast.national, reason="یک شرکت با چند انبار")
+    assert candidate(run, "1393").review_reason == "یک شرکت با چند انبار"
+
+
+def test_provincial_staff_review_only_their_province(run, cast):
+    with pytest.raises(PermissionDenied):
+        services.confirm(candidate(run, "2393"), cast.isfahan)  # a Yazd cluster
+    services.confirm(candidate(run, "1393"), cast.isfahan)
+
+
+def test_merging_joins_members_of_one_activity(registry, cast, tmp_path):
+    # A second tile group 15 km north of the first: two candidates, one cluster after merging.
+    rng = np.random.default_rng(8)
+    assert import_units(write(tmp_path / "more.csv", [
+        [f"tile-north{i}", "2393", "یزد", "میبد", 32.39 + rng.normal(0, 0.01), 54.10 + rng.normal(0, 0.01), 30,
+         "فعال"] for i in range(30)])).written
+    run = services.run_identification(cast.national, IdentifyParams())
+    tiles = list(run.candidates.filter(activity_id="2393"))
+    assert len(tiles) == 2
+    cluster = services.merge(tiles, cast.national, name="خوشه کاشی میبد")
+    assert cluster.name == "خوشه کاشی میبد" and cluster.members.count() == sum(t.n_units for t in tiles)
+    assert cluster.n_units == ProductionUnit.objects.filter(candidate_clusters__in=tiles).distinct().count()
+    assert set(Candidate.objects.filter(pk__in=[t.pk for t in tiles]).values_list("review", flat=True)) == {"merged"}
+
+
+def test_merging_refuses_mixed_activities(run, cast):
+    with pytest.raises(ValidationError):
+        services.merge(list(run.candidates.all()), cast.national)
+
+
+def test_renaming_is_audited(run, cast):
+    cluster = services.confirm(candidate(run, "2393"), cast.national)
+    services.rename(cluster, cast.national, "خوشه کاشی و سرامیک میبد")
+    entry = AuditEntry.objects.filter(record_type="clusters.cluster", action="update").get()
+    assert entry.after == {"name": "خوشه کاشی و سرامیک میبد"} and entry.before["name"].startswith("خوشه")
+
+
+def test_clusters_count_in_the_jalali_year_they_were_confirmed(run, cast):
+    cluster = services.confirm(candidate(run, "2393"), cast.national)
+    # 29 Esfand 1403 = 19 March 2025 (1403 is a leap year, so 30 Esfand = 20 March also exists).
+    last_day = timezone.make_aware(dt.datetime(2025, 3, 20, 23, 0))
+    first_day = timezone.make_aware(dt.datetime(2025, 3, 21, 0, 30))
+    cluster.identified_year = None
+    cluster.confirmed_at = last_day
+    cluster.save()
+    assert cluster.identified_year == 1403
+    other = services.confirm(candidate(run, "1393"), cast.national)
+    other.identified_year, other.confirmed_at = None, first_day
+    other.save()
+    assert other.identified_year == 1404
+
+
+def test_comparing_runs_finds_new_gone_and_changed(run, cast):
+    tighter = services.run_identification(cast.national, IdentifyParams(min_units=28))
+    comparison = services.compare_runs(run, tighter)
+    assert [c.activity_id for c in comparison.gone] == ["1393"]  # 25 rugs < 28
+    assert [(a.activity_id, b.activity_id) for a, b in comparison.same] == [("2393", "2393")]
+    assert comparison.new == []
+
+
+def test_pages_scope_clusters_to_the_province(client, run, cast):
+    services.confirm(candidate(run, "2393"), cast.national)
+    services.confirm(candidate(run, "1393"), cast.national)
+    client.force_login(cast.isfahan)
+    page = client.get(reverse("clusters:cluster_list"))
+    assert [c.activity_id for c in page.context["clusters"]] == ["1393"]
+    yazd = Cluster.objects.get(activity_id="2393")
+    assert client.get(reverse("clusters:cluster_detail", args=[yazd.pk])).status_code == 404
+    run_page = client.get(reverse("clusters:run_detail", args=[run.pk]))
+    assert [c.activity_id for c in run_page.context["candidates"]] == ["1393"]
+
+
+def test_review_through_the_page(client, run, cast):
+    client.force_login(cast.national)
+    tiles = candidate(run, "2393")
+    client.post(reverse("clusters:candidate_review", args=[tiles.pk]), {"action": "confirm"})
+    assert Cluster.objects.filter(activity_id="2393").exists()
+    page = client.get(reverse("clusters:cluster_detail", args=[Cluster.objects.get().pk]))
+    assert page.status_code == 200 and "leaflet.js" in page.content.decode()
+
+
+def test_a_viewer_can_read_but_not_review_or_run(client, run, cast):
+    client.force_login(cast.viewer)
+    assert client.get(reverse("clusters:run_detail", args=[run.pk])).status_code == 200
+    response = client.post(reverse("clusters:candidate_review", args=[candidate(run, "2393").pk]),
+                           {"action": "confirm"})
+    assert response.status_code == 403 and not Cluster.objects.exists()
+    assert client.post(reverse("clusters:run_list"), {"distance_km": 4}).status_code == 403
+
+
+def test_running_from_the_page(client, registry, cast):
+    client.force_login(cast.national)
+    response = client.post(reverse("clusters:run_list"), {"distance_km": 4, "min_units": 10, "min_employees": 0,
+                                                          "alpha": 0.01, "min_lq": 1.5, "activity_level": 4})
+    assert response.status_code == 302
+    assert client.get(response.url).context["run"].n_candidates == 2
