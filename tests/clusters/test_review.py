@@ -35,9 +35,10 @@ def registry(tmp_path):
     """General industry in Yazd (Meybod) and Isfahan (Kashan); tiles packed in Meybod, carpets in Kashan."""
     rng = np.random.default_rng(7)
     rows = []
-    for place, province, county, lat, lon in (("m", "یزد", "میبد", 32.25, 54.02), ("k", "اصفهان", "کاشان", 33.98, 51.43)):
-        rows += [[f"{place}{i}", rng.choice(MIX), province, county, lat + rng.normal(0, 0.15), lon + rng.normal(0, 0.15),
-                  10, "فعال"] for i in range(1200)]
+    towns = (("m", "یزد", "میبد", 32.25, 54.02), ("k", "اصفهان", "کاشان", 33.98, 51.43))
+    for place, province, county, lat, lon in towns:
+        rows += [[f"{place}{i}", rng.choice(MIX), province, county, lat + rng.normal(0, 0.15),
+                  lon + rng.normal(0, 0.15), 10, "فعال"] for i in range(1200)]
     rows += [[f"tile{i}", "2393", "یزد", "میبد", 32.25 + rng.normal(0, 0.01), 54.10 + rng.normal(0, 0.01), 30, "فعال"]
              for i in range(30)]
     rows += [[f"rug{i}", "1393", "اصفهان", "کاشان", 33.98 + rng.normal(0, 0.01), 51.50 + rng.normal(0, 0.01), 8,
