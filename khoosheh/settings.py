@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "khoosheh.accounts",
     "khoosheh.registry",
     "khoosheh.clusters",
+    "khoosheh.programs",
     "khoosheh.portal",
 ]
 
@@ -136,6 +137,10 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "staticfiles"))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every start without it
 WHITENOISE_USE_FINDERS = True  # serve straight from the package, no collectstatic needed
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+
+# Half-finished projects at or above this physical progress (%) are "near completion",
+# the bar provincial programs use.
+KHOOSHEH_PIPELINE_THRESHOLD = int(os.environ.get("KHOOSHEH_PIPELINE_THRESHOLD", "60"))
 
 # Uploads: the unit file goes to a temporary file, never wholly into memory.
 KHOOSHEH_MAX_UPLOAD_BYTES = int(os.environ.get("KHOOSHEH_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))

@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("registry/", include("khoosheh.registry.urls")),
     path("clusters/", include("khoosheh.clusters.urls")),
+    path("programs/", include("khoosheh.programs.urls")),
     path("iran.geojson", portal_views.iran_outline, name="iran_outline"),
     path("admin/", admin.site.urls),
 ]

@@ -7,6 +7,8 @@ class Role(models.TextChoices):
     NATIONAL = "national", _("National staff")
     PROVINCIAL = "provincial", _("Provincial staff")
     VIEWER = "viewer", _("Viewer")
+    CLUSTER_AGENT = "cluster_agent", _("Cluster development agent")
+    PARKS_COMPANY = "parks_company", _("Industrial parks company")
 
 
 class User(AbstractUser):
@@ -19,6 +21,8 @@ class User(AbstractUser):
         "registry.Province", verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT,
         help_text=_("Provincial staff work on this province only; a viewer with a province reads only it."),
     )
+    parks = models.ManyToManyField("registry.IndustrialPark", verbose_name=_("industrial parks"), blank=True,
+                                   help_text=_("For an industrial-parks company: the parks it runs."))
 
     class Meta:
         verbose_name = _("user")

@@ -236,6 +236,8 @@ def make_demo_users() -> list[tuple[str, str, str]]:
         ("demo", "demo", Role.NATIONAL, None, "کارشناس ستاد (نمایشی)"),
         ("demo-isfahan", "demo", Role.PROVINCIAL, "10", "کارشناس سازمان صمت اصفهان (نمایشی)"),
         ("demo-viewer", "demo", Role.VIEWER, None, "بیننده (نمایشی)"),
+        ("demo-agent", "demo", Role.CLUSTER_AGENT, None, "عامل توسعه خوشه (نمایشی)"),
+        ("demo-parks", "demo", Role.PARKS_COMPANY, None, "شرکت شهرک‌های صنعتی اصفهان (نمایشی)"),
     ]
     made = []
     for username, password, role, province, name in specs:
@@ -244,6 +246,8 @@ def make_demo_users() -> list[tuple[str, str, str]]:
         user.is_staff = role == Role.NATIONAL
         user.set_password(password)
         user.save()
+        if role == Role.PARKS_COMPANY:
+            user.parks.set(IndustrialPark.objects.filter(county__province_id="10"))
         made.append((username, password, role))
     return made
 

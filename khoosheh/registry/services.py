@@ -19,6 +19,13 @@ def change_status(unit: ProductionUnit, new_status: str, *, user: User, reason: 
     Returns False (and records nothing) when the status is already that."""
     if not can_change_province(user, unit.province_id):
         raise PermissionDenied
+    return set_status(unit, new_status, user=user, reason=reason, source=source)
+
+
+@transaction.atomic
+def set_status(unit: ProductionUnit, new_status: str, *, user: User | None, reason: str, source: str) -> bool:
+    """The recorded status change itself, for services that have checked the
+    permission on their own terms (a business-clinic case reviving its unit)."""
     unit = ProductionUnit.objects.select_for_update().get(pk=unit.pk)
     old = unit.status
     if old == new_status:

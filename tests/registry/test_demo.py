@@ -15,19 +15,19 @@ def fingerprint():
 
 
 def test_demo_data_is_reproducible_for_a_seed():
-    call_command("demo_data", "--units", "600", "--seed", "7")
+    call_command("demo_data", "--units", "600", "--seed", "7", "--registry-only")
     first = fingerprint()
     ProductionUnit.objects.all().delete()
     ImportBatch.objects.all().delete()
     from khoosheh.registry.models import IndustrialPark
 
     IndustrialPark.objects.all().delete()
-    call_command("demo_data", "--units", "600", "--seed", "7")
+    call_command("demo_data", "--units", "600", "--seed", "7", "--registry-only")
     assert [row[1:] for row in fingerprint()] == [row[1:] for row in first]
 
 
 def test_demo_data_looks_like_a_national_registry():
-    call_command("demo_data", "--units", "3000", "--seed", "1")
+    call_command("demo_data", "--units", "3000", "--seed", "1", "--registry-only")
     units = ProductionUnit.objects.all()
     assert units.count() == 3000
     assert units.values("province").distinct().count() == 31
@@ -39,15 +39,15 @@ def test_demo_data_looks_like_a_national_registry():
 
 
 def test_demo_users_are_made_and_log_in(client):
-    call_command("demo_data", "--units", "300")
+    call_command("demo_data", "--units", "300", "--registry-only")
     assert client.login(username="demo", password="demo")
     assert client.login(username="demo-isfahan", password="demo")
 
 
 def test_demo_data_goes_only_into_an_empty_registry():
-    call_command("demo_data", "--units", "300")
+    call_command("demo_data", "--units", "300", "--registry-only")
     with pytest.raises(CommandError):
-        call_command("demo_data", "--units", "300")
+        call_command("demo_data", "--units", "300", "--registry-only")
     call_command("demo_data", "--units", "300", "--if-empty")  # make demo, run twice
     assert ProductionUnit.objects.count() == 300
 
@@ -58,10 +58,32 @@ def test_demo_data_passes_the_unit_file_contract(tmp_path):
     from khoosheh.registry.importing import import_units
     from khoosheh.registry.models import IndustrialPark
 
-    call_command("demo_data", "--units", "4000", "--seed", "3")
+    call_command("demo_data", "--units", "4000", "--seed", "3", "--registry-only")
     out = tmp_path / "demo.xlsx"
     export_units(out, ProductionUnit.objects.all())
     ProductionUnit.objects.all().delete()
     IndustrialPark.objects.all().delete()
     outcome = import_units(out)
     assert outcome.errors == [] and outcome.created == 4000
+
+
+def test_the_full_demo_shows_every_program(settings, tmp_path):
+    from khoosheh.clusters.models import Cluster
+    from khoosheh.programs.achievements import targets_vs_achievements
+    from khoosheh.programs.models import ClinicCase, ClusterDevelopment, ExportConsortium, HalfFinishedProject
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("demo_data", "--units", "12000", "--seed", "5")
+    assert Cluster.objects.count() >= 10 and ClusterDevelopment.objects.count() == Cluster.objects.count()
+    assert ClusterDevelopment.objects.filter(phase="self_governance").exists()
+    assert ExportConsortium.objects.exists()
+    assert ClinicCase.objects.filter(outcome="revived").exists() and HalfFinishedProject.objects.exists()
+    # Revived units are active again, through their history.
+    revived = ClinicCase.objects.filter(outcome="revived").select_related("unit")
+    assert all(c.unit.status == "active" for c in revived)
+    from django.utils import timezone
+
+    from khoosheh.core.jalali import jalali_year
+
+    rows = targets_vs_achievements(jalali_year(timezone.localdate()))
+    assert all(r.target for r in rows) and any(r.achieved for r in rows)

@@ -95,3 +95,9 @@ def review_label(value) -> str:
     from khoosheh.clusters.models import Candidate
 
     return Candidate.Review(value).label
+
+
+@register.filter
+def label_in(value, labels) -> str:
+    """The human label of a stored choice value, from a {value: label} dict."""
+    return str(labels.get(value, value))

@@ -1,0 +1,357 @@
+"""Every change to a program record: checked (permission, state machine), and
+audited (who, when, before, after).  Views only call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.utils import timezone, translation
+
+from khoosheh.accounts.models import AuditEntry, User
+from khoosheh.core.jalali import format_jalali
+from khoosheh.core.text import clean
+from khoosheh.registry.models import ProductionUnit, UnitStatus
+from khoosheh.registry.services import set_status
+
+from .models import (
+    PHASE_ORDER,
+    AnnualTarget,
+    ClinicCase,
+    ClusterDevelopment,
+    ConsortiumExport,
+    ExportConsortium,
+    FollowUp,
+    HalfFinishedProject,
+    Intervention,
+    JointAction,
+    Phase,
+    PhaseChange,
+    ProblemCategory,
+)
+from .permissions import can_change, can_create_for
+
+HS_CODE = re.compile(r"^\d{4}(\d{2}){0,3}$")  # HS heading (4), subheading (6), national lines (8 or 10)
+MIN_CONSORTIUM_MEMBERS = 3
+
+
+def _jsonable(values: dict) -> dict:
+    out = {}
+    for key, value in values.items():
+        if isinstance(value, (dt.date, dt.datetime)):
+            value = value.isoformat()
+        elif hasattr(value, "name") and not isinstance(value, str):  # files
+            value = getattr(value, "name", "") or ""
+        elif isinstance(value, list) and value and hasattr(value[0], "pk"):
+            value = [v.pk for v in value]
+        out[key] = value
+    return out
+
+
+def _audit(user, action: str, record, before: dict | None = None, after: dict | None = None) -> None:
+    if before is not None and after is not None:
+        changed = {k for k in after if before.get(k) != after.get(k)}
+        before, after = {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
+    AuditEntry.objects.create(actor=user, action=action, record_type=record._meta.label_lower,
+                              record_id=str(record.pk), before=before, after=after, source="portal")
+
+
+def _snapshot(record) -> dict:
+    return _jsonable(model_to_dict(record))
+
+
+def _require_change(user: User, record) -> None:
+    if not can_change(user, record):
+        raise PermissionDenied
+
+
+# --- cluster development -------------------------------------------------------
+
+@transaction.atomic
+def start_development(cluster, user: User, *, agent: User | None = None,
+                      started_on: dt.date | None = None) -> ClusterDevelopment:
+    if not can_create_for(user, cluster.province_id):
+        raise PermissionDenied
+    if ClusterDevelopment.objects.filter(cluster=cluster).exists():
+        raise ValidationError("این خوشه پیش‌تر وارد برنامه توسعه شده است")
+    development = ClusterDevelopment.objects.create(cluster=cluster, province_id=cluster.province_id, agent=agent,
+                                                    started_on=started_on or timezone.localdate())
+    PhaseChange.objects.create(development=development, new_phase=Phase.IDENTIFIED, changed_by=user,
+                               note="ورود به برنامه توسعه")
+    _audit(user, "create", development, after=_snapshot(development))
+    return development
+
+
+def _phase_label(phase: str) -> str:
+    with translation.override("fa"):  # the messages are Persian, whatever the page's language
+        return str(Phase(phase).label)
+
+
+@transaction.atomic
+def change_phase(development: ClusterDevelopment, user: User, new_phase: str, *, note: str = "") -> None:
+    """Forward one phase at a time; back one phase with a reason; nothing else."""
+    _require_change(user, development)
+    development = ClusterDevelopment.objects.select_for_update().get(pk=development.pk)
+    if new_phase not in PHASE_ORDER:
+        raise ValidationError("مرحله ناشناخته است")
+    old, new = PHASE_ORDER.index(development.phase), PHASE_ORDER.index(new_phase)
+    if new == old:
+        raise ValidationError("خوشه همین حالا در این مرحله است")
+    if new > old + 1:
+        raise ValidationError(
+            f"از مرحله «{_phase_label(development.phase)}» نمی‌توان به «{_phase_label(new_phase)}» پرید؛ "
+            f"مرحله بعد «{_phase_label(PHASE_ORDER[old + 1])}» است")
+    if new < old - 1:
+        raise ValidationError("بازگشت فقط به مرحله پیشین ممکن است")
+    if new < old and not clean(note):
+        raise ValidationError("برای بازگشت به مرحله پیشین دلیل را بنویسید")
+    if old == PHASE_ORDER.index(Phase.DIAGNOSTIC) and new > old and not development.diagnostic_study:
+        raise ValidationError("پیش از رفتن به مرحله اعتمادسازی، مطالعه تشخیصی را بارگذاری کنید")
+    if new_phase == Phase.DIAGNOSTIC and development.agent_id is None:
+        raise ValidationError("پیش از مطالعه تشخیصی، عامل توسعه خوشه را تعیین کنید")
+    before = development.phase
+    development.phase = new_phase
+    development.save(update_fields=["phase"])
+    PhaseChange.objects.create(development=development, old_phase=before, new_phase=new_phase, changed_by=user,
+                               note=clean(note))
+    _audit(user, "update", development, {"phase": before}, {"phase": new_phase})
+
+
+@transaction.atomic
+def update_development(development: ClusterDevelopment, user: User, **fields) -> None:
+    """Agent, action plan, diagnostic study (a file)."""
+    _require_change(user, development)
+    development = ClusterDevelopment.objects.select_for_update().get(pk=development.pk)
+    before = _snapshot(development)
+    for key, value in fields.items():
+        if key not in ("agent", "action_plan", "diagnostic_study"):
+            raise ValueError(key)
+        setattr(development, key, value)
+    # Only these fields: a stale copy must not write back an old phase.
+    development.save(update_fields=list(fields))
+    _audit(user, "update", development, before, _snapshot(development))
+
+
+@transaction.atomic
+def add_joint_action(development: ClusterDevelopment, user: User, *, kind: str, title: str, start_date: dt.date,
+                     end_date: dt.date | None = None, budget: int = 0, participants=()) -> JointAction:
+    _require_change(user, development)
+    if kind not in JointAction.Kind.values:
+        raise ValidationError("نوع اقدام مشترک ناشناخته است")
+    if end_date and end_date < start_date:
+        raise ValidationError("پایان اقدام پیش از آغاز آن است")
+    members = set(development.cluster.members.values_list("pk", flat=True))
+    outsiders = [p for p in participants if p.pk not in members]
+    if outsiders:
+        raise ValidationError(f"این واحدها عضو خوشه نیستند: {'، '.join(u.name for u in outsiders[:5])}")
+    action = JointAction.objects.create(development=development, kind=kind, title=clean(title),
+                                        start_date=start_date, end_date=end_date, budget=budget)
+    action.participants.set(participants)
+    _audit(user, "create", action, after=_snapshot(action))
+    return action
+
+
+# --- export consortia -------------------------------------------------------------
+
+@transaction.atomic
+def form_consortium(user: User, *, name: str, province_code: str, members, clusters=(), products_hs=(),
+                    target_markets=(), formed_on: dt.date | None = None) -> ExportConsortium:
+    if not can_create_for(user, province_code):
+        raise PermissionDenied
+    members = list(members)
+    if len(members) < MIN_CONSORTIUM_MEMBERS:
+        raise ValidationError(f"کنسرسیوم صادراتی دست‌کم {MIN_CONSORTIUM_MEMBERS} عضو می‌خواهد")
+    bad = [c for c in products_hs if not HS_CODE.match(str(c))]
+    if bad:
+        raise ValidationError(f"کد HS نادرست است: {'، '.join(map(str, bad))} (۴، ۶، ۸ یا ۱۰ رقم)")
+    consortium = ExportConsortium.objects.create(
+        name=clean(name), province_id=province_code, products_hs=[str(c) for c in products_hs],
+        target_markets=[clean(m) for m in target_markets], formed_on=formed_on or timezone.localdate())
+    consortium.members.set(members)
+    consortium.clusters.set(clusters)
+    _audit(user, "create", consortium, after=_snapshot(consortium))
+    return consortium
+
+
+@transaction.atomic
+def record_exports(consortium: ExportConsortium, user: User, *, year: int, value_usd: int) -> None:
+    _require_change(user, consortium)
+    existing = ConsortiumExport.objects.filter(consortium=consortium, year=year).first()
+    before = {"year": year, "value_usd": existing.value_usd} if existing else None
+    ConsortiumExport.objects.update_or_create(consortium=consortium, year=year, defaults={"value_usd": value_usd})
+    _audit(user, "update", consortium, before or {}, {"year": year, "value_usd": value_usd})
+
+
+# --- business clinic ----------------------------------------------------------------
+
+@transaction.atomic
+def open_case(unit: ProductionUnit, user: User, *, opened_on: dt.date | None = None) -> ClinicCase:
+    if not can_create_for(user, unit.province_id, unit.park_id):
+        raise PermissionDenied
+    if unit.status != UnitStatus.IDLE:
+        raise ValidationError("پرونده کلینیک فقط برای واحد راکد باز می‌شود")
+    if ClinicCase.objects.filter(unit=unit).exclude(stage=ClinicCase.Stage.CLOSED).exists():
+        raise ValidationError("این واحد یک پرونده باز در کلینیک دارد")
+    case = ClinicCase.objects.create(unit=unit, province_id=unit.province_id,
+                                     opened_on=opened_on or timezone.localdate())
+    _audit(user, "create", case, after=_snapshot(case))
+    return case
+
+
+def _require_stage(case: ClinicCase, *stages: str, doing: str) -> None:
+    if case.stage not in stages:
+        with translation.override("fa"):
+            allowed = "، ".join(str(ClinicCase.Stage(s).label) for s in stages)
+            current = case.get_stage_display()
+        raise ValidationError(f"{doing} در مرحله «{current}» ممکن نیست؛ فقط در: {allowed}")
+
+
+@transaction.atomic
+def diagnose(case: ClinicCase, user: User, *, problems: list[str], main_problem: str, note: str = "") -> None:
+    _require_change(user, case)
+    _require_stage(case, ClinicCase.Stage.INTAKE, ClinicCase.Stage.DIAGNOSED, doing="تشخیص")
+    problems = sorted(set(problems))
+    if not problems or any(p not in ProblemCategory.values for p in problems):
+        raise ValidationError("دست‌کم یک مشکل از فهرست مشکل‌ها را برگزینید")
+    if main_problem not in problems:
+        raise ValidationError("مشکل اصلی باید یکی از مشکل‌های تشخیص‌داده‌شده باشد")
+    before = _snapshot(case)
+    case.problems, case.main_problem, case.diagnosis_note = problems, main_problem, clean(note)
+    case.stage = ClinicCase.Stage.DIAGNOSED
+    case.save()
+    _audit(user, "update", case, before, _snapshot(case))
+
+
+@transaction.atomic
+def add_intervention(case: ClinicCase, user: User, *, kind: str, date: dt.date, amount: int = 0,
+                     note: str = "") -> Intervention:
+    _require_change(user, case)
+    _require_stage(case, ClinicCase.Stage.DIAGNOSED, ClinicCase.Stage.INTERVENING, doing="ثبت اقدام")
+    if kind not in Intervention.Kind.values:
+        raise ValidationError("نوع اقدام ناشناخته است")
+    if date < case.opened_on:
+        raise ValidationError("تاریخ اقدام پیش از گشودن پرونده است")
+    intervention = Intervention.objects.create(case=case, kind=kind, date=date, amount=amount, note=clean(note))
+    if case.stage != ClinicCase.Stage.INTERVENING:
+        before = _snapshot(case)
+        case.stage = ClinicCase.Stage.INTERVENING
+        case.save(update_fields=["stage"])
+        _audit(user, "update", case, before, _snapshot(case))
+    _audit(user, "create", intervention, after=_snapshot(intervention))
+    return intervention
+
+
+@transaction.atomic
+def add_follow_up(case: ClinicCase, user: User, *, date: dt.date, note: str) -> FollowUp:
+    _require_change(user, case)
+    _require_stage(case, ClinicCase.Stage.DIAGNOSED, ClinicCase.Stage.INTERVENING, doing="پیگیری")
+    if not clean(note):
+        raise ValidationError("شرح پیگیری خالی است")
+    follow_up = FollowUp.objects.create(case=case, date=date, note=clean(note))
+    _audit(user, "create", follow_up, after=_snapshot(follow_up))
+    return follow_up
+
+
+@transaction.atomic
+def close_case(case: ClinicCase, user: User, *, outcome: str, on: dt.date, jobs_restored: int = 0) -> None:
+    """Record the outcome; a revived unit becomes active (and a closed-down one
+    closed) through the unit's status history."""
+    _require_change(user, case)
+    _require_stage(case, ClinicCase.Stage.DIAGNOSED, ClinicCase.Stage.INTERVENING, doing="بستن پرونده")
+    if outcome not in ClinicCase.Outcome.values:
+        raise ValidationError("نتیجه ناشناخته است")
+    if on < case.opened_on:
+        raise ValidationError("تاریخ نتیجه پیش از گشودن پرونده است")
+    if outcome != ClinicCase.Outcome.REVIVED and jobs_restored:
+        raise ValidationError("شغل بازگشته فقط برای واحد احیاشده ثبت می‌شود")
+    before = _snapshot(case)
+    case.stage, case.outcome, case.outcome_on, case.jobs_restored = ClinicCase.Stage.CLOSED, outcome, on, jobs_restored
+    case.save()
+    new_status = {ClinicCase.Outcome.REVIVED: UnitStatus.ACTIVE, ClinicCase.Outcome.CLOSED_DOWN: UnitStatus.CLOSED}
+    if outcome in new_status:
+        with translation.override("fa"):
+            label = case.get_outcome_display()
+        set_status(case.unit, new_status[outcome], user=user, source=f"clinic:{case.pk}",
+                   reason=f"کلینیک کسب‌وکار: {label} در {format_jalali(on)}")
+    _audit(user, "update", case, before, _snapshot(case))
+
+
+# --- half-finished projects ------------------------------------------------------------
+
+PROJECT_FIELDS = ("physical_progress", "investment_made", "investment_needed", "financing_sources", "blockers",
+                  "expected_opening", "planned_jobs")
+
+
+@transaction.atomic
+def register_project(unit: ProductionUnit, user: User, **fields) -> HalfFinishedProject:
+    if not can_create_for(user, unit.province_id, unit.park_id):
+        raise PermissionDenied
+    if unit.status != UnitStatus.HALF_FINISHED:
+        raise ValidationError("فقط واحد نیمه‌تمام طرح نیمه‌تمام دارد")
+    if HalfFinishedProject.objects.filter(unit=unit).exists():
+        raise ValidationError("طرح این واحد پیش‌تر ثبت شده است")
+    _check_project_fields(fields)
+    project = HalfFinishedProject.objects.create(unit=unit, province_id=unit.province_id, **fields)
+    _audit(user, "create", project, after=_snapshot(project))
+    return project
+
+
+def _check_project_fields(fields: dict) -> None:
+    unknown = set(fields) - set(PROJECT_FIELDS)
+    if unknown:
+        raise ValueError(", ".join(sorted(unknown)))
+    progress = fields.get("physical_progress")
+    if progress is not None and not 0 <= progress <= 100:
+        raise ValidationError("پیشرفت فیزیکی باید بین ۰ و ۱۰۰ درصد باشد")
+
+
+@transaction.atomic
+def update_project(project: HalfFinishedProject, user: User, **fields) -> None:
+    _require_change(user, project)
+    if project.actual_opening:
+        raise ValidationError("طرح افتتاح شده است و دیگر نیمه‌تمام نیست")
+    _check_project_fields(fields)
+    before = _snapshot(project)
+    for key, value in fields.items():
+        setattr(project, key, value)
+    project.save()
+    _audit(user, "update", project, before, _snapshot(project))
+
+
+@transaction.atomic
+def open_project(project: HalfFinishedProject, user: User, *, on: dt.date, jobs: int | None = None) -> None:
+    _require_change(user, project)
+    if project.actual_opening:
+        raise ValidationError("این طرح پیش‌تر افتتاح شده است")
+    before = _snapshot(project)
+    project.actual_opening, project.physical_progress = on, 100
+    if jobs is not None:
+        project.planned_jobs = jobs
+    project.save()
+    set_status(project.unit, UnitStatus.ACTIVE, user=user, source=f"project:{project.pk}",
+               reason=f"افتتاح طرح نیمه‌تمام در {format_jalali(on)}")
+    _audit(user, "update", project, before, _snapshot(project))
+
+
+# --- targets ------------------------------------------------------------------------------
+
+@transaction.atomic
+def set_target(user: User, *, year: int, indicator: str, value: int, province_code: str | None = None) -> AnnualTarget:
+    if not (user.is_authenticated and user.is_national):
+        raise PermissionDenied
+    if not 1300 <= year <= 1500:
+        raise ValidationError("سال باید شمسی باشد، مثل ۱۴۰۴")
+    target = (AnnualTarget.objects.select_for_update()
+              .filter(year=year, indicator=indicator, province_id=province_code).first())
+    before = {"value": target.value} if target else None
+    if target is None:
+        target = AnnualTarget.objects.create(year=year, indicator=indicator, province_id=province_code, value=value)
+    else:
+        target.value = value
+        target.save(update_fields=["value"])
+    _audit(user, "update" if before else "create", target, before or {}, {"year": year, "indicator": indicator,
+                                                                          "province": province_code, "value": value})
+    return target

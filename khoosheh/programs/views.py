@@ -1,0 +1,305 @@
+from __future__ import annotations
+
+import re
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from khoosheh.accounts.scoping import province_scope, scope_by_province
+from khoosheh.clusters.models import Cluster
+from khoosheh.core.jalali import jalali_year
+from khoosheh.core.text import fold_digits
+from khoosheh.registry.models import ProductionUnit, Province
+
+from . import forms, services
+from .achievements import idle_causes, targets_vs_achievements
+from .models import ClinicCase, ClusterDevelopment, ExportConsortium, HalfFinishedProject, ProblemCategory
+from .permissions import can_change, visible
+
+
+def _act(request, call, success: str) -> bool:
+    """Run a service call; a refusal becomes a message for the person."""
+    try:
+        call()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _year(request) -> int:
+    text = fold_digits(request.GET.get("year", ""))
+    return int(text) if text.isdigit() else jalali_year(timezone.localdate())
+
+
+@login_required
+def overview(request):
+    year = _year(request)
+    scope = province_scope(request.user)
+    province = scope or request.GET.get("province") or None
+    cases = visible(request.user, ClinicCase.objects.all())
+    return render(request, "programs/overview.html", {
+        "year": year, "province": Province.objects.filter(code=province).first(),
+        "provinces": Province.objects.all() if scope is None else [],
+        "rows": targets_vs_achievements(year, province),
+        "causes": idle_causes(cases.filter(province_id=province) if province else cases, year),
+        "problem_labels": dict(ProblemCategory.choices),
+        "can_set_targets": request.user.is_national, "target_form": forms.TargetForm(initial={"year": year}),
+    })
+
+
+@login_required
+@require_POST
+def set_target(request):
+    form = forms.TargetForm(request.POST)
+    if not request.user.is_national:
+        raise PermissionDenied
+    if form.is_valid():
+        data = form.cleaned_data
+        _act(request, lambda: services.set_target(request.user, year=data["year"], indicator=data["indicator"],
+                                                  value=data["value"], province_code=data["province"] or None),
+             _("Target saved."))
+    return redirect(f"{request.build_absolute_uri('/programs/')}?year={request.POST.get('year', '')}")
+
+
+# --- cluster development ------------------------------------------------------------
+
+@login_required
+def development_list(request):
+    developments = visible(request.user, ClusterDevelopment.objects.all()).select_related(
+        "cluster", "province", "agent")
+    return render(request, "programs/development_list.html", {"developments": developments})
+
+
+@login_required
+@require_POST
+def development_start(request, cluster_pk: int):
+    cluster = get_object_or_404(scope_by_province(request.user, Cluster.objects.all()), pk=cluster_pk)
+    holder = {}
+
+    def start():
+        holder["d"] = services.start_development(cluster, request.user)
+
+    if _act(request, start, _("The cluster entered the development program.")):
+        return redirect("programs:development_detail", pk=holder["d"].pk)
+    return redirect("clusters:cluster_detail", pk=cluster.pk)
+
+
+@login_required
+def development_detail(request, pk: int):
+    development = get_object_or_404(visible(request.user, ClusterDevelopment.objects.all())
+                                    .select_related("cluster", "agent"), pk=pk)
+    return render(request, "programs/development_detail.html", {
+        "d": development, "can_change": can_change(request.user, development),
+        "phase_form": forms.PhaseForm(), "development_form": forms.DevelopmentForm(
+            initial={"action_plan": development.action_plan}),
+        "action_form": forms.JointActionForm(), "phases": services.PHASE_ORDER,
+        "changes": development.phase_changes.select_related("changed_by"),
+        "actions": development.joint_actions.prefetch_related("participants"),
+    })
+
+
+@login_required
+@require_POST
+def development_update(request, pk: int):
+    development = get_object_or_404(visible(request.user, ClusterDevelopment.objects.all()), pk=pk)
+    if "phase" in request.POST:
+        form = forms.PhaseForm(request.POST)
+        if form.is_valid():
+            _act(request, lambda: services.change_phase(development, request.user, form.cleaned_data["phase"],
+                                                        note=form.cleaned_data["note"]), _("Phase changed."))
+    elif "kind" in request.POST:
+        form = forms.JointActionForm(request.POST)
+        if form.is_valid():
+            members = development.cluster.members.filter(pk__in=request.POST.getlist("participants"))
+            _act(request, lambda: services.add_joint_action(development, request.user, **form.cleaned_data,
+                                                            participants=list(members)), _("Joint action added."))
+        else:
+            messages.error(request, form.errors.as_text())
+    else:
+        form = forms.DevelopmentForm(request.POST, request.FILES)
+        if form.is_valid():
+            fields = {"action_plan": form.cleaned_data["action_plan"]}
+            if form.cleaned_data["diagnostic_study"]:
+                fields["diagnostic_study"] = form.cleaned_data["diagnostic_study"]
+            _act(request, lambda: services.update_development(development, request.user, **fields), _("Saved."))
+    return redirect("programs:development_detail", pk=development.pk)
+
+
+# --- business clinic -------------------------------------------------------------------
+
+@login_required
+def case_list(request):
+    cases = visible(request.user, ClinicCase.objects.all()).select_related("unit", "province")
+    stage = request.GET.get("stage", "")
+    if stage in ClinicCase.Stage.values:
+        cases = cases.filter(stage=stage)
+    return render(request, "programs/case_list.html", {"cases": cases[:500], "stage": stage,
+                                                       "stages": ClinicCase.Stage.choices})
+
+
+@login_required
+@require_POST
+def case_open(request, unit_pk: int):
+    unit = get_object_or_404(scope_by_province(request.user, ProductionUnit.objects.all()), pk=unit_pk)
+    holder = {}
+
+    def open_case():
+        holder["c"] = services.open_case(unit, request.user)
+
+    if _act(request, open_case, _("Business-clinic case opened.")):
+        return redirect("programs:case_detail", pk=holder["c"].pk)
+    return redirect("registry:unit_detail", pk=unit.pk)
+
+
+@login_required
+def case_detail(request, pk: int):
+    case = get_object_or_404(visible(request.user, ClinicCase.objects.all()).select_related("unit"), pk=pk)
+    return render(request, "programs/case_detail.html", {
+        "case": case, "can_change": can_change(request.user, case),
+        "diagnosis_form": forms.DiagnosisForm(initial={"problems": case.problems, "main_problem": case.main_problem}),
+        "intervention_form": forms.InterventionForm(), "follow_up_form": forms.FollowUpForm(),
+        "outcome_form": forms.OutcomeForm(), "problem_labels": dict(ProblemCategory.choices),
+    })
+
+
+_CASE_STEPS = {
+    "diagnose": (forms.DiagnosisForm, lambda c, u, d: services.diagnose(c, u, problems=d["problems"],
+                                                                        main_problem=d["main_problem"],
+                                                                        note=d["note"])),
+    "intervention": (forms.InterventionForm, lambda c, u, d: services.add_intervention(c, u, **d)),
+    "follow_up": (forms.FollowUpForm, lambda c, u, d: services.add_follow_up(c, u, **d)),
+    "close": (forms.OutcomeForm, lambda c, u, d: services.close_case(c, u, **d)),
+}
+
+
+@login_required
+@require_POST
+def case_step(request, pk: int, step: str):
+    case = get_object_or_404(visible(request.user, ClinicCase.objects.all()), pk=pk)
+    if step not in _CASE_STEPS:
+        raise PermissionDenied
+    form_class, call = _CASE_STEPS[step]
+    form = form_class(request.POST)
+    if form.is_valid():
+        _act(request, lambda: call(case, request.user, form.cleaned_data), _("Saved."))
+    else:
+        messages.error(request, form.errors.as_text())
+    return redirect("programs:case_detail", pk=case.pk)
+
+
+# --- half-finished projects ---------------------------------------------------------------
+
+@login_required
+def project_pipeline(request):
+    threshold = settings.KHOOSHEH_PIPELINE_THRESHOLD
+    text = fold_digits(request.GET.get("threshold", ""))
+    if text.isdigit() and 0 <= int(text) <= 100:
+        threshold = int(text)
+    projects = visible(request.user, HalfFinishedProject.objects.all()).select_related("unit", "province")
+    open_projects = projects.filter(actual_opening__isnull=True)
+    return render(request, "programs/project_pipeline.html", {
+        "threshold": threshold, "near": open_projects.filter(physical_progress__gte=threshold),
+        "others": open_projects.filter(physical_progress__lt=threshold)[:300],
+        "opened": projects.filter(actual_opening__isnull=False).order_by("-actual_opening")[:100],
+    })
+
+
+@login_required
+@require_POST
+def project_register(request, unit_pk: int):
+    unit = get_object_or_404(scope_by_province(request.user, ProductionUnit.objects.all()), pk=unit_pk)
+    holder = {}
+
+    def register():
+        holder["p"] = services.register_project(unit, request.user)
+
+    if _act(request, register, _("Project registered.")):
+        return redirect("programs:project_detail", pk=holder["p"].pk)
+    return redirect("registry:unit_detail", pk=unit.pk)
+
+
+@login_required
+def project_detail(request, pk: int):
+    project = get_object_or_404(visible(request.user, HalfFinishedProject.objects.all()).select_related("unit"),
+                                pk=pk)
+    initial = {f: getattr(project, f) for f in services.PROJECT_FIELDS if f != "expected_opening"}
+    return render(request, "programs/project_detail.html", {
+        "p": project, "can_change": can_change(request.user, project), "form": forms.ProjectForm(initial=initial),
+        "opening_form": forms.OpeningForm(),
+    })
+
+
+@login_required
+@require_POST
+def project_update(request, pk: int):
+    project = get_object_or_404(visible(request.user, HalfFinishedProject.objects.all()), pk=pk)
+    if "on" in request.POST:
+        form = forms.OpeningForm(request.POST)
+        if form.is_valid():
+            _act(request, lambda: services.open_project(project, request.user, on=form.cleaned_data["on"]),
+                 _("Project opened."))
+    else:
+        form = forms.ProjectForm(request.POST)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if not (k == "expected_opening" and v is None)}
+            _act(request, lambda: services.update_project(project, request.user, **data), _("Saved."))
+        else:
+            messages.error(request, form.errors.as_text())
+    return redirect("programs:project_detail", pk=project.pk)
+
+
+# --- export consortia ------------------------------------------------------------------------
+
+@login_required
+def consortium_list(request):
+    consortia = visible(request.user, ExportConsortium.objects.all()).select_related("province")
+    return render(request, "programs/consortium_list.html", {"consortia": consortia})
+
+
+@login_required
+def consortium_new(request, cluster_pk: int):
+    cluster = get_object_or_404(scope_by_province(request.user, Cluster.objects.all()), pk=cluster_pk)
+    form = forms.ConsortiumForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        ids = [i for i in re.split(r"[\s,،]+", fold_digits(data["members"])) if i]
+        members = list(cluster.members.filter(national_id__in=ids))
+        missing = set(ids) - {m.national_id for m in members}
+        if missing:
+            messages.error(request, _("Not members of this cluster: %(ids)s") % {"ids": ", ".join(sorted(missing))})
+        else:
+            holder = {}
+
+            def form_it():
+                holder["c"] = services.form_consortium(
+                    request.user, name=data["name"], province_code=cluster.province_id, members=members,
+                    clusters=[cluster], products_hs=re.split(r"[\s,،]+", fold_digits(data["products_hs"]).strip())
+                    if data["products_hs"].strip() else [],
+                    target_markets=[m for m in re.split(r"[,،]+", data["target_markets"]) if m.strip()],
+                    formed_on=data["formed_on"])
+
+            if _act(request, form_it, _("Export consortium formed.")):
+                return redirect("programs:consortium_detail", pk=holder["c"].pk)
+    return render(request, "programs/consortium_new.html", {"form": form, "cluster": cluster})
+
+
+@login_required
+def consortium_detail(request, pk: int):
+    consortium = get_object_or_404(visible(request.user, ExportConsortium.objects.all()), pk=pk)
+    form = forms.ExportsForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            _act(request, lambda: services.record_exports(consortium, request.user, **form.cleaned_data), _("Saved."))
+        return redirect("programs:consortium_detail", pk=consortium.pk)
+    return render(request, "programs/consortium_detail.html", {
+        "c": consortium, "form": form, "can_change": can_change(request.user, consortium),
+        "members": scope_by_province(request.user, consortium.members.all()),
+    })

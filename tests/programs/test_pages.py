@@ -1,0 +1,105 @@
+"""The program pages: they show what the role may see, and act through the services."""
+
+import pytest
+from django.urls import reverse
+
+from khoosheh.programs import services
+from khoosheh.programs.models import ClinicCase, ClusterDevelopment, HalfFinishedProject
+from khoosheh.registry.models import ProductionUnit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_case_is_opened_and_worked_through_the_pages(client, world):
+    client.force_login(world.cast.isfahan)
+    unit = world.units["idle_isfahan"]
+    response = client.post(reverse("programs:case_open", args=[unit.pk]))
+    case = ClinicCase.objects.get(unit=unit)
+    assert response.url == reverse("programs:case_detail", args=[case.pk])
+    client.post(reverse("programs:case_step", args=[case.pk, "diagnose"]),
+                {"problems": ["financial", "legal"], "main_problem": "financial"})
+    client.post(reverse("programs:case_step", args=[case.pk, "intervention"]),
+                {"kind": "working_capital_loan", "amount": 1000, "date": "۱۴۰۵/۰۹/۰۵"})
+    client.post(reverse("programs:case_step", args=[case.pk, "close"]),
+                {"outcome": "revived", "on": "1405/09/05", "jobs_restored": 4})
+    case.refresh_from_db()
+    assert (case.stage, case.outcome, case.jobs_restored) == ("closed", "revived", 4)
+    assert ProductionUnit.objects.get(pk=unit.pk).status == "active"
+    page = client.get(reverse("programs:case_detail", args=[case.pk])).content.decode()
+    assert "۱۴۰۵/۰۹/۰۵" in page
+
+
+def test_a_refused_step_is_explained_on_the_page(client, world):
+    client.force_login(world.cast.isfahan)
+    case = services.open_case(world.units["idle_isfahan"], world.cast.isfahan)
+    response = client.post(reverse("programs:case_step", args=[case.pk, "close"]),
+                           {"outcome": "revived", "on": "1405/09/05", "jobs_restored": 1}, follow=True)
+    assert "تشخیص" in response.content.decode()
+    assert ClinicCase.objects.get(pk=case.pk).stage == "intake"
+
+
+def test_a_bad_jalali_date_in_a_form_is_refused(client, world):
+    client.force_login(world.cast.isfahan)
+    case = services.open_case(world.units["idle_isfahan"], world.cast.isfahan)
+    services.diagnose(case, world.cast.isfahan, problems=["legal"], main_problem="legal")
+    response = client.post(reverse("programs:case_step", args=[case.pk, "follow_up"]),
+                           {"date": "1401/12/30", "note": "x"}, follow=True)
+    assert "۲۹ روز" in response.content.decode() and not case.follow_ups.exists()
+
+
+def test_provincial_staff_cannot_reach_another_provinces_case(client, world):
+    case = services.open_case(world.units["idle_yazd"], world.cast.national)
+    client.force_login(world.cast.isfahan)
+    assert client.get(reverse("programs:case_detail", args=[case.pk])).status_code == 404
+    assert client.post(reverse("programs:case_step", args=[case.pk, "diagnose"]),
+                       {"problems": ["legal"], "main_problem": "legal"}).status_code == 404
+    assert client.post(reverse("programs:case_open", args=[world.units["idle_yazd"].pk])).status_code == 404
+
+
+def test_cluster_development_through_the_pages(client, world):
+    client.force_login(world.cast.national)
+    client.post(reverse("programs:development_start", args=[world.cluster.pk]))
+    development = ClusterDevelopment.objects.get()
+    response = client.post(reverse("programs:development_update", args=[development.pk]),
+                           {"phase": "joint_actions"}, follow=True)
+    assert "نمی‌توان" in response.content.decode()  # a jump, refused with a message
+    development.refresh_from_db()
+    assert development.phase == "identified"
+
+
+def test_the_pipeline_shows_projects_near_completion(client, world):
+    services.register_project(world.units["half_isfahan"], world.cast.national, physical_progress=75)
+    services.register_project(world.units["half_yazd"], world.cast.national, physical_progress=30)
+    client.force_login(world.cast.national)
+    page = client.get(reverse("programs:project_pipeline"))
+    assert [p.unit.name for p in page.context["near"]] == ["طرح نیمه‌تمام"]
+    page = client.get(reverse("programs:project_pipeline"), {"threshold": "۲۵"})
+    assert len(page.context["near"]) == 2
+    client.force_login(world.cast.parks_company)
+    page = client.get(reverse("programs:project_pipeline"), {"threshold": "0"})
+    assert [p.unit.name for p in page.context["near"]] == ["طرح نیمه‌تمام"]
+    assert HalfFinishedProject.objects.count() == 2
+
+
+def test_the_overview_shows_targets_against_achievements(client, world):
+    services.set_target(world.cast.national, year=1405, indicator="units_revived", value=10)
+    client.force_login(world.cast.national)
+    page = client.get(reverse("programs:overview"), {"year": "1405"})
+    rows = {r.indicator: r for r in page.context["rows"]}
+    assert rows["units_revived"].target == 10 and rows["units_revived"].achieved == 0
+    client.force_login(world.cast.isfahan)
+    response = client.post(reverse("programs:set_target"), {"year": 1405, "indicator": "units_revived", "value": 1})
+    assert response.status_code == 403
+
+
+def test_a_consortium_is_formed_from_a_cluster(client, world):
+    for i, unit in enumerate(world.members):
+        unit.national_id = ["10101234565", "10860012342", "10320456783", "14102223335"][i]
+        unit.save()
+    client.force_login(world.cast.national)
+    response = client.post(reverse("programs:consortium_new", args=[world.cluster.pk]), {
+        "name": "کنسرسیوم کاشی میبد", "members": "10101234565, ۱۰۸۶۰۰۱۲۳۴۲\n10320456783",
+        "products_hs": "690721 690722", "target_markets": "عراق، افغانستان", "formed_on": "1405/01/15"})
+    assert response.status_code == 302
+    page = client.get(response.url)
+    assert page.context["c"].members.count() == 3 and page.context["c"].target_markets == ["عراق", "افغانستان"]

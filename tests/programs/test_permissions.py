@@ -1,0 +1,91 @@
+"""The permission matrix: every role x every record type x read / change, no leak.
+
+Each role is checked against a record in its own reach and one outside it."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from khoosheh.programs import services
+from khoosheh.programs.models import (
+    AnnualTarget,
+    ClinicCase,
+    ClusterDevelopment,
+    ExportConsortium,
+    HalfFinishedProject,
+)
+from khoosheh.programs.permissions import can_change, visible
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def records(world, django_user_model):
+    national = world.cast.national
+    yazd_dev = services.start_development(world.cluster, national, agent=world.cast.agent)
+    consortium = services.form_consortium(national, name="ک", province_code="21", members=world.members[:3],
+                                          clusters=[world.cluster])
+    case_in_park = services.open_case(world.units["idle_isfahan"], national)  # Isfahan, in the parks company's park
+    case_yazd = services.open_case(world.units["idle_yazd"], national)
+    project_in_park = services.register_project(world.units["half_isfahan"], national)
+    project_yazd = services.register_project(world.units["half_yazd"], national)
+    national_target = services.set_target(national, year=1404, indicator="units_revived", value=10)
+    isfahan_target = services.set_target(national, year=1404, indicator="units_revived", value=3, province_code="10")
+    yazd_target = services.set_target(national, year=1404, indicator="units_revived", value=2, province_code="21")
+    return {
+        ClusterDevelopment: ([yazd_dev], {"national": [yazd_dev], "isfahan": [], "viewer": [yazd_dev],
+                                          "agent": [yazd_dev], "parks_company": []}),
+        ExportConsortium: ([consortium], {"national": [consortium], "isfahan": [], "viewer": [consortium],
+                                          "agent": [consortium], "parks_company": []}),
+        ClinicCase: ([case_in_park, case_yazd], {"national": [case_in_park, case_yazd], "isfahan": [case_in_park],
+                                                 "viewer": [case_in_park, case_yazd], "agent": [],
+                                                 "parks_company": [case_in_park]}),
+        HalfFinishedProject: ([project_in_park, project_yazd], {
+            "national": [project_in_park, project_yazd], "isfahan": [project_in_park],
+            "viewer": [project_in_park, project_yazd], "agent": [], "parks_company": [project_in_park]}),
+        AnnualTarget: ([national_target, isfahan_target, yazd_target], {
+            "national": [national_target, isfahan_target, yazd_target],
+            "isfahan": [national_target, isfahan_target], "viewer": [national_target, isfahan_target, yazd_target],
+            "agent": [], "parks_company": []}),
+    }
+
+
+# Who may change what, of what they can see.
+CHANGES = {
+    "national": {ClusterDevelopment, ExportConsortium, ClinicCase, HalfFinishedProject, AnnualTarget},
+    "isfahan": {ClinicCase, HalfFinishedProject},  # (the Isfahan ones it sees)
+    "viewer": set(),
+    "agent": {ClusterDevelopment},
+    "parks_company": {ClinicCase, HalfFinishedProject},
+}
+ROLES = ["national", "isfahan", "viewer", "agent", "parks_company"]
+MODELS = [ClusterDevelopment, ExportConsortium, ClinicCase, HalfFinishedProject, AnnualTarget]
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("role", ROLES)
+def test_read(world, records, role, model):
+    user = getattr(world.cast, role)
+    everything, expected = records[model]
+    assert set(visible(user, model.objects.all())) == set(expected[role])
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("role", ROLES)
+def test_change(world, records, role, model):
+    user = getattr(world.cast, role)
+    everything, expected = records[model]
+    for record in everything:
+        allowed = model in CHANGES[role] and record in expected[role]
+        assert can_change(user, record) == allowed, (role, model.__name__, record)
+
+
+def test_services_enforce_the_matrix(world, records):
+    case_yazd = records[ClinicCase][0][1]
+    with pytest.raises(PermissionDenied):
+        services.diagnose(case_yazd, world.cast.isfahan, problems=["legal"], main_problem="legal")
+    with pytest.raises(PermissionDenied):
+        services.diagnose(case_yazd, world.cast.parks_company, problems=["legal"], main_problem="legal")
+    with pytest.raises(PermissionDenied):
+        services.set_target(world.cast.isfahan, year=1404, indicator="units_revived", value=1, province_code="10")
+    with pytest.raises(PermissionDenied):
+        services.open_case(world.units["idle_yazd"], world.cast.viewer)
