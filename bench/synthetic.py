@@ -101,9 +101,14 @@ def make_registry(n_units: int, seed: int, *, n_clusters: int = 40, n_pairs: int
         angle = rng.uniform(0, 2 * np.pi)
         c_lat = seat_lat[seat_index] + offset * np.sin(angle) / 111.0
         c_lon = seat_lon[seat_index] + offset * np.cos(angle) / (111.0 * np.cos(np.radians(seat_lat[seat_index])))
-        # Two plants of one activity that overlap are one cluster, not two: keep them 20 km apart.
-        while any(a == activity and haversine_km(c_lat, c_lon, la, lo) < 20 for a, la, lo in centres):
-            activity = rng.choice(activities, p=mix)
+        # Two plants of one activity that overlap are one cluster, not two: keep them 20 km
+        # apart; where every activity is taken already (Tehran at a million units), plant nothing.
+        taken = {a for a, la, lo in centres if haversine_km(c_lat, c_lon, la, lo) < 20}
+        if activity in taken:
+            free = [a for a in activities if a not in taken]
+            if not free:
+                return
+            activity = rng.choice(free)
         centres.append((activity, c_lat, c_lon))
         lat, lon = _scatter(rng, c_lat, c_lon, spread, size)
         members = add(seat_index, lat, lon, np.full(size, activity))

@@ -74,3 +74,17 @@ def national_idle_causes(cases: QuerySet, year: int | None = None) -> list[dict]
     total = cases.count()
     rows = cases.values("main_problem").annotate(n=Count("id")).order_by("-n")
     return [{**r, "share": r["n"] / total} for r in rows] if total else []
+
+
+def idle_causes_matrix(cases: QuerySet, year: int | None = None) -> tuple[list[str], list[dict]]:
+    """Provinces as rows, main problems as columns (share of the province's diagnosed cases)."""
+    from .models import ProblemCategory
+
+    rows: dict[str, dict] = {}
+    for r in idle_causes(cases, year):
+        row = rows.setdefault(r["province_id"], {"province_fa": r["province__name_fa"],
+                                                 "province_en": r["province__name_en"], "shares": {}, "n": 0})
+        row["shares"][r["main_problem"]] = r["share"]
+        row["n"] += r["n"]
+    columns = list(ProblemCategory.values)
+    return columns, [{**row, "cells": [row["shares"].get(c) for c in columns]} for row in rows.values()]

@@ -137,7 +137,7 @@ class ClinicCase(models.Model):
         INTAKE = "intake", _("intake")
         DIAGNOSED = "diagnosed", _("diagnosed")
         INTERVENING = "intervening", _("interventions under way")
-        CLOSED = "closed", _("closed")
+        CLOSED = "closed", _("case closed")
 
     class Outcome(models.TextChoices):
         REVIVED = "revived", _("revived")

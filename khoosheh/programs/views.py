@@ -18,7 +18,7 @@ from khoosheh.core.text import fold_digits
 from khoosheh.registry.models import ProductionUnit, Province
 
 from . import forms, services
-from .achievements import idle_causes, targets_vs_achievements
+from .achievements import idle_causes_matrix, national_idle_causes, targets_vs_achievements
 from .models import ClinicCase, ClusterDevelopment, ExportConsortium, HalfFinishedProject, ProblemCategory
 from .permissions import can_change, visible
 
@@ -45,11 +45,14 @@ def overview(request):
     scope = province_scope(request.user)
     province = scope or request.GET.get("province") or None
     cases = visible(request.user, ClinicCase.objects.all())
+    if province:
+        cases = cases.filter(province_id=province)
+    columns, matrix = idle_causes_matrix(cases, year)
     return render(request, "programs/overview.html", {
         "year": year, "province": Province.objects.filter(code=province).first(),
         "provinces": Province.objects.all() if scope is None else [],
         "rows": targets_vs_achievements(year, province),
-        "causes": idle_causes(cases.filter(province_id=province) if province else cases, year),
+        "causes": national_idle_causes(cases, year), "cause_columns": columns, "cause_matrix": matrix,
         "problem_labels": dict(ProblemCategory.choices),
         "can_set_targets": request.user.is_national, "target_form": forms.TargetForm(initial={"year": year}),
     })
