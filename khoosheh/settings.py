@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "khoosheh.registry",
     "khoosheh.clusters",
     "khoosheh.programs",
+    "khoosheh.spx",
     "khoosheh.portal",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("registry/", include("khoosheh.registry.urls")),
     path("clusters/", include("khoosheh.clusters.urls")),
     path("programs/", include("khoosheh.programs.urls")),
+    path("spx/", include("khoosheh.spx.urls")),
     path("iran.geojson", portal_views.iran_outline, name="iran_outline"),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Viewer")
     CLUSTER_AGENT = "cluster_agent", _("Cluster development agent")
     PARKS_COMPANY = "parks_company", _("Industrial parks company")
+    UNIT_OWNER = "unit_owner", _("Unit owner")
 
 
 class User(AbstractUser):
@@ -23,6 +24,9 @@ class User(AbstractUser):
     )
     parks = models.ManyToManyField("registry.IndustrialPark", verbose_name=_("industrial parks"), blank=True,
                                    help_text=_("For an industrial-parks company: the parks it runs."))
+    units = models.ManyToManyField("registry.ProductionUnit", verbose_name=_("own units"), blank=True,
+                                   related_name="owners",
+                                   help_text=_("For a unit owner: the units whose capability profile they keep."))
 
     class Meta:
         verbose_name = _("user")

@@ -5,7 +5,10 @@ can forget the rule:
 
 * national staff (and superusers) see and change everything;
 * provincial staff see and change their own province only;
-* viewers change nothing; a viewer with a province sees only that province.
+* viewers change nothing; a viewer with a province sees only that province;
+* cluster agents, industrial-parks companies and unit owners have no
+  province-wide view: they see the units (and records) their role gives them —
+  the units of the clusters they develop, of the parks they run, or their own.
 """
 
 from __future__ import annotations
@@ -17,18 +20,35 @@ from .models import Role, User
 
 def province_scope(user: User) -> str | None:
     """The province code a user is confined to, or None for the whole country."""
-    if user.is_national:
+    if user.is_national or user.role in ROLE_SCOPED:
         return None
     if user.role == Role.PROVINCIAL or user.province_id:
         return user.province_id or "--"  # a provincial user without province sees nothing
     return None
 
 
+ROLE_SCOPED = (Role.CLUSTER_AGENT, Role.PARKS_COMPANY, Role.UNIT_OWNER)
+
+
 def scope_by_province(user: User, queryset: QuerySet, field: str = "province") -> QuerySet:
-    if not user.is_authenticated:
+    if not user.is_authenticated or not user.is_active:
+        return queryset.none()
+    if not user.is_national and user.role in ROLE_SCOPED:
         return queryset.none()
     code = province_scope(user)
     return queryset if code is None else queryset.filter(**{f"{field}_id": code})
+
+
+def scope_units(user: User, queryset: QuerySet) -> QuerySet:
+    """Production units a user may see (a queryset of registry.ProductionUnit)."""
+    if user.is_authenticated and user.is_active and not user.is_national:
+        if user.role == Role.UNIT_OWNER:
+            return queryset.filter(owners=user)
+        if user.role == Role.PARKS_COMPANY:
+            return queryset.filter(park__in=user.parks.all())
+        if user.role == Role.CLUSTER_AGENT:
+            return queryset.filter(clusters__development__agent=user).distinct()
+    return scope_by_province(user, queryset)
 
 
 def can_change_province(user: User, province_code: str | None) -> bool:

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khoosheh.accounts.scoping import can_change_province, province_scope, scope_by_province
+from khoosheh.accounts.scoping import can_change_province, province_scope, scope_by_province, scope_units
 from khoosheh.registry.models import Province
 
 from . import services
@@ -20,6 +20,10 @@ from .models import Candidate, Cluster, IdentificationRun
 
 
 def visible_clusters(user):
+    from khoosheh.accounts.models import Role
+
+    if user.is_authenticated and user.role == Role.CLUSTER_AGENT and not user.is_national:
+        return Cluster.objects.filter(development__agent=user)  # the clusters they develop
     return scope_by_province(user, Cluster.objects.all())
 
 
@@ -56,7 +60,7 @@ def cluster_list(request):
 def cluster_detail(request, pk: int):
     cluster = get_object_or_404(visible_clusters(request.user).select_related("activity", "province", "county"),
                                 pk=pk)
-    members = scope_by_province(request.user, cluster.members.select_related("county", "activity"))
+    members = scope_units(request.user, cluster.members.select_related("county", "activity"))
     points = [{"lat": u.location[0], "lon": u.location[1], "name": u.name, "url": u.pk,
                "by_county": u.lat is None} for u in members]
     return render(request, "clusters/cluster_detail.html", {

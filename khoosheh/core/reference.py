@@ -114,3 +114,23 @@ class Reference:
 
     def find_park(self, county_code: str, text: str) -> str | None:
         return self.parks.get((county_code, match_key(text)))
+
+
+@dataclass(frozen=True)
+class Process:
+    code: str
+    name_fa: str
+    name_en: str
+    synonyms: tuple[str, ...]
+
+
+@functools.cache
+def processes() -> tuple[Process, ...]:
+    """The controlled, bilingual vocabulary of manufacturing processes (SPX profiles)."""
+    return tuple(Process(r["code"], r["name_fa"], r["name_en"], tuple(s for s in r["synonyms"].split("|") if s))
+                 for r in read_reference_csv("processes.csv"))
+
+
+@functools.cache
+def certifications() -> tuple[tuple[str, str], ...]:
+    return tuple((r["code"], r["name"]) for r in read_reference_csv("certifications.csv"))

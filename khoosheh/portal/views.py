@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q, Sum
 from django.shortcuts import render
 
-from khoosheh.accounts.scoping import province_scope, scope_by_province
+from khoosheh.accounts.scoping import province_scope, scope_units
 from khoosheh.registry.models import ImportBatch, ProductionUnit, Province, UnitStatus
 
 
@@ -10,7 +10,7 @@ from khoosheh.registry.models import ImportBatch, ProductionUnit, Province, Unit
 def home(request):
     """The registry at a glance, within the user's scope (a fuller dashboard
     comes with the dashboards app)."""
-    units = scope_by_province(request.user, ProductionUnit.objects.all())
+    units = scope_units(request.user, ProductionUnit.objects.all())
     totals = units.aggregate(
         units=Count("id"), employees=Sum("employees"),
         **{s: Count("id", filter=Q(status=s)) for s in UnitStatus.values},

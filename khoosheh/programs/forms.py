@@ -1,26 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from khoosheh.core.jalali import InvalidJalaliDate, parse_jalali
+from khoosheh.portal.fields import JalaliDateField
 
 from .models import Indicator, Intervention, JointAction, Phase, ProblemCategory
-
-
-class JalaliDateField(forms.CharField):
-    """A date typed the Jalali way (1404/05/12, Persian digits welcome)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "۱۴۰۴/۰۱/۰۱", "dir": "ltr"}))
-        super().__init__(**kwargs)
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        try:
-            return parse_jalali(value)
-        except InvalidJalaliDate as exc:
-            raise forms.ValidationError(str(exc)) from None
 
 
 class PhaseForm(forms.Form):

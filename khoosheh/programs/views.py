@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khoosheh.accounts.scoping import province_scope, scope_by_province
+from khoosheh.accounts.scoping import province_scope, scope_by_province, scope_units
 from khoosheh.clusters.models import Cluster
 from khoosheh.core.jalali import jalali_year
 from khoosheh.core.text import fold_digits
@@ -151,7 +151,7 @@ def case_list(request):
 @login_required
 @require_POST
 def case_open(request, unit_pk: int):
-    unit = get_object_or_404(scope_by_province(request.user, ProductionUnit.objects.all()), pk=unit_pk)
+    unit = get_object_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=unit_pk)
     holder = {}
 
     def open_case():
@@ -218,7 +218,7 @@ def project_pipeline(request):
 @login_required
 @require_POST
 def project_register(request, unit_pk: int):
-    unit = get_object_or_404(scope_by_province(request.user, ProductionUnit.objects.all()), pk=unit_pk)
+    unit = get_object_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=unit_pk)
     holder = {}
 
     def register():
@@ -304,5 +304,5 @@ def consortium_detail(request, pk: int):
         return redirect("programs:consortium_detail", pk=consortium.pk)
     return render(request, "programs/consortium_detail.html", {
         "c": consortium, "form": form, "can_change": can_change(request.user, consortium),
-        "members": scope_by_province(request.user, consortium.members.all()),
+        "members": scope_units(request.user, consortium.members.all()),
     })

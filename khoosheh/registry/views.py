@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khoosheh.accounts.scoping import can_change_province, can_write, province_scope, scope_by_province
+from khoosheh.accounts.scoping import can_change_province, can_write, province_scope, scope_units
 
 from . import services
 from .exporting import export_units
@@ -28,7 +28,7 @@ PAGE_SIZE = 50
 
 
 def visible_units(user):
-    return scope_by_province(user, ProductionUnit.objects.all())
+    return scope_units(user, ProductionUnit.objects.all())
 
 
 def scoped_filter(request) -> UnitFilter:
@@ -73,6 +73,8 @@ def unit_detail(request, pk: int):
         "unit": unit,
         "history": unit.status_changes.select_related("changed_by"),
         "can_change": can_change,
+        # Unit owners keep their own profile too; the SPX service checks again.
+        "can_edit_profile": can_change or request.user.units.filter(pk=unit.pk).exists(),
         "status_form": StatusChangeForm(initial={"status": unit.status}) if can_change else None,
     })
 

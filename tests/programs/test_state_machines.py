@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 from khoosheh.programs import services
 from khoosheh.programs.models import ClinicCase, Phase
 from khoosheh.registry.models import ProductionUnit, UnitStatusChange
-from tests.programs.conftest import TODAY
+from tests.conftest import TODAY
 
 pytestmark = pytest.mark.django_db
 

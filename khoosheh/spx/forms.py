@@ -1,0 +1,49 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from khoosheh.core import reference
+from khoosheh.portal.fields import JalaliDateField
+
+PROCESS_CHOICES = [(p.code, f"{p.name_fa} ({p.name_en})") for p in reference.processes()]
+CERTIFICATION_CHOICES = list(reference.certifications())
+
+
+class ProfileForm(forms.Form):
+    processes = forms.MultipleChoiceField(label=_("Processes"), choices=PROCESS_CHOICES, required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+    materials = forms.CharField(label=_("Materials (comma-separated)"), required=False)
+    certifications = forms.MultipleChoiceField(label=_("Certifications"), choices=CERTIFICATION_CHOICES,
+                                               required=False, widget=forms.CheckboxSelectMultiple)
+    monthly_capacity = forms.IntegerField(label=_("Capacity (pieces a month)"), min_value=0, required=False)
+    lead_time_days = forms.IntegerField(label=_("Lead time (days)"), min_value=0, required=False)
+    products = forms.CharField(label=_("Products made"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class EnquiryForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("subcontracting", _("subcontracting enquiry")),
+                                                       ("import_substitution", _("import substitution"))])
+    buyer = forms.CharField(label=_("Buyer"), max_length=200)
+    title = forms.CharField(label=_("Part or product"), max_length=200)
+    description = forms.CharField(label=_("Description and technical requirements"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    processes = forms.MultipleChoiceField(label=_("Required processes"), choices=PROCESS_CHOICES, required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+    material = forms.CharField(label=_("Material"), required=False, max_length=100)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, required=False)
+    tolerances = forms.CharField(label=_("Tolerances"), required=False, max_length=200)
+    certifications = forms.MultipleChoiceField(label=_("Required certifications"), choices=CERTIFICATION_CHOICES,
+                                               required=False, widget=forms.CheckboxSelectMultiple)
+    deadline = JalaliDateField(label=_("Deadline"), required=False)
+    hs_code = forms.RegexField(label=_("HS code"), regex=r"^\d{4,10}$", required=False)
+    yearly_quantity = forms.IntegerField(label=_("Yearly quantity imported"), min_value=0, required=False)
+    imported_value_usd = forms.IntegerField(label=_("Yearly imported value (US dollars)"), min_value=0,
+                                            required=False)
+
+
+class QuoteForm(forms.Form):
+    value = forms.IntegerField(label=_("Quote (rial)"), min_value=0)
+
+
+class ContractForm(forms.Form):
+    value = forms.IntegerField(label=_("Contract (rial)"), min_value=0)
+    on = JalaliDateField(label=_("Contract date"))

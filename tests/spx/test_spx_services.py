@@ -1,0 +1,113 @@
+"""SPX in the registry: profiles, enquiries to contracts, reports, exhibitions."""
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from khoosheh.accounts.models import AuditEntry, Role
+from khoosheh.spx import services
+from khoosheh.spx.models import CapabilityProfile, Enquiry, Exhibition, Participant
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def market(world, django_user_model):
+    foundry, shop = world.members[0], world.units["idle_isfahan"]
+    services.save_profile(foundry, world.cast.national, processes=["casting"], materials=["چدن"],
+                          certifications=["ISO 9001"], monthly_capacity=5000, lead_time_days=20,
+                          products="قطعات چدنی پمپ و شیرآلات")
+    services.save_profile(shop, world.cast.national, processes=["cnc_machining"], materials=["فولاد"],
+                          products="تراشکاری شفت")
+    owner = django_user_model.objects.create_user("owner", password="x", role=Role.UNIT_OWNER)
+    owner.units.add(shop)
+    return {"foundry": foundry, "shop": shop, "owner": owner}
+
+
+def test_an_enquiry_is_matched_sent_quoted_and_contracted(world, market):
+    user = world.cast.national
+    enquiry = services.create_enquiry(user, province_code="23", buyer="ایران‌خودرو", title="بدنه چدنی پمپ",
+                                      processes=["casting"], material="چدن", quantity=500,
+                                      deadline=timezone.localdate() + dt.timedelta(days=90))
+    [match] = services.match_enquiry(enquiry, user)
+    assert match.unit == market["foundry"] and any("ریخته‌گری" in r for r in match.reasons)
+    services.send_to_suppliers(enquiry, user, [match.pk])
+    match.refresh_from_db()
+    services.record_quote(match, user, value=9_000_000_000)
+    services.record_contract(match, user, value=8_500_000_000, on=timezone.localdate())
+    enquiry.refresh_from_db()
+    assert enquiry.status == "contracted"
+    assert AuditEntry.objects.filter(record_type="spx.enquirymatch").count() == 2
+
+
+def test_a_contract_needs_a_quote_first(world, market):
+    user = world.cast.national
+    enquiry = services.create_enquiry(user, province_code="23", buyer="x", title="پمپ", processes=["casting"])
+    [match] = services.match_enquiry(enquiry, user)
+    with pytest.raises(ValidationError):
+        services.record_contract(match, user, value=1, on=timezone.localdate())
+    with pytest.raises(ValidationError):
+        services.record_quote(match, user, value=1)  # not sent yet
+
+
+def test_a_past_deadline_and_unknown_processes_are_refused(world):
+    with pytest.raises(ValidationError):
+        services.create_enquiry(world.cast.national, province_code="23", buyer="x", title="y",
+                                deadline=timezone.localdate() - dt.timedelta(days=1))
+    with pytest.raises(ValidationError):
+        services.create_enquiry(world.cast.national, province_code="23", buyer="x", title="y", processes=["magic"])
+
+
+def test_unit_owners_keep_their_own_profile_only(world, market):
+    owner = market["owner"]
+    services.save_profile(market["shop"], owner, processes=["cnc_machining", "grinding"], products="شفت و بوش")
+    market["shop"].refresh_from_db()
+    assert CapabilityProfile.objects.get(unit=market["shop"]).processes == ["cnc_machining", "grinding"]
+    with pytest.raises(PermissionDenied):
+        services.save_profile(market["foundry"], owner, processes=["casting"])
+
+
+def test_the_profile_page_is_the_owners_and_scoped(client, world, market):
+    client.force_login(market["owner"])
+    assert client.get(reverse("spx:profile_edit", args=[market["shop"].pk])).status_code == 200
+    assert client.get(reverse("spx:profile_edit", args=[market["foundry"].pk])).status_code == 404
+    # The owner sees their own unit in the registry and nothing else.
+    names = [u.name for u in client.get(reverse("registry:unit_list")).context["page"]]
+    assert names == [market["shop"].name]
+
+
+def test_report_counts_enquiries_and_substituted_imports(world, market):
+    from khoosheh.core.jalali import jalali_year
+
+    user = world.cast.national
+    enquiry = services.create_enquiry(user, province_code="21", buyer="پالایشگاه", title="پمپ چدنی",
+                                      kind="import_substitution", hs_code="841370", imported_value_usd=250_000,
+                                      processes=["casting"])
+    [match] = services.match_enquiry(enquiry, user)
+    services.send_to_suppliers(enquiry, user, [match.pk])
+    match.refresh_from_db()
+    services.record_quote(match, user, value=10)
+    services.record_contract(match, user, value=9, on=timezone.localdate())
+    [row] = services.report(Enquiry.objects.all(), jalali_year(timezone.localdate()))
+    assert (row["province_id"], row["enquiries"], row["sent"], row["contracts"], row["import_value"]) == \
+        ("21", 1, 1, 1, 250_000)
+
+
+def test_an_exhibition_schedule_has_no_double_booking(world):
+    exhibition = Exhibition.objects.create(name="نمایشگاه توانمندی‌های ساخت داخل", city="تهران", province_id="23",
+                                           starts_on=timezone.localdate(), slots=3, tables=2)
+    for i in range(3):
+        Participant.objects.create(exhibition=exhibition, kind="buyer", name=f"خریدار {i}", needs=["casting", "x"])
+    for i in range(4):
+        Participant.objects.create(exhibition=exhibition, kind="unit", name=f"واحد {i}",
+                                   offers=["casting"] if i % 2 else ["x"])
+    meetings = services.build_schedule(exhibition, world.cast.national)
+    assert meetings and all(m.score > 0 for m in meetings)
+    for slot in (1, 2, 3):
+        in_slot = [m for m in meetings if m.slot == slot]
+        assert len(in_slot) <= 2 and len({m.looker_id for m in in_slot}) == len(in_slot)
+    with pytest.raises(PermissionDenied):
+        services.build_schedule(exhibition, world.cast.isfahan)
