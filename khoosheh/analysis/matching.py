@@ -27,7 +27,7 @@ from khoosheh.core.text import match_key
 
 from .textindex import TextIndex
 
-WEIGHTS = {"text": 0.45, "material": 0.15, "distance": 0.15, "cluster": 0.1, "performance": 0.15}
+WEIGHTS = {"text": 0.4, "material": 0.2, "distance": 0.25, "cluster": 0.05, "performance": 0.1}
 DISTANCE_SCALE_KM = 150.0
 DAYS_PER_MONTH = 30.0
 
@@ -49,6 +49,7 @@ class SupplierColumns:
     in_cluster: np.ndarray  # bool
     quotes: np.ndarray  # past quotes given
     contracts: np.ndarray  # of which became contracts
+    products: list[str] | None = None  # what the supplier wrote, for the reasons (default: texts)
 
 
 @dataclass
@@ -135,7 +136,8 @@ class SupplierIndex:
             reasons.append(f"گواهی {code} ✓")
         if enquiry.quantity and not math.isnan(s.monthly_capacity[i]):
             reasons.append(f"ظرفیت ماهانه {int(s.monthly_capacity[i]):,} برای {int(enquiry.quantity):,} سفارش")
-        words = self.text.matching_words(" ".join([enquiry.text, enquiry.material]), s.texts[i])
+        own_words = s.products[i] if s.products is not None else s.texts[i]
+        words = self.text.matching_words(" ".join([enquiry.text, enquiry.material]), own_words)
         if words:
             reasons.append("هم‌خوانی محصولات: " + "، ".join(f"«{w}»" for w in words[:5]))
         if parts["material"]:

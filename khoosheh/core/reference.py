@@ -134,3 +134,11 @@ def processes() -> tuple[Process, ...]:
 @functools.cache
 def certifications() -> tuple[tuple[str, str], ...]:
     return tuple((r["code"], r["name"]) for r in read_reference_csv("certifications.csv"))
+
+
+@functools.cache
+def province_centre(code: str) -> tuple[float, float]:
+    """The seat of the province's most populous county (its capital, in practice)."""
+    rows = [r for r in read_reference_csv("counties.csv") if r["province_code"] == code]
+    best = max(rows, key=lambda r: float(r["seat_population"] or 0))
+    return float(best["lat"]), float(best["lon"])

@@ -238,6 +238,7 @@ def make_demo_users() -> list[tuple[str, str, str]]:
         ("demo-viewer", "demo", Role.VIEWER, None, "بیننده (نمایشی)"),
         ("demo-agent", "demo", Role.CLUSTER_AGENT, None, "عامل توسعه خوشه (نمایشی)"),
         ("demo-parks", "demo", Role.PARKS_COMPANY, None, "شرکت شهرک‌های صنعتی اصفهان (نمایشی)"),
+        ("demo-owner", "demo", Role.UNIT_OWNER, None, "مالک واحد (نمایشی)"),
     ]
     made = []
     for username, password, role, province, name in specs:
@@ -248,6 +249,8 @@ def make_demo_users() -> list[tuple[str, str, str]]:
         user.save()
         if role == Role.PARKS_COMPANY:
             user.parks.set(IndustrialPark.objects.filter(county__province_id="10"))
+        if role == Role.UNIT_OWNER:
+            user.units.set(ProductionUnit.objects.filter(activity_id="2431", status="active").order_by("pk")[:1])
         made.append((username, password, role))
     return made
 

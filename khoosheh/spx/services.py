@@ -119,6 +119,7 @@ def _build_index() -> tuple[SupplierIndex, np.ndarray]:
         in_cluster=np.array([p.unit_id in in_cluster for p in rows], dtype=bool),
         quotes=np.array([track.get(p.unit_id, (0, 0))[0] for p in rows]),
         contracts=np.array([track.get(p.unit_id, (0, 0))[1] for p in rows]),
+        products=[" ".join([p.products, *p.materials]) for p in rows],
     )
     return SupplierIndex(columns), units
 
@@ -143,6 +144,9 @@ def create_enquiry(user: User, *, province_code: str, **fields) -> Enquiry:
         raise ValidationError(f"فرایند ناشناخته: {'، '.join(unknown)}")
     if fields.get("deadline") and fields["deadline"] < timezone.localdate():
         raise ValidationError("مهلت گذشته است")
+    if fields.get("lat") is None:
+        # Without a stated place, distance counts from the province's largest city.
+        fields["lat"], fields["lon"] = reference.province_centre(province_code)
     enquiry = Enquiry.objects.create(province_id=province_code, created_by=user, **fields)
     _audit(user, "create", enquiry, after={"title": enquiry.title, "kind": enquiry.kind})
     return enquiry

@@ -89,3 +89,12 @@ def test_reference_files_are_utf8_and_normalised(name):
     for row in reference.read_reference_csv(name):
         for value in row.values():
             assert value == clean(value), (name, value)
+
+
+def test_a_provinces_centre_is_its_capital():
+    # Tehran (23), Isfahan (10), Razavi Khorasan: Mashhad (09), Fars: Shiraz (07).
+    from khoosheh.core.geo import haversine_km
+
+    for code, (lat, lon) in {"23": (35.69, 51.39), "10": (32.65, 51.67), "09": (36.30, 59.60),
+                             "07": (29.61, 52.53)}.items():
+        assert haversine_km(*reference.province_centre(code), lat, lon) < 15, code

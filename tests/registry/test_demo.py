@@ -87,3 +87,10 @@ def test_the_full_demo_shows_every_program(settings, tmp_path):
 
     rows = targets_vs_achievements(jalali_year(timezone.localdate()))
     assert all(r.target for r in rows) and any(r.achieved for r in rows)
+    # SPX end to end: profiles, enquiries matched with reasons, a contract, an exhibition schedule.
+    from khoosheh.spx.models import CapabilityProfile, EnquiryMatch, Exhibition
+
+    assert CapabilityProfile.objects.count() > 500
+    assert EnquiryMatch.objects.exclude(reasons=[]).exists()
+    assert EnquiryMatch.objects.filter(status="contracted").exists()
+    assert Exhibition.objects.get().meetings.count() > 50

@@ -5,6 +5,7 @@ from khoosheh.clusters.demo import build_demo_clusters
 from khoosheh.programs.demo import build_demo_programs
 from khoosheh.registry.demo import build_demo, demo_exists, make_demo_users
 from khoosheh.registry.models import ProductionUnit
+from khoosheh.spx.demo import build_demo_spx
 
 
 class Command(BaseCommand):
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         if units < 100:
             raise CommandError("--units must be at least 100")
         with transaction.atomic():
-            self.stderr.write(f"[1/3] building {units:,} synthetic units (seed {seed}) ...")
+            self.stderr.write(f"[1/4] building {units:,} synthetic units (seed {seed}) ...")
             made = build_demo(units, seed)
             users = make_demo_users()
             if not registry_only:
@@ -36,10 +37,12 @@ class Command(BaseCommand):
 
                 User = get_user_model()
                 demo, agent = User.objects.get(username="demo"), User.objects.get(username="demo-agent")
-                self.stderr.write("[2/3] identifying and reviewing clusters ...")
+                self.stderr.write("[2/4] identifying and reviewing clusters ...")
                 clusters = build_demo_clusters(demo)
-                self.stderr.write("[3/3] cluster development, consortia, business clinic, projects, targets ...")
+                self.stderr.write("[3/4] cluster development, consortia, business clinic, projects, targets ...")
                 counts = build_demo_programs(demo, agent, clusters, seed=seed)
+                self.stderr.write("[4/4] capability profiles, enquiries, an exhibition ...")
+                counts.update(build_demo_spx(demo, seed=seed))
                 self.stdout.write(f"{len(clusters)} clusters confirmed; " + ", ".join(
                     f"{k}: {v}" for k, v in counts.items()))
         self.stdout.write(self.style.SUCCESS(f"made {made:,} synthetic units"))
