@@ -26,6 +26,11 @@ lint: $(STAMP)
 	KHOOSHEH_DATA_DIR=$(CURDIR)/.pytest-data $(BIN)/khoosheh makemigrations --check --dry-run --verbosity 0
 
 test: lint
+	@if [ -x "$${KHOOSHEH_CHROMIUM:-/usr/bin/chromium}" ] || command -v chromium >/dev/null 2>&1; then \
+	  echo "browser tests: Chromium found, they run (screenshots in tests/artefacts/)"; \
+	else \
+	  echo "browser tests: SKIPPED - no Chromium on this machine (as root: apt-get install chromium)"; \
+	fi
 	KHOOSHEH_DATA_DIR=$(CURDIR)/.pytest-data $(BIN)/pytest -q
 
 messages: $(STAMP)

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "khoosheh.clusters",
     "khoosheh.programs",
     "khoosheh.spx",
+    "khoosheh.dashboards",
     "khoosheh.portal",
 ]
 

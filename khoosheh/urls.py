@@ -3,10 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from khoosheh.dashboards import views as dashboard_views
 from khoosheh.portal import views as portal_views
 
 urlpatterns = [
-    path("", portal_views.home, name="home"),
+    path("", dashboard_views.national, name="home"),
+    path("dashboard/", include("khoosheh.dashboards.urls")),
     path("login/", auth_views.LoginView.as_view(template_name="portal/login.html",
                                                 redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -52,10 +52,10 @@ def test_dates_are_jalali_and_digits_persian(client, cast, two_provinces):
 
 def test_home_counts_follow_the_users_province(client, cast, two_provinces):
     client.force_login(cast.isfahan)
-    totals = client.get(reverse("home")).context["totals"]
+    totals = client.get(reverse("home")).context["registry"]["totals"]
     assert (totals["units"], totals["idle"], totals["active"]) == (1, 1, 0)
     client.force_login(cast.national)
-    assert client.get(reverse("home")).context["totals"]["units"] == 2
+    assert client.get(reverse("home")).context["registry"]["totals"]["units"] == 2
 
 
 def test_the_login_page_logs_in_and_out(client, cast):

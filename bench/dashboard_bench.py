@@ -1,0 +1,119 @@
+"""The national dashboard with the demo database: served in <= 300 ms?
+
+    .venv/bin/python bench/dashboard_bench.py [--units 30000]
+
+Builds the full demo (registry, clusters, programs, SPX) in a throw-away
+folder, then times the national dashboard and a province page, warm, 30
+requests each: in-process, and over HTTP through `khoosheh runserver`.  The
+baseline in the same run is the login page (no query)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+KHOOSHEH = [sys.executable, "-m", "khoosheh"]
+PAGES = {"national dashboard": "/", "province page (Isfahan)": "/dashboard/province/10/",
+         "baseline: login page": "/login/"}
+
+IN_PROCESS = """
+import json, os, statistics, time, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khoosheh.settings")
+django.setup()
+from django.test import Client
+from django.test.utils import setup_test_environment
+from django.db import connection, reset_queries
+from django.conf import settings
+setup_test_environment()
+settings.DEBUG = True  # to count queries
+from khoosheh.accounts.models import User
+client, anonymous = Client(), Client()
+client.force_login(User.objects.get(username="demo"))
+out = {}
+for name, url in PAGES.items():
+    who = anonymous if url == "/login/" else client
+    for _ in range(3):
+        who.get(url)
+    times = []
+    for _ in range(30):
+        reset_queries()
+        t = time.perf_counter()
+        r = who.get(url)
+        times.append((time.perf_counter() - t) * 1000)
+        assert r.status_code == 200, (url, r.status_code)
+    times.sort()
+    out[name] = (times[15], times[28], len(connection.queries))
+print(json.dumps(out))
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--units", type=int, default=30_000)
+    options = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="khoosheh-dashboard-"))
+    env = {**os.environ, "KHOOSHEH_DATA_DIR": str(folder), "PYTHONPATH": str(ROOT)}
+    env.pop("DATABASE_URL", None)
+    subprocess.run(KHOOSHEH + ["migrate", "-v0"], env=env, check=True)
+    subprocess.run(KHOOSHEH + ["demo-data", "--units", str(options.units)], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    code = f"PAGES = {PAGES!r}\n" + IN_PROCESS
+    in_process = json.loads(subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True,
+                                           text=True).stdout.strip().splitlines()[-1])
+    http = over_http(env)
+    print(f"\nfull demo, {options.units:,} units, SQLite\n")
+    print("| page | in-process median | p95 | queries | over HTTP median | p95 |\n|---|---|---|---|---|---|")
+    for name in PAGES:
+        median, p95, queries = in_process[name]
+        h_median, h_p95 = http[name]
+        print(f"| {name} | {median:.0f} ms | {p95:.0f} ms | {queries} | **{h_median:.0f} ms** | {h_p95:.0f} ms |")
+
+
+def over_http(env) -> dict:
+    session = subprocess.run([sys.executable, "-c", (
+        "import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'khoosheh.settings'); django.setup()\n"
+        "from django.test import Client\nfrom khoosheh.accounts.models import User\n"
+        "c = Client(); c.force_login(User.objects.get(username='demo')); print(c.cookies['sessionid'].value)")],
+        env=env, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(KHOOSHEH + ["runserver", f"127.0.0.1:{port}", "--noreload"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        out = {}
+        for name, path in PAGES.items():
+            headers = {} if path == "/login/" else {"Cookie": f"sessionid={session}"}
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
+            times = []
+            for i in range(33):
+                started = time.perf_counter()
+                with urllib.request.urlopen(request, timeout=10) as response:
+                    response.read()
+                if i >= 3:
+                    times.append((time.perf_counter() - started) * 1000)
+            times.sort()
+            out[name] = (times[15], times[28])
+        return out
+    finally:
+        server.terminate()
+        server.wait()
+
+
+if __name__ == "__main__":
+    main()

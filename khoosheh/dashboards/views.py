@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from khoosheh.accounts.scoping import province_scope
+from khoosheh.core.jalali import jalali_year
+from khoosheh.core.text import fold_digits, to_persian_digits
+from khoosheh.programs.achievements import targets_vs_achievements
+from khoosheh.programs.models import Phase
+from khoosheh.registry.models import Province, UnitStatus
+
+from . import figures, tilemap
+
+METRICS = ("units", "idle_share", "clusters")
+
+
+def _year(request) -> int:
+    text = fold_digits(request.GET.get("year", ""))
+    return int(text) if text.isdigit() and 1300 <= int(text) <= 1500 else jalali_year(timezone.localdate())
+
+
+@login_required
+def national(request):
+    scope = province_scope(request.user)
+    if scope:
+        return province(request, scope)
+    return _dashboard(request, None)
+
+
+@login_required
+def province(request, code: str):
+    scope = province_scope(request.user)
+    if scope and scope != code:
+        raise Http404
+    if not Province.objects.filter(code=code).exists():
+        raise Http404
+    return _dashboard(request, code)
+
+
+def _dashboard(request, code: str | None):
+    year = _year(request)
+    persian = (get_language() or "fa").startswith("fa")
+    registry = figures.registry_figures(request.user, code)
+    clusters = figures.cluster_figures(request.user, code, year)
+    metric = request.GET.get("metric", "units")
+    metric = metric if metric in METRICS else "units"
+    values, labels = _map_values(metric, registry, clusters, persian)
+    charts = {
+        "divisions": {"labels": [(d["title_fa"] if persian else d["title_en"]) or d["code"] for d in
+                                 registry["divisions"]], "values": [d["n"] for d in registry["divisions"]]},
+        "phases": {"labels": [str(label) for _, label in Phase.choices],
+                   "values": [clusters["by_phase"].get(value, 0) for value in Phase.values]},
+        "trend": figures.trend(request.user, code, year),
+        "persian": persian,
+        "series": {"clusters": _("Clusters identified"), "revived": _("Idle units revived"),
+                   "opened": _("Half-finished projects opened")},
+    }
+    return render(request, "dashboards/dashboard.html", {
+        "year": year, "province": Province.objects.filter(code=code).first() if code else None,
+        "registry": registry, "clusters": clusters,
+        "programs": figures.program_figures(request.user, code, year, settings.KHOOSHEH_PIPELINE_THRESHOLD),
+        "spx": figures.spx_figures(request.user, code, year),
+        "targets": targets_vs_achievements(year, code),
+        "statuses": [(s, label, registry["totals"][s]) for s, label in UnitStatus.choices],
+        "map_svg": mark_safe(tilemap.svg(values, labels=labels, persian=persian, selected=code,  # noqa: S308
+                                         link=f"/dashboard/province/{{code}}/?year={year}&metric={metric}")),
+        "metric": metric, "metrics": [("units", _("units")), ("idle_share", _("share idle")),
+                                      ("clusters", _("clusters"))],
+        "charts": charts,
+        "threshold": settings.KHOOSHEH_PIPELINE_THRESHOLD,
+        "show_national_map": province_scope(request.user) is None,
+    })
+
+
+def _map_values(metric, registry, clusters, persian: bool):
+    values, labels = {}, {}
+    for tile in tilemap.tiles():
+        row = registry["by_province"].get(tile.code)
+        if metric == "units":
+            value = row["n"] if row else 0
+            label = f"{value:,}"
+        elif metric == "idle_share":
+            value = row["idle"] / row["n"] if row and row["n"] else None
+            label = "—" if value is None else f"{value * 100:.0f}%"
+        else:
+            value = clusters["by_province"].get(tile.code, 0)
+            label = str(value)
+        values[tile.code] = value
+        labels[tile.code] = to_persian_digits(label.replace(",", "٬").replace("%", "٪")) if persian else label
+    return values, labels

@@ -1,0 +1,64 @@
+"""The dashboard in a real browser: right to left, every province on the map,
+charts drawn, and filters that change the figures."""
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    # A transactional test empties every table afterwards, the reference tables too.
+    call_command("sync_reference", verbosity=0)
+    call_command("demo_data", "--units", "4000", "--seed", "2")
+
+
+def log_in(page, live_server, username="demo"):
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "demo")
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def test_the_national_dashboard_renders_right_to_left_with_map_and_charts(page, live_server, demo, artefact):
+    log_in(page, live_server)
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    # Every one of the 31 provinces is drawn on the map.
+    assert page.locator("svg.tilemap rect[data-province]").count() == 31
+    # Each chart has drawn onto its canvas.
+    for chart in ("chart-divisions", "chart-phases", "chart-trend"):
+        assert page.locator(f"#{chart}[data-drawn='1'] canvas").count() >= 1, chart
+    # Figures are in Persian digits.
+    units = page.locator("#registry-figures .stat .v").first.inner_text()
+    assert units == "۴٬۰۰۰"
+    page.screenshot(path=artefact("dashboard-national.png"), full_page=True)
+
+
+def test_switching_the_map_to_the_share_idle_changes_its_figures(page, live_server, demo, artefact):
+    log_in(page, live_server)
+    tehran = page.locator("svg.tilemap rect[data-province='23'] title")
+    before = tehran.text_content()
+    page.click("text=سهم راکد")
+    page.wait_for_load_state("networkidle")
+    after = page.locator("svg.tilemap rect[data-province='23'] title").text_content()
+    assert before != after and "٪" in after
+    page.screenshot(path=artefact("dashboard-idle-share.png"))
+
+
+def test_the_year_filter_changes_the_targets_table(page, live_server, demo):
+    log_in(page, live_server)
+    this_year = page.locator("#targets").inner_text()
+    page.fill("input[name=year]", "1390")
+    page.click("#filters button")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("#targets").inner_text() != this_year
+
+
+def test_provincial_staff_land_on_their_province(page, live_server, demo, artefact):
+    log_in(page, live_server, "demo-isfahan")
+    assert "اصفهان" in page.locator("h1").inner_text()
+    assert page.locator("#registry-figures .stat .v").first.inner_text() != "۴٬۰۰۰"
+    page.screenshot(path=artefact("dashboard-isfahan.png"))
