@@ -68,3 +68,42 @@ def svg(values: dict[str, float | None], *, labels: dict[str, str], link: str = 
         parts.append(tile)
     parts.append("</svg>")
     return "".join(parts)
+
+
+def polygon_svg(values: dict[str, float | None], *, labels: dict[str, str], geometries: dict[str, dict],
+                link: str = "", persian: bool = True, selected: str | None = None) -> str:
+    """The same choropleth on real province polygons (after `khoosheh load-boundaries`)."""
+    import math
+
+    scale_x = math.cos(math.radians(32.5))
+    all_points = [(x * scale_x, -y) for g in geometries.values() for polygon in g["coordinates"]
+                  for ring in polygon for x, y in ring]
+    min_x, max_x = min(p[0] for p in all_points), max(p[0] for p in all_points)
+    min_y, max_y = min(p[1] for p in all_points), max(p[1] for p in all_points)
+    size = 600 / max(max_x - min_x, max_y - min_y)
+
+    def xy(x, y):
+        return (x * scale_x - min_x) * size, (-y - min_y) * size
+
+    names = {t.code: (t.short_fa if persian else t.short_en) for t in tiles()}
+    all_values = list(values.values())
+    width, height = (max_x - min_x) * size, (max_y - min_y) * size
+    parts = [f'<svg class="tilemap polygons" viewBox="0 0 {width:.0f} {height:.0f}" '
+             f'xmlns="http://www.w3.org/2000/svg" role="img" direction="ltr">']
+    label_parts = []
+    for code, geometry in sorted(geometries.items()):
+        d = " ".join("M" + " L".join(f"{a:.1f},{b:.1f}" for a, b in (xy(x, y) for x, y in ring)) + " Z"
+                     for polygon in geometry["coordinates"] for ring in polygon)
+        stroke = "#d9480f" if code == selected else "#ffffff"
+        shape = (f'<path d="{d}" fill="{colour_for(values.get(code), all_values)}" stroke="{stroke}" '
+                 f'stroke-width="{3 if code == selected else 1}" data-province="{code}">'
+                 f'<title>{escape(names.get(code, code))}: {escape(labels.get(code, "—"))}</title></path>')
+        parts.append(f'<a href="{escape(link.format(code=code))}">{shape}</a>' if link else shape)
+        largest = max((ring for polygon in geometry["coordinates"] for ring in polygon[:1]), key=len)
+        cx = sum(xy(x, y)[0] for x, y in largest) / len(largest)
+        cy = sum(xy(x, y)[1] for x, y in largest) / len(largest)
+        label_parts.append(f'<text x="{cx:.0f}" y="{cy:.0f}" text-anchor="middle" font-size="11" '
+                           f'pointer-events="none">{escape(labels.get(code, ""))}</text>')
+    parts.extend(label_parts)
+    parts.append("</svg>")
+    return "".join(parts)

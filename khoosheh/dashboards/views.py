@@ -69,14 +69,25 @@ def _dashboard(request, code: str | None):
         "spx": figures.spx_figures(request.user, code, year),
         "targets": targets_vs_achievements(year, code),
         "statuses": [(s, label, registry["totals"][s]) for s, label in UnitStatus.choices],
-        "map_svg": mark_safe(tilemap.svg(values, labels=labels, persian=persian, selected=code,  # noqa: S308
-                                         link=f"/dashboard/province/{{code}}/?year={year}&metric={metric}")),
+        "map_svg": mark_safe(_map(values, labels, persian, code,  # noqa: S308  (escaped inside)
+                                  f"/dashboard/province/{{code}}/?year={year}&metric={metric}")),
         "metric": metric, "metrics": [("units", _("units")), ("idle_share", _("share idle")),
                                       ("clusters", _("clusters"))],
         "charts": charts,
         "threshold": settings.KHOOSHEH_PIPELINE_THRESHOLD,
         "show_national_map": province_scope(request.user) is None,
     })
+
+
+def _map(values, labels, persian, selected, link) -> str:
+    """Real polygons once all 31 provinces are loaded, else the schematic tiles."""
+    from .models import Boundary
+
+    geometries = dict(Boundary.objects.filter(level="province").values_list("code", "geometry"))
+    if len(geometries) == 31:
+        return tilemap.polygon_svg(values, labels=labels, geometries=geometries, link=link, persian=persian,
+                                   selected=selected)
+    return tilemap.svg(values, labels=labels, persian=persian, selected=selected, link=link)
 
 
 def _map_values(metric, registry, clusters, persian: bool):
@@ -95,3 +106,60 @@ def _map_values(metric, registry, clusters, persian: bool):
         values[tile.code] = value
         labels[tile.code] = to_persian_digits(label.replace(",", "٬").replace("%", "٪")) if persian else label
     return values, labels
+
+
+def _download(data: bytes, name: str, content_type: str):
+    from django.http import HttpResponse
+
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def report(request, fmt: str):
+    """The national report, or the province's (for provincial staff, always theirs)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from . import reports
+
+    scope = province_scope(request.user)
+    code = scope or request.GET.get("province") or None
+    if code and not Province.objects.filter(code=code).exists():
+        raise Http404
+    year = _year(request)
+    data = reports.area_report(request.user, year, code)
+    name = f"khoosheh-{code or 'iran'}-{year}"
+    if fmt == "xlsx":
+        return _download(reports.area_workbook(data), f"{name}.xlsx", XLSX)
+    try:
+        return _download(reports.pdf("dashboards/report_area_pdf.html", data), f"{name}.pdf", "application/pdf")
+    except reports.PdfUnavailable as exc:
+        messages.error(request, str(exc))
+        return redirect("home")
+
+
+@login_required
+def cluster_report(request, pk: int, fmt: str):
+    from django.shortcuts import get_object_or_404
+
+    from khoosheh.accounts.scoping import scope_units
+    from khoosheh.clusters.views import visible_clusters
+
+    from . import reports
+
+    cluster = get_object_or_404(visible_clusters(request.user).select_related("activity", "county", "province"),
+                                pk=pk)
+    members = scope_units(request.user, cluster.members.select_related("county").order_by("name_key"))
+    data = reports.cluster_report(cluster, members)
+    name = f"khoosheh-cluster-{cluster.pk}"
+    if fmt == "xlsx":
+        return _download(reports.cluster_workbook(data), f"{name}.xlsx", XLSX)
+    try:
+        return _download(reports.pdf("dashboards/report_cluster_pdf.html", data), f"{name}.pdf", "application/pdf")
+    except reports.PdfUnavailable as exc:
+        raise Http404(str(exc)) from exc

@@ -1,0 +1,65 @@
+"""`khoosheh load-boundaries`: features matched by code or normalised name; the map then draws polygons."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+
+from khoosheh.dashboards.models import Boundary
+
+pytestmark = pytest.mark.django_db
+
+SQUARE = {"type": "Polygon", "coordinates": [[[51.0, 35.0], [52.0, 35.0], [52.0, 36.0], [51.0, 36.0], [51.0, 35.0]]]}
+
+
+def write(tmp_path, features):
+    path = tmp_path / "b.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False))
+    return str(path)
+
+
+def test_features_match_by_name_in_any_spelling_or_by_code(tmp_path):
+    path = write(tmp_path, [
+        {"type": "Feature", "properties": {"name:fa": "استان تهران"}, "geometry": SQUARE},
+        {"type": "Feature", "properties": {"NAME_1": "Esfahan", "ISO3166-2": "IR-10"}, "geometry": SQUARE},
+        {"type": "Feature", "properties": {"name": "كرمانشاه"}, "geometry": SQUARE},
+        {"type": "Feature", "properties": {"name": "Atlantis"}, "geometry": SQUARE},
+        {"type": "Feature", "properties": {"name": "تهران"}, "geometry": {"type": "Point", "coordinates": [51, 35]}},
+    ])
+    call_command("load_boundaries", path)
+    assert sorted(Boundary.objects.values_list("code", flat=True)) == ["05", "10", "23"]
+
+
+def test_counties_from_openstreetmap_tags(tmp_path):
+    path = write(tmp_path, [{"type": "Feature", "properties": {"tags": {"name": "شهرستان میبد"}}, "geometry": SQUARE}])
+    call_command("load_boundaries", "--level", "county", path)
+    assert Boundary.objects.get().code == "2106"
+
+
+def test_a_file_with_nothing_recognisable_is_refused(tmp_path):
+    with pytest.raises(CommandError):
+        call_command("load_boundaries", write(tmp_path, [{"type": "Feature", "properties": {"name": "x"},
+                                                          "geometry": SQUARE}]))
+
+
+def test_real_openstreetmap_provinces_all_match_and_the_map_draws_them(shared_data, client, cast):
+    call_command("load_boundaries", str(shared_data / "iran_admin" / "provinces.min.geojson"))
+    assert Boundary.objects.filter(level="province").count() == 31
+    client.force_login(cast.national)
+    html = client.get(reverse("home")).content.decode()
+    assert html.count("<path ") == 31 and 'class="tilemap polygons"' in html
+
+
+def test_real_openstreetmap_counties_mostly_match(shared_data):
+    files = sorted((shared_data / "iran_admin" / "counties").glob("IR-*/IR-*.all.min.geojson"))
+    call_command("load_boundaries", "--level", "county", *map(str, files))
+    # Counties created after the reference list (448) cannot match; nearly all others do.
+    assert Boundary.objects.filter(level="county").count() >= 400
+
+
+def test_without_boundaries_the_schematic_tiles_are_drawn(client, cast):
+    client.force_login(cast.national)
+    html = client.get(reverse("home")).content.decode()
+    assert html.count("data-province=") == 31 and "<rect" in html
