@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from khoosheh.core import reference
+from khoosheh.core.text import fold_digits
 from khoosheh.portal.fields import JalaliDateField
 
 PROCESS_CHOICES = [(p.code, f"{p.name_fa} ({p.name_en})") for p in reference.processes()]
@@ -17,6 +18,21 @@ class ProfileForm(forms.Form):
     monthly_capacity = forms.IntegerField(label=_("Capacity (pieces a month)"), min_value=0, required=False)
     lead_time_days = forms.IntegerField(label=_("Lead time (days)"), min_value=0, required=False)
     products = forms.CharField(label=_("Products made"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    machines = forms.CharField(label=_("Machines: one a line, as kind, count, size or tonnage limit"),
+                               required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                               help_text=_("for example: پرس هیدرولیک، 2، 250 تن"))
+
+    def clean_machines(self):
+        machines = []
+        for number, line in enumerate(self.cleaned_data["machines"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.replace("،", ",").split(",")]
+            count = fold_digits(parts[1]) if len(parts) > 1 else "1"
+            if not count.isdigit() or int(count) < 1:
+                raise forms.ValidationError(_("Line %(n)s: the count must be a whole number.") % {"n": number})
+            machines.append((parts[0], int(count), parts[2] if len(parts) > 2 else ""))
+        return machines
 
 
 class EnquiryForm(forms.Form):

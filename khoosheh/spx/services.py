@@ -44,7 +44,7 @@ def can_edit_profile(user: User, unit) -> bool:
 
 @transaction.atomic
 def save_profile(unit, user: User, *, processes=(), materials=(), certifications=(), monthly_capacity=None,
-                 lead_time_days=None, products: str = "", machines=()) -> CapabilityProfile:
+                 lead_time_days=None, products: str = "", machines=None) -> CapabilityProfile:
     if not can_edit_profile(user, unit):
         raise PermissionDenied
     unknown = sorted(set(processes) - PROCESS_CODES)
@@ -60,7 +60,7 @@ def save_profile(unit, user: User, *, processes=(), materials=(), certifications
     profile.monthly_capacity, profile.lead_time_days = monthly_capacity, lead_time_days
     profile.products = clean(products)
     profile.save()
-    if machines:
+    if machines is not None:
         profile.machines.all().delete()
         Machine.objects.bulk_create([Machine(profile=profile, kind=clean(k), count=c, limit=clean(limit))
                                      for k, c, limit in machines])

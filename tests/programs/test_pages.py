@@ -103,3 +103,12 @@ def test_a_consortium_is_formed_from_a_cluster(client, world):
     assert response.status_code == 302
     page = client.get(response.url)
     assert page.context["c"].members.count() == 3 and page.context["c"].target_markets == ["عراق", "افغانستان"]
+
+
+def test_a_records_change_history_is_on_its_page(client, world):
+    client.force_login(world.cast.isfahan)
+    case = services.open_case(world.units["idle_isfahan"], world.cast.isfahan)
+    services.diagnose(case, world.cast.isfahan, problems=["legal"], main_problem="legal")
+    html = client.get(reverse("programs:case_detail", args=[case.pk])).content.decode()
+    # Who (isfahan), and the stage before and after the diagnosis.
+    assert "stage: intake" in html and "stage: diagnosed" in html and "isfahan" in html

@@ -111,3 +111,22 @@ def test_an_exhibition_schedule_has_no_double_booking(world):
         assert len(in_slot) <= 2 and len({m.looker_id for m in in_slot}) == len(in_slot)
     with pytest.raises(PermissionDenied):
         services.build_schedule(exhibition, world.cast.isfahan)
+
+
+def test_the_profile_page_keeps_machines(client, world, market):
+    client.force_login(market["owner"])
+    response = client.post(reverse("spx:profile_edit", args=[market["shop"].pk]), {
+        "processes": ["cnc_machining"], "materials": "فولاد", "products": "شفت",
+        "machines": "تراش CNC، ۲، قطر ۴۰۰ میلی‌متر\nفرز, 1"})
+    assert response.status_code == 302
+    machines = list(CapabilityProfile.objects.get(unit=market["shop"]).machines.values_list("kind", "count", "limit"))
+    # Stored normalised: digits made Latin, as everywhere in the registry.
+    assert machines == [("تراش CNC", 2, "قطر 400 میلی‌متر"), ("فرز", 1, "")]
+    page = client.get(reverse("spx:profile_edit", args=[market["shop"].pk])).content.decode()
+    assert "تراش CNC" in page
+
+
+def test_a_bad_machine_count_is_refused_with_its_line(client, world, market):
+    client.force_login(market["owner"])
+    response = client.post(reverse("spx:profile_edit", args=[market["shop"].pk]), {"machines": "پرس، چند"})
+    assert response.status_code == 200 and "1" in response.content.decode()

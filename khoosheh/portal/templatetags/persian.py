@@ -101,3 +101,12 @@ def review_label(value) -> str:
 def label_in(value, labels) -> str:
     """The human label of a stored choice value, from a {value: label} dict."""
     return str(labels.get(value, value))
+
+
+@register.simple_tag
+def history_of(record, limit: int = 50):
+    """The audit trail of one record (who, when, what before, what after), newest first."""
+    from khoosheh.accounts.models import AuditEntry
+
+    return AuditEntry.objects.filter(record_type=record._meta.label_lower, record_id=str(record.pk)) \
+        .select_related("actor")[:limit]
