@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "khoosheh.programs",
     "khoosheh.spx",
     "khoosheh.dashboards",
+    "khoosheh.api",
+    "ninja",  # serves the API docs' own files, no CDN
     "khoosheh.portal",
 ]
 
@@ -143,6 +145,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 # Half-finished projects at or above this physical progress (%) are "near completion",
 # the bar provincial programs use.
 KHOOSHEH_PIPELINE_THRESHOLD = int(os.environ.get("KHOOSHEH_PIPELINE_THRESHOLD", "60"))
+
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 500
 
 # Uploads: the unit file goes to a temporary file, never wholly into memory.
 KHOOSHEH_MAX_UPLOAD_BYTES = int(os.environ.get("KHOOSHEH_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))

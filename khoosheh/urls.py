@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from khoosheh.api.v1 import api as api_v1
 from khoosheh.dashboards import views as dashboard_views
 from khoosheh.portal import views as portal_views
 
@@ -18,5 +19,6 @@ urlpatterns = [
     path("programs/", include("khoosheh.programs.urls")),
     path("spx/", include("khoosheh.spx.urls")),
     path("iran.geojson", portal_views.iran_outline, name="iran_outline"),
+    path("api/v1/", api_v1.urls),
     path("admin/", admin.site.urls),
 ]

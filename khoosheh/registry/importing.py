@@ -79,13 +79,24 @@ def import_units(
     progress: Progress | None = None,
     file_name: str | None = None,
 ) -> ImportOutcome:
-    outcome = ImportOutcome()
-    started = timezone.now()
     try:
         table = read_rows(path)
     except FileProblem as exc:
+        outcome = ImportOutcome()
         outcome.errors.append(RowError(0, "", "", str(exc)))
         return outcome
+    return import_table(table, user=user, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress,
+                        source_name=file_name or Path(path).name)
+
+
+def import_table(table, *, user: User | None = None, dry_run: bool = False, skip_invalid: bool = False,
+                 progress: Progress | None = None, source_name: str = "", target: ProductionUnit | None = None,
+                 ) -> ImportOutcome:
+    """The import itself, for any table of rows in the contract (a file, or the API's JSON).
+
+    ``target`` makes a one-row table update that unit (the API's PUT), whatever its national ID."""
+    outcome = ImportOutcome()
+    started = timezone.now()
     reference = reference_from_db()
     result = validate_rows(table, reference, progress=(lambda n: progress("validate", n, None)) if progress else None)
     outcome.rows_read, outcome.errors, outcome.warnings = result.rows_read, result.errors, result.warnings
@@ -94,12 +105,12 @@ def import_units(
         return outcome
     if any(e.row <= 1 for e in outcome.errors):
         return outcome  # the file itself is unusable (missing columns): nothing to import
-    plan = _plan(records, outcome)
+    plan = _plan(records, outcome, target=target)
     outcome.accepted = True
     if dry_run or not (plan.new or plan.changed or plan.parks):
         return outcome  # re-importing the same file changes nothing, not even the import log
     with transaction.atomic():
-        batch = ImportBatch.objects.create(file_name=file_name or Path(path).name, imported_by=user,
+        batch = ImportBatch.objects.create(file_name=source_name, imported_by=user,
                                            started_at=started, rows_read=outcome.rows_read)
         _write(plan, batch, user, outcome, progress)
         batch.created, batch.updated, batch.unchanged = outcome.created, outcome.updated, outcome.unchanged
@@ -145,7 +156,7 @@ def _values(record: UnitRecord, park_ids: dict[tuple[str, str], int]) -> dict:
     }
 
 
-def _plan(records: list[UnitRecord], outcome: ImportOutcome) -> _Plan:
+def _plan(records: list[UnitRecord], outcome: ImportOutcome, *, target: ProductionUnit | None = None) -> _Plan:
     plan = _Plan()
     park_ids = {(c, k): i for c, k, i in IndustrialPark.objects.values_list("county_id", "name_key", "id")}
     for r in records:
@@ -157,8 +168,8 @@ def _plan(records: list[UnitRecord], outcome: ImportOutcome) -> _Plan:
     unnamed = _existing_without_national_id(records)
     for r in records:
         values = _values(r, park_ids)
-        unit = existing.get(r.national_id) if r.national_id else None
-        if unit is None and not r.national_id:
+        unit = target or (existing.get(r.national_id) if r.national_id else None)
+        if unit is None and not r.national_id and target is None:
             twins = unnamed.get((match_key(r.name), r.county_code), [])
             unit = next((u for u in twins if _same(u, values)), None)
             if unit is None and twins:
