@@ -20,6 +20,7 @@ from khoosheh.accounts.tokens import user_for_token
 from khoosheh.clusters.models import IdentificationRun
 from khoosheh.clusters.views import visible_clusters
 from khoosheh.core.jalali import format_jalali
+from khoosheh.core.unitfile import RowError
 from khoosheh.core.unitfile.columns import COLUMNS
 from khoosheh.core.unitfile.readers import Table
 from khoosheh.programs.achievements import targets_vs_achievements
@@ -39,12 +40,43 @@ class BearerToken(HttpBearer):
         return user
 
 
-api = NinjaAPI(title="khoosheh API", version="1", urls_namespace="api-v1", auth=BearerToken(),
-               description=__doc__)
+_ERROR = {"type": "object", "properties": {"detail": {}}, "required": ["detail"]}
+_ERRORS = {
+    "400": "the request could not be read (malformed JSON, say)",
+    "401": "no valid token",
+    "403": "the token may not do this",
+    "404": "not found, or not in the token's scope",
+    "409": "conflict (a national ID of another unit)",
+    "422": "the request's values were refused",
+}
+
+
+class KhooshehAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """Document the error answers every operation can give, so the schema is the whole truth."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for code, text in _ERRORS.items():
+                    operation["responses"].setdefault(code, {
+                        "description": text, "content": {"application/json": {"schema": _ERROR}}})
+        return schema
+
+
+api = KhooshehAPI(title="khoosheh API", version="1", urls_namespace="api-v1", auth=BearerToken(),
+                  description=__doc__)
 
 
 def jalali(value: dt.date | None) -> str | None:
     return format_jalali(value, persian_digits=False) if value else None
+
+
+class Pages(LimitOffsetPagination):
+    """Limit and offset, both bounded: a huge offset would overflow the database's integers."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=10_000_000)
 
 
 # --- schemas ---------------------------------------------------------------------------
@@ -220,7 +252,7 @@ units = Router(tags=["units"])
 
 
 @units.get("", response=list[UnitOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_units(request, filters: Query[UnitFilters]):
     unit_filter = UnitFilter.from_query(filters.dict())
     if scope := province_scope(request.user):
@@ -249,6 +281,8 @@ def _write(request, data: UnitIn, target: ProductionUnit | None):
                                target=target)
     except IntegrityError:
         raise HttpError(409, "این شناسه ملی از آن واحد دیگری است") from None
+    if not outcome.errors and outcome.rows_read == 0:
+        outcome.errors.append(RowError(2, "", "", "همه خانه‌های این واحد خالی است"))
     if outcome.errors:
         return Status(422, {"detail": "واحد پذیرفته نشد", "errors": [
             {"row": e.row, "column": e.column, "value": e.value, "message": e.message} for e in outcome.errors]})
@@ -280,14 +314,14 @@ clusters = Router(tags=["clusters"])
 
 
 @clusters.get("", response=list[ClusterOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_clusters(request, year: int | None = None):
     found = visible_clusters(request.user)
     return found.filter(identified_year=year) if year else found
 
 
 @clusters.get("/runs", response=list[RunOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_runs(request):
     return IdentificationRun.objects.all()
 
@@ -298,7 +332,7 @@ def get_cluster(request, cluster_id: int):
 
 
 @clusters.get("/{cluster_id}/members", response=list[UnitOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def cluster_members(request, cluster_id: int):
     cluster = get_object_or_404(visible_clusters(request.user), pk=cluster_id)
     return scope_units(request.user, cluster.members.select_related("park"))
@@ -308,20 +342,20 @@ programs = Router(tags=["programs"])
 
 
 @programs.get("/clinic-cases", response=list[CaseOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_cases(request, stage: str = ""):
     cases = visible(request.user, ClinicCase.objects.all())
     return cases.filter(stage=stage) if stage else cases
 
 
 @programs.get("/projects", response=list[ProjectOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_projects(request, min_progress: int = 0):
     return visible(request.user, HalfFinishedProject.objects.filter(physical_progress__gte=min_progress))
 
 
 @programs.get("/targets", response=list[TargetRowOut])
-def targets(request, year: int, province: str = ""):
+def targets(request, year: int = Query(..., ge=1300, le=1500, description="Jalali year"), province: str = ""):
     """Targets and the achievements computed from the records, for a Jalali year."""
     scope = province_scope(request.user)
     if scope and province and province != scope:
@@ -333,13 +367,13 @@ spx = Router(tags=["spx"])
 
 
 @spx.get("/profiles", response=list[ProfileOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_profiles(request):
     return CapabilityProfile.objects.filter(unit__in=scope_units(request.user, ProductionUnit.objects.all()))
 
 
 @spx.get("/enquiries", response=list[EnquiryOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_enquiries(request):
     return scope_by_province(request.user, Enquiry.objects.all())
 

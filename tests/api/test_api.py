@@ -120,3 +120,13 @@ def test_targets_with_achievements(client, cast, units):
                       **bearer(cast.isfahan)).status_code == 404
 
 
+
+
+def test_an_empty_unit_is_refused_not_a_server_error(client, cast, units):
+    empty = {k: "" for k in body()}
+    response = client.post("/api/v1/units", empty, content_type="application/json", **bearer(cast.national))
+    assert response.status_code == 422 and "خالی" in response.json()["errors"][0]["message"]
+
+
+def test_a_huge_offset_is_refused_not_a_server_error(client, cast, units):
+    assert client.get("/api/v1/units", {"offset": 10**30}, **bearer(cast.national)).status_code == 422
