@@ -40,7 +40,10 @@ _DROPPED.update({cp: None for cp in (0x0670, 0x200B, 0x200D, 0x200E, 0x200F, 0x2
                                      0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067,
                                      0x2068, 0x2069, 0xFEFF)})
 
-_CLEAN_TABLE = {**_DIGITS, **_LETTERS, **_DROPPED}
+# Control characters (NUL among them) never belong in a name or a code, and PostgreSQL refuses NUL outright.
+_CONTROL = {cp: None for cp in (*range(9), 11, 12, *range(14, 32), 127)}
+
+_CLEAN_TABLE = {**_DIGITS, **_LETTERS, **_DROPPED, **_CONTROL}
 # Arabic percent, decimal and thousands signs to their Latin forms.
 _CLEAN_TABLE.update({ord("٪"): "%", ord("٫"): ".", ord("٬"): ","})
 
@@ -66,6 +69,8 @@ def clean(value: object) -> str:
     text = str(value)
     if text.isascii():
         # The common case (codes, numbers, Latin names): only spaces to tidy.
+        if not text.isprintable():
+            text = text.translate(_CONTROL)
         return " ".join(text.split())
     text = unicodedata.normalize("NFC", text).translate(_CLEAN_TABLE)
     # str.split() splits on every Unicode space (NBSP, thin space, …) but not on ZWNJ.

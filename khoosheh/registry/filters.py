@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
-from khoosheh.core.text import fold_digits, match_key
+from khoosheh.core.text import clean, fold_digits, match_key
 
 from .models import ProductionUnit, UnitStatus
 
@@ -23,10 +23,10 @@ class UnitFilter:
 
     @classmethod
     def from_query(cls, query: QueryDict) -> UnitFilter:
-        get = lambda k: fold_digits(query.get(k, "")).strip()  # noqa: E731
+        get = lambda k: fold_digits(clean(query.get(k, "")))  # noqa: E731
         status = get("status")
         return cls(
-            q=query.get("q", "").strip(),
+            q=clean(query.get("q", "")),
             province=get("province")[:2],
             county=get("county")[:4],
             activity=get("activity")[:4],

@@ -18,6 +18,20 @@ REQUESTS = {"n": 0}
 LENIENT = [negative_data_rejection, positive_data_acceptance]
 
 
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Like Django's test client: the WSGI app must not close the connection that holds the test's
+    transaction at the end of each request (PostgreSQL would then lose it)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def token(django_user_model, db):
     from khoosheh.accounts.models import Role

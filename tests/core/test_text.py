@@ -40,3 +40,9 @@ def test_different_names_keep_different_keys():
 
 def test_digits_for_readers():
     assert to_persian_digits("1402/07/09") == "۱۴۰۲/۰۷/۰۹"
+
+
+def test_control_characters_are_dropped():
+    # NUL and friends come from broken exports (and PostgreSQL refuses NUL in text).
+    assert clean("کاشی\x00 میبد\x07") == "کاشی میبد"
+    assert clean("ab\x00c") == "abc"
