@@ -5,7 +5,7 @@ import re
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,23 +15,13 @@ from khoosheh.accounts.scoping import province_scope, scope_by_province, scope_u
 from khoosheh.clusters.models import Cluster
 from khoosheh.core.jalali import jalali_year
 from khoosheh.core.text import fold_digits
+from khoosheh.portal.actions import attempt
 from khoosheh.registry.models import ProductionUnit, Province
 
 from . import forms, services
 from .achievements import idle_causes_matrix, national_idle_causes, targets_vs_achievements
 from .models import ClinicCase, ClusterDevelopment, ExportConsortium, HalfFinishedProject, ProblemCategory
 from .permissions import can_change, visible
-
-
-def _act(request, call, success: str) -> bool:
-    """Run a service call; a refusal becomes a message for the person."""
-    try:
-        call()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _year(request) -> int:
@@ -66,7 +56,7 @@ def set_target(request):
         raise PermissionDenied
     if form.is_valid():
         data = form.cleaned_data
-        _act(request, lambda: services.set_target(request.user, year=data["year"], indicator=data["indicator"],
+        attempt(request, lambda: services.set_target(request.user, year=data["year"], indicator=data["indicator"],
                                                   value=data["value"], province_code=data["province"] or None),
              _("Target saved."))
     return redirect(f"{request.build_absolute_uri('/programs/')}?year={request.POST.get('year', '')}")
@@ -85,13 +75,10 @@ def development_list(request):
 @require_POST
 def development_start(request, cluster_pk: int):
     cluster = get_object_or_404(scope_by_province(request.user, Cluster.objects.all()), pk=cluster_pk)
-    holder = {}
-
-    def start():
-        holder["d"] = services.start_development(cluster, request.user)
-
-    if _act(request, start, _("The cluster entered the development program.")):
-        return redirect("programs:development_detail", pk=holder["d"].pk)
+    development = attempt(request, lambda: services.start_development(cluster, request.user),
+                          _("The cluster entered the development program."))
+    if development:
+        return redirect("programs:development_detail", pk=development.pk)
     return redirect("clusters:cluster_detail", pk=cluster.pk)
 
 
@@ -116,13 +103,13 @@ def development_update(request, pk: int):
     if "phase" in request.POST:
         form = forms.PhaseForm(request.POST)
         if form.is_valid():
-            _act(request, lambda: services.change_phase(development, request.user, form.cleaned_data["phase"],
+            attempt(request, lambda: services.change_phase(development, request.user, form.cleaned_data["phase"],
                                                         note=form.cleaned_data["note"]), _("Phase changed."))
     elif "kind" in request.POST:
         form = forms.JointActionForm(request.POST)
         if form.is_valid():
             members = development.cluster.members.filter(pk__in=request.POST.getlist("participants"))
-            _act(request, lambda: services.add_joint_action(development, request.user, **form.cleaned_data,
+            attempt(request, lambda: services.add_joint_action(development, request.user, **form.cleaned_data,
                                                             participants=list(members)), _("Joint action added."))
         else:
             messages.error(request, form.errors.as_text())
@@ -132,7 +119,7 @@ def development_update(request, pk: int):
             fields = {"action_plan": form.cleaned_data["action_plan"]}
             if form.cleaned_data["diagnostic_study"]:
                 fields["diagnostic_study"] = form.cleaned_data["diagnostic_study"]
-            _act(request, lambda: services.update_development(development, request.user, **fields), _("Saved."))
+            attempt(request, lambda: services.update_development(development, request.user, **fields), _("Saved."))
     return redirect("programs:development_detail", pk=development.pk)
 
 
@@ -152,13 +139,9 @@ def case_list(request):
 @require_POST
 def case_open(request, unit_pk: int):
     unit = get_object_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=unit_pk)
-    holder = {}
-
-    def open_case():
-        holder["c"] = services.open_case(unit, request.user)
-
-    if _act(request, open_case, _("Business-clinic case opened.")):
-        return redirect("programs:case_detail", pk=holder["c"].pk)
+    case = attempt(request, lambda: services.open_case(unit, request.user), _("Business-clinic case opened."))
+    if case:
+        return redirect("programs:case_detail", pk=case.pk)
     return redirect("registry:unit_detail", pk=unit.pk)
 
 
@@ -192,7 +175,7 @@ def case_step(request, pk: int, step: str):
     form_class, call = _CASE_STEPS[step]
     form = form_class(request.POST)
     if form.is_valid():
-        _act(request, lambda: call(case, request.user, form.cleaned_data), _("Saved."))
+        attempt(request, lambda: call(case, request.user, form.cleaned_data), _("Saved."))
     else:
         messages.error(request, form.errors.as_text())
     return redirect("programs:case_detail", pk=case.pk)
@@ -219,13 +202,9 @@ def project_pipeline(request):
 @require_POST
 def project_register(request, unit_pk: int):
     unit = get_object_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=unit_pk)
-    holder = {}
-
-    def register():
-        holder["p"] = services.register_project(unit, request.user)
-
-    if _act(request, register, _("Project registered.")):
-        return redirect("programs:project_detail", pk=holder["p"].pk)
+    project = attempt(request, lambda: services.register_project(unit, request.user), _("Project registered."))
+    if project:
+        return redirect("programs:project_detail", pk=project.pk)
     return redirect("registry:unit_detail", pk=unit.pk)
 
 
@@ -247,13 +226,13 @@ def project_update(request, pk: int):
     if "on" in request.POST:
         form = forms.OpeningForm(request.POST)
         if form.is_valid():
-            _act(request, lambda: services.open_project(project, request.user, on=form.cleaned_data["on"]),
+            attempt(request, lambda: services.open_project(project, request.user, on=form.cleaned_data["on"]),
                  _("Project opened."))
     else:
         form = forms.ProjectForm(request.POST)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if not (k == "expected_opening" and v is None)}
-            _act(request, lambda: services.update_project(project, request.user, **data), _("Saved."))
+            attempt(request, lambda: services.update_project(project, request.user, **data), _("Saved."))
         else:
             messages.error(request, form.errors.as_text())
     return redirect("programs:project_detail", pk=project.pk)
@@ -279,18 +258,17 @@ def consortium_new(request, cluster_pk: int):
         if missing:
             messages.error(request, _("Not members of this cluster: %(ids)s") % {"ids": ", ".join(sorted(missing))})
         else:
-            holder = {}
-
             def form_it():
-                holder["c"] = services.form_consortium(
+                return services.form_consortium(
                     request.user, name=data["name"], province_code=cluster.province_id, members=members,
                     clusters=[cluster], products_hs=re.split(r"[\s,،]+", fold_digits(data["products_hs"]).strip())
                     if data["products_hs"].strip() else [],
                     target_markets=[m for m in re.split(r"[,،]+", data["target_markets"]) if m.strip()],
                     formed_on=data["formed_on"])
 
-            if _act(request, form_it, _("Export consortium formed.")):
-                return redirect("programs:consortium_detail", pk=holder["c"].pk)
+            consortium = attempt(request, form_it, _("Export consortium formed."))
+            if consortium:
+                return redirect("programs:consortium_detail", pk=consortium.pk)
     return render(request, "programs/consortium_new.html", {"form": form, "cluster": cluster})
 
 
@@ -300,7 +278,8 @@ def consortium_detail(request, pk: int):
     form = forms.ExportsForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            _act(request, lambda: services.record_exports(consortium, request.user, **form.cleaned_data), _("Saved."))
+            attempt(request, lambda: services.record_exports(consortium, request.user, **form.cleaned_data),
+                    _("Saved."))
         return redirect("programs:consortium_detail", pk=consortium.pk)
     return render(request, "programs/consortium_detail.html", {
         "c": consortium, "form": form, "can_change": can_change(request.user, consortium),

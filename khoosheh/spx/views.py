@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,20 +12,11 @@ from khoosheh.accounts.scoping import can_change_province, province_scope, scope
 from khoosheh.core import reference
 from khoosheh.core.jalali import jalali_year
 from khoosheh.core.text import fold_digits
+from khoosheh.portal.actions import attempt
 from khoosheh.registry.models import ProductionUnit
 
 from . import forms, services
 from .models import CapabilityProfile, Enquiry, EnquiryMatch, Exhibition
-
-
-def _act(request, call, success: str) -> bool:
-    try:
-        call()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return False
-    messages.success(request, success)
-    return True
 
 
 def visible_enquiries(user):
@@ -48,15 +39,15 @@ def enquiry_new(request):
     form = forms.EnquiryForm(request.POST or None)
     province = province_scope(request.user) or request.POST.get("province") or request.GET.get("province", "23")
     if request.method == "POST" and form.is_valid():
-        holder = {}
-
         def create():
             data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-            holder["e"] = services.create_enquiry(request.user, province_code=province, **data)
-            services.match_enquiry(holder["e"], request.user)
+            enquiry = services.create_enquiry(request.user, province_code=province, **data)
+            services.match_enquiry(enquiry, request.user)
+            return enquiry
 
-        if _act(request, create, _("Enquiry saved and matched.")):
-            return redirect("spx:enquiry_detail", pk=holder["e"].pk)
+        enquiry = attempt(request, create, _("Enquiry saved and matched."))
+        if enquiry:
+            return redirect("spx:enquiry_detail", pk=enquiry.pk)
     return render(request, "spx/enquiry_new.html", {"form": form})
 
 
@@ -78,9 +69,9 @@ def enquiry_action(request, pk: int):
     enquiry = get_object_or_404(visible_enquiries(request.user), pk=pk)
     action = request.POST.get("action")
     if action == "rematch":
-        _act(request, lambda: services.match_enquiry(enquiry, request.user), _("Matched again."))
+        attempt(request, lambda: services.match_enquiry(enquiry, request.user), _("Matched again."))
     elif action == "send":
-        _act(request, lambda: services.send_to_suppliers(enquiry, request.user, request.POST.getlist("match")),
+        attempt(request, lambda: services.send_to_suppliers(enquiry, request.user, request.POST.getlist("match")),
              _("Sent to the chosen suppliers."))
     elif action in ("quote", "contract"):
         match = get_object_or_404(EnquiryMatch, pk=request.POST.get("match"), enquiry=enquiry)
@@ -88,10 +79,10 @@ def enquiry_action(request, pk: int):
         if not form.is_valid():
             messages.error(request, form.errors.as_text())
         elif action == "quote":
-            _act(request, lambda: services.record_quote(match, request.user, value=form.cleaned_data["value"]),
+            attempt(request, lambda: services.record_quote(match, request.user, value=form.cleaned_data["value"]),
                  _("Quote recorded."))
         else:
-            _act(request, lambda: services.record_contract(match, request.user, value=form.cleaned_data["value"],
+            attempt(request, lambda: services.record_contract(match, request.user, value=form.cleaned_data["value"],
                                                            on=form.cleaned_data["on"]), _("Contract recorded."))
     else:
         raise PermissionDenied
@@ -114,7 +105,7 @@ def profile_edit(request, unit_pk: int):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         data["materials"] = [m for m in data["materials"].replace("،", ",").split(",") if m.strip()]
-        if _act(request, lambda: services.save_profile(unit, request.user, **data), _("Profile saved.")):
+        if attempt(request, lambda: services.save_profile(unit, request.user, **data), _("Profile saved.")):
             return redirect("registry:unit_detail", pk=unit.pk)
     return render(request, "spx/profile_edit.html", {"unit": unit, "form": form})
 
@@ -129,7 +120,7 @@ def exhibition_list(request):
 def exhibition_detail(request, pk: int):
     exhibition = get_object_or_404(scope_by_province(request.user, Exhibition.objects.all()), pk=pk)
     if request.method == "POST":
-        _act(request, lambda: services.build_schedule(exhibition, request.user), _("Schedule built."))
+        attempt(request, lambda: services.build_schedule(exhibition, request.user), _("Schedule built."))
         return redirect("spx:exhibition_detail", pk=exhibition.pk)
     who = request.GET.get("participant")
     meetings = exhibition.meetings.select_related("looker", "offerer")
