@@ -1,0 +1,86 @@
+"""The permission matrix through the API: every role x every record type x read and write, no leak.
+
+Each role reads each kind of record through its token and must see exactly what its role
+and province give it; each role tries to write a unit and is allowed or refused accordingly."""
+
+import pytest
+
+from khoosheh.accounts.models import Role
+from khoosheh.accounts.tokens import make_token
+from khoosheh.programs import services as programs
+from khoosheh.spx import services as spx
+from tests.conftest import unit_row
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["national", "isfahan", "viewer", "agent", "parks_company", "owner"]
+
+
+@pytest.fixture
+def records(world, django_user_model):
+    national = world.cast.national
+    owner = django_user_model.objects.create_user("owner", password="x", role=Role.UNIT_OWNER)
+    owner.units.add(world.units["idle_yazd"])
+    world.cast.owner = owner
+    programs.start_development(world.cluster, national, agent=world.cast.agent)
+    case_in_park = programs.open_case(world.units["idle_isfahan"], national)
+    case_yazd = programs.open_case(world.units["idle_yazd"], national)
+    project_in_park = programs.register_project(world.units["half_isfahan"], national)
+    project_yazd = programs.register_project(world.units["half_yazd"], national)
+    programs.set_target(national, year=1405, indicator="units_revived", value=10)
+    spx.save_profile(world.units["idle_yazd"], national, processes=["casting"], products="قطعه")
+    spx.save_profile(world.units["idle_isfahan"], national, processes=["casting"], products="قطعه")
+    enquiry_yazd = spx.create_enquiry(national, province_code="21", buyer="x", title="پمپ")
+    enquiry_isfahan = spx.create_enquiry(national, province_code="10", buyer="y", title="شیر")
+    u = world.units
+    all_units = {x.pk for x in [*u.values(), *world.members]}
+    park_units = {u["idle_isfahan"].pk, u["half_isfahan"].pk}
+    isfahan_units = park_units
+    return {
+        "/api/v1/units": ("id", {
+            "national": all_units, "isfahan": isfahan_units, "viewer": all_units,
+            "agent": {m.pk for m in world.members}, "parks_company": park_units, "owner": {u["idle_yazd"].pk}}),
+        "/api/v1/clusters": ("id", {
+            "national": {world.cluster.pk}, "isfahan": set(), "viewer": {world.cluster.pk},
+            "agent": {world.cluster.pk}, "parks_company": set(), "owner": set()}),
+        "/api/v1/programs/clinic-cases": ("id", {
+            "national": {case_in_park.pk, case_yazd.pk}, "isfahan": {case_in_park.pk},
+            "viewer": {case_in_park.pk, case_yazd.pk}, "agent": set(), "parks_company": {case_in_park.pk},
+            "owner": set()}),
+        "/api/v1/programs/projects": ("id", {
+            "national": {project_in_park.pk, project_yazd.pk}, "isfahan": {project_in_park.pk},
+            "viewer": {project_in_park.pk, project_yazd.pk}, "agent": set(),
+            "parks_company": {project_in_park.pk}, "owner": set()}),
+        "/api/v1/spx/profiles": ("unit", {
+            "national": {u["idle_yazd"].pk, u["idle_isfahan"].pk}, "isfahan": {u["idle_isfahan"].pk},
+            "viewer": {u["idle_yazd"].pk, u["idle_isfahan"].pk}, "agent": set(),
+            "parks_company": {u["idle_isfahan"].pk}, "owner": {u["idle_yazd"].pk}}),
+        "/api/v1/spx/enquiries": ("id", {
+            "national": {enquiry_yazd.pk, enquiry_isfahan.pk}, "isfahan": {enquiry_isfahan.pk},
+            "viewer": {enquiry_yazd.pk, enquiry_isfahan.pk}, "agent": set(), "parks_company": set(),
+            "owner": set()}),
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reads_exactly_its_records(client, world, records, role):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {make_token(getattr(world.cast, role))}"}
+    for path, (key, expected) in records.items():
+        seen = {item[key] for item in client.get(path, {"limit": 500}, **headers).json()["items"]}
+        assert seen == expected[role], (role, path)
+
+
+WRITERS = {"national": 201, "isfahan": 201, "viewer": 403, "agent": 403, "parks_company": 403, "owner": 403}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_writes_only_what_it_may(client, world, records, role):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {make_token(getattr(world.cast, role))}"}
+    isfahan_unit = unit_row(national_id="", name=f"واحد {role}", province="اصفهان", county="کاشان", lat="33.98",
+                            lon="51.43")
+    response = client.post("/api/v1/units", isfahan_unit, content_type="application/json", **headers)
+    assert response.status_code == WRITERS[role], (role, response.content)
+    yazd_unit = unit_row(national_id="", name=f"واحد یزد {role}")
+    response = client.post("/api/v1/units", yazd_unit, content_type="application/json", **headers)
+    # Provincial staff of Isfahan cannot write a Yazd unit: refused with the reason.
+    assert response.status_code == {"isfahan": 422}.get(role, WRITERS[role]), (role, response.content)
