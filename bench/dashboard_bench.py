@@ -12,15 +12,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from httpbench import serve, session_cookie, time_gets  # noqa: E402
+
 KHOOSHEH = [sys.executable, "-m", "khoosheh"]
 PAGES = {"national dashboard": "/", "province page (Isfahan)": "/dashboard/province/10/",
          "baseline: login page": "/login/"}
@@ -79,40 +79,9 @@ def main() -> None:
 
 
 def over_http(env) -> dict:
-    session = subprocess.run([sys.executable, "-c", (
-        "import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'khoosheh.settings'); django.setup()\n"
-        "from django.test import Client\nfrom khoosheh.accounts.models import User\n"
-        "c = Client(); c.force_login(User.objects.get(username='demo')); print(c.cookies['sessionid'].value)")],
-        env=env, check=True, capture_output=True, text=True).stdout.strip().splitlines()[-1]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(KHOOSHEH + ["runserver", f"127.0.0.1:{port}", "--noreload"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        out = {}
-        for name, path in PAGES.items():
-            headers = {} if path == "/login/" else {"Cookie": f"sessionid={session}"}
-            request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers)
-            times = []
-            for i in range(33):
-                started = time.perf_counter()
-                with urllib.request.urlopen(request, timeout=10) as response:
-                    response.read()
-                if i >= 3:
-                    times.append((time.perf_counter() - started) * 1000)
-            times.sort()
-            out[name] = (times[15], times[28])
-        return out
-    finally:
-        server.terminate()
-        server.wait()
+    cookie = {"Cookie": f"sessionid={session_cookie(env, 'demo')}"}
+    with serve(env) as base:
+        return {name: time_gets(base + path, {} if path == "/login/" else cookie) for name, path in PAGES.items()}
 
 
 if __name__ == "__main__":

@@ -22,6 +22,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from httpbench import serve, session_cookie, time_gets  # noqa: E402
+
 KHOOSHEH = [sys.executable, "-m", "khoosheh"]
 
 
@@ -176,53 +179,12 @@ print(json.dumps(out))
 
 def list_page_over_http(env: dict) -> dict[str, tuple[float, float]]:
     """The same page as a browser gets it: through `khoosheh runserver` on loopback."""
-    import socket
-    import urllib.request
-
-    code = """
-import os, django
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khoosheh.settings")
-django.setup()
-from django.test import Client
-from khoosheh.accounts.models import User
-user, _ = User.objects.get_or_create(username="bench-http", defaults={"role": "national"})
-client = Client()
-client.force_login(user)
-print(client.cookies["sessionid"].value)
-"""
-    session = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True,
-                             text=True).stdout.strip().splitlines()[-1]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen(KHOOSHEH + ["runserver", f"127.0.0.1:{port}", "--noreload"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
-        out = {}
-        for name, path in {"first page": "/registry/units/",
-                           "search": "/registry/units/?q=%D9%83%D8%A7%D8%B4%D9%8A",
-                           "province + status": "/registry/units/?province=10&status=idle"}.items():
-            request = urllib.request.Request(f"http://127.0.0.1:{port}{path}",
-                                             headers={"Cookie": f"sessionid={session}"})
-            times = []
-            for i in range(33):
-                started = time.perf_counter()
-                with urllib.request.urlopen(request, timeout=10) as response:
-                    assert response.status == 200 and b"<table>" in response.read()
-                if i >= 3:
-                    times.append((time.perf_counter() - started) * 1000)
-            times.sort()
-            out[name] = (times[len(times) // 2], times[int(len(times) * 0.95) - 1])
-        return out
-    finally:
-        server.terminate()
-        server.wait()
+    headers = {"Cookie": f"sessionid={session_cookie(env, 'bench-http')}"}
+    with serve(env) as base:
+        return {name: time_gets(base + path, headers, must_contain=b"<table>") for name, path in {
+            "first page": "/registry/units/",
+            "search": "/registry/units/?q=%D9%83%D8%A7%D8%B4%D9%8A",
+            "province + status": "/registry/units/?province=10&status=idle"}.items()}
 
 
 if __name__ == "__main__":

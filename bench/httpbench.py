@@ -1,0 +1,61 @@
+"""Shared by the benchmarks: a logged-in session, a server on a free loopback port, and timed GETs."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+KHOOSHEH = [sys.executable, "-m", "khoosheh"]
+
+
+def session_cookie(env: dict, username: str, role: str = "national") -> str:
+    """A session id for the user (made if missing), as a browser would hold after logging in."""
+    code = ("import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'khoosheh.settings'); django.setup()\n"
+            "from django.test import Client\nfrom khoosheh.accounts.models import User\n"
+            f"user, _ = User.objects.get_or_create(username={username!r}, defaults={{'role': {role!r}}})\n"
+            "c = Client(); c.force_login(user); print(c.cookies['sessionid'].value)")
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+@contextlib.contextmanager
+def serve(env: dict, command: list[str] | None = None):
+    """Start `khoosheh runserver` (or ``command``, given ``{port}``) on a free port; yield its base URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    argv = [a.format(port=port) for a in command] if command else KHOOSHEH + [
+        "runserver", f"127.0.0.1:{port}", "--noreload"]
+    server = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"{base}/login/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait()
+
+
+def time_gets(url: str, headers: dict, *, requests: int = 30, warmup: int = 3,
+              must_contain: bytes = b"") -> tuple[float, float]:
+    """Median and p95 in ms of ``requests`` warm GETs."""
+    request = urllib.request.Request(url, headers=headers)
+    times = []
+    for i in range(warmup + requests):
+        started = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=10) as response:
+            body = response.read()
+            assert response.status == 200 and must_contain in body, url
+        if i >= warmup:
+            times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return times[len(times) // 2], times[int(len(times) * 0.95) - 1]
