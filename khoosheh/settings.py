@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "khoosheh.accounts.audit.AuditSourceMiddleware",
 ]
 
 ROOT_URLCONF = "khoosheh.urls"

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from khoosheh.accounts.models import AuditEntry, User
+from khoosheh.accounts.audit import record_change
+from khoosheh.accounts.models import User
 from khoosheh.accounts.scoping import can_change_province, can_write
 from khoosheh.analysis import ClusterIdentifier, IdentifyParams
 from khoosheh.core.text import clean
@@ -26,11 +27,6 @@ from .sources import columns_from_db
 FIGURES = ("activity_id", "province_id", "county_id", "provinces", "counties", "lat", "lon", "extent_km",
            "n_units", "employees", "lq", "p_value", "share_small", "share_exporters", "share_idle",
            "located_by_county", "score", "stars", "star_reasons")
-
-
-def _audit(user, action: str, record, before=None, after=None) -> None:
-    AuditEntry.objects.create(actor=user, action=action, record_type=record._meta.label_lower,
-                              record_id=str(record.pk), before=before, after=after, source="portal")
 
 
 @transaction.atomic
@@ -59,7 +55,7 @@ def run_identification(user: User | None, params: IdentifyParams, *, note: str =
          for unit_id in unit_ids[cluster.member_index]], batch_size=5000)
     run.seconds = round(time.perf_counter() - started, 2)
     run.save(update_fields=["seconds"])
-    _audit(user, "create", run, after={"params": run.params, "candidates": run.n_candidates})
+    record_change(user, "create", run, after={"params": run.params, "candidates": run.n_candidates})
     return run
 
 
@@ -87,7 +83,7 @@ def confirm(candidate: Candidate, user: User, *, name: str = "") -> Cluster:
     cluster.save()
     cluster.members.set(candidate.members.all())
     _mark(candidate, user, Candidate.Review.CONFIRMED, cluster=cluster)
-    _audit(user, "create", cluster, after={"name": cluster.name, "from_candidate": candidate.code,
+    record_change(user, "create", cluster, after={"name": cluster.name, "from_candidate": candidate.code,
                                            "run": candidate.run_id, "n_units": cluster.n_units})
     return cluster
 
@@ -130,7 +126,7 @@ def merge(candidates: Iterable[Candidate], user: User, *, name: str = "") -> Clu
     cluster.members.set(members)
     for c in candidates:
         _mark(c, user, Candidate.Review.MERGED, cluster=cluster)
-    _audit(user, "create", cluster, after={"name": cluster.name, "merged": [c.code for c in candidates],
+    record_change(user, "create", cluster, after={"name": cluster.name, "merged": [c.code for c in candidates],
                                            "n_units": n_units})
     return cluster
 
@@ -145,7 +141,7 @@ def rename(cluster: Cluster, user: User, name: str) -> None:
     before = cluster.name
     cluster.name = name
     cluster.save(update_fields=["name"])
-    _audit(user, "update", cluster, before={"name": before}, after={"name": name})
+    record_change(user, "update", cluster, before={"name": before}, after={"name": name})
 
 
 def _mark(candidate: Candidate, user: User, review: str, *, reason: str = "", cluster=None) -> None:
@@ -153,7 +149,7 @@ def _mark(candidate: Candidate, user: User, review: str, *, reason: str = "", cl
     candidate.review, candidate.review_reason = review, reason
     candidate.reviewed_by, candidate.reviewed_at, candidate.cluster = user, timezone.now(), cluster
     candidate.save(update_fields=["review", "review_reason", "reviewed_by", "reviewed_at", "cluster"])
-    _audit(user, "update", candidate, before=before, after={"review": review, "reason": reason})
+    record_change(user, "update", candidate, before=before, after={"review": review, "reason": reason})
 
 
 @dataclasses.dataclass

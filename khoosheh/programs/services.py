@@ -11,9 +11,10 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone, translation
 
-from khoosheh.accounts.models import AuditEntry, User
+from khoosheh.accounts.audit import record_change
+from khoosheh.accounts.models import User
 from khoosheh.core.jalali import format_jalali
-from khoosheh.core.text import clean
+from khoosheh.core.text import clean, to_persian_digits
 from khoosheh.registry.models import ProductionUnit, UnitStatus
 from khoosheh.registry.services import set_status
 
@@ -51,14 +52,6 @@ def _jsonable(values: dict) -> dict:
     return out
 
 
-def _audit(user, action: str, record, before: dict | None = None, after: dict | None = None) -> None:
-    if before is not None and after is not None:
-        changed = {k for k in after if before.get(k) != after.get(k)}
-        before, after = {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
-    AuditEntry.objects.create(actor=user, action=action, record_type=record._meta.label_lower,
-                              record_id=str(record.pk), before=before, after=after, source="portal")
-
-
 def _snapshot(record) -> dict:
     return _jsonable(model_to_dict(record))
 
@@ -81,7 +74,7 @@ def start_development(cluster, user: User, *, agent: User | None = None,
                                                     started_on=started_on or timezone.localdate())
     PhaseChange.objects.create(development=development, new_phase=Phase.IDENTIFIED, changed_by=user,
                                note="ورود به برنامه توسعه")
-    _audit(user, "create", development, after=_snapshot(development))
+    record_change(user, "create", development, after=_snapshot(development))
     return development
 
 
@@ -117,7 +110,7 @@ def change_phase(development: ClusterDevelopment, user: User, new_phase: str, *,
     development.save(update_fields=["phase"])
     PhaseChange.objects.create(development=development, old_phase=before, new_phase=new_phase, changed_by=user,
                                note=clean(note))
-    _audit(user, "update", development, {"phase": before}, {"phase": new_phase})
+    record_change(user, "update", development, {"phase": before}, {"phase": new_phase})
 
 
 @transaction.atomic
@@ -132,7 +125,7 @@ def update_development(development: ClusterDevelopment, user: User, **fields) ->
         setattr(development, key, value)
     # Only these fields: a stale copy must not write back an old phase.
     development.save(update_fields=list(fields))
-    _audit(user, "update", development, before, _snapshot(development))
+    record_change(user, "update", development, before, _snapshot(development))
 
 
 @transaction.atomic
@@ -150,7 +143,7 @@ def add_joint_action(development: ClusterDevelopment, user: User, *, kind: str, 
     action = JointAction.objects.create(development=development, kind=kind, title=clean(title),
                                         start_date=start_date, end_date=end_date, budget=budget)
     action.participants.set(participants)
-    _audit(user, "create", action, after=_snapshot(action))
+    record_change(user, "create", action, after=_snapshot(action))
     return action
 
 
@@ -163,7 +156,7 @@ def form_consortium(user: User, *, name: str, province_code: str, members, clust
         raise PermissionDenied
     members = list(members)
     if len(members) < MIN_CONSORTIUM_MEMBERS:
-        raise ValidationError(f"کنسرسیوم صادراتی دست‌کم {MIN_CONSORTIUM_MEMBERS} عضو می‌خواهد")
+        raise ValidationError(f"کنسرسیوم صادراتی دست‌کم {to_persian_digits(MIN_CONSORTIUM_MEMBERS)} عضو می‌خواهد")
     bad = [c for c in products_hs if not HS_CODE.match(str(c))]
     if bad:
         raise ValidationError(f"کد HS نادرست است: {'، '.join(map(str, bad))} (۴، ۶، ۸ یا ۱۰ رقم)")
@@ -172,7 +165,7 @@ def form_consortium(user: User, *, name: str, province_code: str, members, clust
         target_markets=[clean(m) for m in target_markets], formed_on=formed_on or timezone.localdate())
     consortium.members.set(members)
     consortium.clusters.set(clusters)
-    _audit(user, "create", consortium, after=_snapshot(consortium))
+    record_change(user, "create", consortium, after=_snapshot(consortium))
     return consortium
 
 
@@ -182,7 +175,7 @@ def record_exports(consortium: ExportConsortium, user: User, *, year: int, value
     existing = ConsortiumExport.objects.filter(consortium=consortium, year=year).first()
     before = {"year": year, "value_usd": existing.value_usd} if existing else None
     ConsortiumExport.objects.update_or_create(consortium=consortium, year=year, defaults={"value_usd": value_usd})
-    _audit(user, "update", consortium, before or {}, {"year": year, "value_usd": value_usd})
+    record_change(user, "update", consortium, before or {}, {"year": year, "value_usd": value_usd})
 
 
 # --- business clinic ----------------------------------------------------------------
@@ -197,7 +190,7 @@ def open_case(unit: ProductionUnit, user: User, *, opened_on: dt.date | None = N
         raise ValidationError("این واحد یک پرونده باز در کلینیک دارد")
     case = ClinicCase.objects.create(unit=unit, province_id=unit.province_id,
                                      opened_on=opened_on or timezone.localdate())
-    _audit(user, "create", case, after=_snapshot(case))
+    record_change(user, "create", case, after=_snapshot(case))
     return case
 
 
@@ -222,7 +215,7 @@ def diagnose(case: ClinicCase, user: User, *, problems: list[str], main_problem:
     case.problems, case.main_problem, case.diagnosis_note = problems, main_problem, clean(note)
     case.stage = ClinicCase.Stage.DIAGNOSED
     case.save()
-    _audit(user, "update", case, before, _snapshot(case))
+    record_change(user, "update", case, before, _snapshot(case))
 
 
 @transaction.atomic
@@ -239,8 +232,8 @@ def add_intervention(case: ClinicCase, user: User, *, kind: str, date: dt.date, 
         before = _snapshot(case)
         case.stage = ClinicCase.Stage.INTERVENING
         case.save(update_fields=["stage"])
-        _audit(user, "update", case, before, _snapshot(case))
-    _audit(user, "create", intervention, after=_snapshot(intervention))
+        record_change(user, "update", case, before, _snapshot(case))
+    record_change(user, "create", intervention, after=_snapshot(intervention))
     return intervention
 
 
@@ -251,7 +244,7 @@ def add_follow_up(case: ClinicCase, user: User, *, date: dt.date, note: str) -> 
     if not clean(note):
         raise ValidationError("شرح پیگیری خالی است")
     follow_up = FollowUp.objects.create(case=case, date=date, note=clean(note))
-    _audit(user, "create", follow_up, after=_snapshot(follow_up))
+    record_change(user, "create", follow_up, after=_snapshot(follow_up))
     return follow_up
 
 
@@ -276,7 +269,7 @@ def close_case(case: ClinicCase, user: User, *, outcome: str, on: dt.date, jobs_
             label = case.get_outcome_display()
         set_status(case.unit, new_status[outcome], user=user, source=f"clinic:{case.pk}",
                    reason=f"کلینیک کسب‌وکار: {label} در {format_jalali(on)}")
-    _audit(user, "update", case, before, _snapshot(case))
+    record_change(user, "update", case, before, _snapshot(case))
 
 
 # --- half-finished projects ------------------------------------------------------------
@@ -295,7 +288,7 @@ def register_project(unit: ProductionUnit, user: User, **fields) -> HalfFinished
         raise ValidationError("طرح این واحد پیش‌تر ثبت شده است")
     _check_project_fields(fields)
     project = HalfFinishedProject.objects.create(unit=unit, province_id=unit.province_id, **fields)
-    _audit(user, "create", project, after=_snapshot(project))
+    record_change(user, "create", project, after=_snapshot(project))
     return project
 
 
@@ -318,7 +311,7 @@ def update_project(project: HalfFinishedProject, user: User, **fields) -> None:
     for key, value in fields.items():
         setattr(project, key, value)
     project.save()
-    _audit(user, "update", project, before, _snapshot(project))
+    record_change(user, "update", project, before, _snapshot(project))
 
 
 @transaction.atomic
@@ -333,7 +326,7 @@ def open_project(project: HalfFinishedProject, user: User, *, on: dt.date, jobs:
     project.save()
     set_status(project.unit, UnitStatus.ACTIVE, user=user, source=f"project:{project.pk}",
                reason=f"افتتاح طرح نیمه‌تمام در {format_jalali(on)}")
-    _audit(user, "update", project, before, _snapshot(project))
+    record_change(user, "update", project, before, _snapshot(project))
 
 
 # --- targets ------------------------------------------------------------------------------
@@ -346,12 +339,12 @@ def set_target(user: User, *, year: int, indicator: str, value: int, province_co
         raise ValidationError("سال باید شمسی باشد، مثل ۱۴۰۴")
     target = (AnnualTarget.objects.select_for_update()
               .filter(year=year, indicator=indicator, province_id=province_code).first())
-    before = {"value": target.value} if target else None
+    key = {"year": year, "indicator": indicator, "province": province_code}
+    before = {**key, "value": target.value} if target else None
     if target is None:
         target = AnnualTarget.objects.create(year=year, indicator=indicator, province_id=province_code, value=value)
     else:
         target.value = value
         target.save(update_fields=["value"])
-    _audit(user, "update" if before else "create", target, before or {}, {"year": year, "indicator": indicator,
-                                                                          "province": province_code, "value": value})
+    record_change(user, "update" if before else "create", target, before, {**key, "value": value})
     return target

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
-from khoosheh.accounts.models import AuditEntry, Role, User
+from khoosheh.accounts.audit import record_change
+from khoosheh.accounts.models import Role, User
 from khoosheh.accounts.scoping import can_change_province
 from khoosheh.analysis.matching import Enquiry as MatchQuery
 from khoosheh.analysis.matching import SupplierColumns, SupplierIndex
@@ -28,11 +29,6 @@ from .models import CapabilityProfile, Enquiry, EnquiryMatch, Exhibition, Machin
 PROCESS_CODES = {p.code for p in reference.processes()}
 CERTIFICATION_CODES = {c for c, _ in reference.certifications()}
 TOP_MATCHES = 10
-
-
-def _audit(user, action, record, before=None, after=None) -> None:
-    AuditEntry.objects.create(actor=user, action=action, record_type=record._meta.label_lower,
-                              record_id=str(record.pk), before=before, after=after, source="portal")
 
 
 def can_edit_profile(user: User, unit) -> bool:
@@ -64,7 +60,7 @@ def save_profile(unit, user: User, *, processes=(), materials=(), certifications
         profile.machines.all().delete()
         Machine.objects.bulk_create([Machine(profile=profile, kind=clean(k), count=c, limit=clean(limit))
                                      for k, c, limit in machines])
-    _audit(user, "create" if created else "update", profile, before, _profile_values(profile))
+    record_change(user, "create" if created else "update", profile, before, _profile_values(profile))
     return profile
 
 
@@ -148,7 +144,7 @@ def create_enquiry(user: User, *, province_code: str, **fields) -> Enquiry:
         # Without a stated place, distance counts from the province's largest city.
         fields["lat"], fields["lon"] = reference.province_centre(province_code)
     enquiry = Enquiry.objects.create(province_id=province_code, created_by=user, **fields)
-    _audit(user, "create", enquiry, after={"title": enquiry.title, "kind": enquiry.kind})
+    record_change(user, "create", enquiry, after={"title": enquiry.title, "kind": enquiry.kind})
     return enquiry
 
 
@@ -180,7 +176,7 @@ def send_to_suppliers(enquiry: Enquiry, user: User, match_ids) -> int:
     if sent and enquiry.status == Enquiry.Status.OPEN:
         enquiry.status = Enquiry.Status.SENT
         enquiry.save(update_fields=["status"])
-    _audit(user, "update", enquiry, {"status": "open"}, {"status": enquiry.status, "sent": sent})
+    record_change(user, "update", enquiry, {"status": "open"}, {"status": enquiry.status, "sent": sent})
     return sent
 
 
@@ -193,7 +189,7 @@ def record_quote(match: EnquiryMatch, user: User, *, value: int) -> None:
     match.status, match.quote_value = EnquiryMatch.Status.QUOTED, value
     match.save(update_fields=["status", "quote_value"])
     Enquiry.objects.filter(pk=match.enquiry_id, status=Enquiry.Status.SENT).update(status=Enquiry.Status.QUOTED)
-    _audit(user, "update", match, before, {"status": match.status, "quote_value": value})
+    record_change(user, "update", match, before, {"status": match.status, "quote_value": value})
 
 
 @transaction.atomic
@@ -207,7 +203,7 @@ def record_contract(match: EnquiryMatch, user: User, *, value: int, on: dt.date)
     enquiry = match.enquiry
     enquiry.status = Enquiry.Status.CONTRACTED
     enquiry.save(update_fields=["status"])
-    _audit(user, "update", match, before, {"status": match.status, "contract_value": value,
+    record_change(user, "update", match, before, {"status": match.status, "contract_value": value,
                                            "contracted_on": on.isoformat()})
 
 
@@ -250,6 +246,6 @@ def build_schedule(exhibition: Exhibition, user: User) -> list[Meeting]:
     meetings = [Meeting(exhibition=exhibition, slot=m.slot, table=m.table, looker=lookers[m.looker],
                         offerer=offerers[m.offerer], score=round(m.score, 4)) for m in plan]
     Meeting.objects.bulk_create(meetings)
-    _audit(user, "update", exhibition, after={"meetings": len(meetings), "total_score": round(sum(
+    record_change(user, "update", exhibition, after={"meetings": len(meetings), "total_score": round(sum(
         m.score for m in plan), 3)})
     return meetings

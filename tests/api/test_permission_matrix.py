@@ -36,6 +36,7 @@ def records(world, django_user_model):
     all_units = {x.pk for x in [*u.values(), *world.members]}
     park_units = {u["idle_isfahan"].pk, u["half_isfahan"].pk}
     isfahan_units = park_units
+    world.records = {"case_in_park": case_in_park, "project_yazd": project_yazd, "enquiry_isfahan": enquiry_isfahan}
     return {
         "/api/v1/units": ("id", {
             "national": all_units, "isfahan": isfahan_units, "viewer": all_units,
@@ -84,3 +85,46 @@ def test_each_role_writes_only_what_it_may(client, world, records, role):
     response = client.post("/api/v1/units", yazd_unit, content_type="application/json", **headers)
     # Provincial staff of Isfahan cannot write a Yazd unit: refused with the reason.
     assert response.status_code == {"isfahan": 422}.get(role, WRITERS[role]), (role, response.content)
+
+
+# One write per record type; the answer each role gets: 2xx done, 403 seen but not theirs to change,
+# 404 not even seen (so a guessed id reveals nothing), 422 refused for a reason stated.
+RECORD_WRITES = {
+    "diagnose a clinic case in the Kashan park": (
+        "post", "/api/v1/programs/clinic-cases/{case_in_park}/diagnosis", {"problems": ["legal"],
+                                                                          "main_problem": "legal"},
+        {"national": 200, "isfahan": 200, "viewer": 403, "agent": 404, "parks_company": 200, "owner": 404}),
+    "update a Yazd half-finished project": (
+        "patch", "/api/v1/programs/projects/{project_yazd}", {"physical_progress": 70},
+        {"national": 200, "isfahan": 404, "viewer": 403, "agent": 404, "parks_company": 404, "owner": 404}),
+    "move the Yazd cluster to its diagnostic phase": (
+        "post", "/api/v1/programs/developments/{development}/phase", {"phase": "diagnostic"},
+        {"national": 200, "isfahan": 404, "viewer": 403, "agent": 200, "parks_company": 404, "owner": 404}),
+    "set a national target": (
+        "put", "/api/v1/programs/targets", {"year": 1405, "indicator": "jobs_created", "value": 5000},
+        {"national": 200, "isfahan": 403, "viewer": 403, "agent": 403, "parks_company": 403, "owner": 403}),
+    "keep the Yazd idle unit's capability profile": (
+        "put", "/api/v1/spx/profiles/{idle_yazd}", {"processes": ["welding"]},
+        {"national": 200, "isfahan": 404, "viewer": 403, "agent": 404, "parks_company": 404, "owner": 200}),
+    "post an enquiry in Isfahan": (
+        "post", "/api/v1/spx/enquiries", {"province": "10", "buyer": "x", "title": "y"},
+        {"national": 201, "isfahan": 201, "viewer": 403, "agent": 403, "parks_company": 403, "owner": 403}),
+    "match the Isfahan enquiry": (
+        "post", "/api/v1/spx/enquiries/{enquiry_isfahan}/matching", {},
+        {"national": 200, "isfahan": 200, "viewer": 403, "agent": 404, "parks_company": 404, "owner": 404}),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_changes_exactly_the_records_it_may(client, world, records, role):
+    from khoosheh.accounts.models import AuditEntry
+
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {make_token(getattr(world.cast, role))}"}
+    ids = {name: record.pk for name, record in world.records.items()}
+    ids |= {"development": world.cluster.development.pk, "idle_yazd": world.units["idle_yazd"].pk}
+    for action, (method, path, data, expected) in RECORD_WRITES.items():
+        before = AuditEntry.objects.count()
+        response = getattr(client, method)(path.format(**ids), data, content_type="application/json", **headers)
+        assert response.status_code == expected[role], (role, action, response.content)
+        written = AuditEntry.objects.count() > before
+        assert written == (response.status_code < 300 and action != "match the Isfahan enquiry"), (role, action)

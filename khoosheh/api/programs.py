@@ -1,0 +1,407 @@
+"""Program records: cluster development, export consortia, business-clinic cases,
+half-finished projects, and targets with the achievements computed from the records.
+
+Writes call the same services as the portal's pages, so the same state machines,
+permissions (programs.permissions) and audit apply; a record outside the token's view
+answers 404, one it may see but not change 403, a refused step 422 with the reason."""
+
+import datetime as dt
+from typing import Literal
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from khoosheh.accounts.models import Role, User
+from khoosheh.accounts.scoping import province_scope, scope_units
+from khoosheh.clusters.views import visible_clusters
+from khoosheh.programs import services
+from khoosheh.programs.achievements import targets_vs_achievements
+from khoosheh.programs.models import (
+    ClinicCase,
+    ClusterDevelopment,
+    ExportConsortium,
+    HalfFinishedProject,
+    Indicator,
+    Intervention,
+    Phase,
+    ProblemCategory,
+)
+from khoosheh.programs.permissions import visible
+from khoosheh.registry.models import ProductionUnit
+
+from .common import Count, Day, Id, Money, Pages, Text, jalali, require_province
+from .common import JalaliYear as Year
+
+programs = Router(tags=["programs"])
+
+
+def _choice(choices):
+    return Literal[tuple(choices.values)]
+
+
+class CaseOut(Schema):
+    id: int
+    unit: int = Field(..., alias="unit_id")
+    province: str = Field(..., alias="province_id")
+    opened_on: dt.date
+    opened_on_jalali: str
+    stage: str
+    problems: list[str]
+    main_problem: str
+    outcome: str
+    outcome_on: dt.date | None
+    jobs_restored: int
+
+    @staticmethod
+    def resolve_opened_on_jalali(case):
+        return jalali(case.opened_on)
+
+
+class ProjectOut(Schema):
+    id: int
+    unit: int = Field(..., alias="unit_id")
+    province: str = Field(..., alias="province_id")
+    physical_progress: int
+    investment_made: int
+    investment_needed: int
+    expected_opening: dt.date | None
+    actual_opening: dt.date | None
+    planned_jobs: int
+
+
+class TargetRowOut(Schema):
+    indicator: str
+    label: str
+    target: int | None
+    achieved: int
+    percent: float | None
+
+class DevelopmentOut(Schema):
+    id: int
+    cluster: int = Field(..., alias="cluster_id")
+    province: str = Field(..., alias="province_id")
+    phase: _choice(Phase)
+    agent: str | None = None
+    started_on: dt.date
+    action_plan: str
+
+    @staticmethod
+    def resolve_agent(development):
+        return development.agent.username if development.agent_id else None
+
+
+class ConsortiumOut(Schema):
+    id: int
+    name: str
+    province: str = Field(..., alias="province_id")
+    members: list[Id]
+    clusters: list[Id]
+    products_hs: list[str]
+    target_markets: list[str]
+    formed_on: dt.date
+    status: str
+    exports: dict[int, int] = Field(..., description="US dollars by Jalali year")
+
+    @staticmethod
+    def resolve_members(consortium):
+        return [m.pk for m in consortium.members.all()]
+
+    @staticmethod
+    def resolve_clusters(consortium):
+        return [c.pk for c in consortium.clusters.all()]
+
+    @staticmethod
+    def resolve_exports(consortium):
+        return {e.year: e.value_usd for e in consortium.exports.all()}
+
+
+# --- what a client sends -----------------------------------------------------------------
+
+class DevelopmentIn(Schema):
+    cluster: Id
+    agent: str | None = Field(None, description="username of a cluster development agent")
+    started_on: Day | None = None
+
+
+class PhaseIn(Schema):
+    phase: _choice(Phase)
+    note: Text(500) = Field("", description="required when stepping back")
+
+
+class ConsortiumIn(Schema):
+    name: Text(200) = Field(..., min_length=1)
+    province: Text(2)
+    members: list[Id] = Field(..., max_length=1000, description="unit ids, at least three")
+    clusters: list[Id] = Field([], max_length=100)
+    products_hs: list[Text(10)] = Field([], max_length=100)
+    target_markets: list[Text(100)] = Field([], max_length=100)
+    formed_on: Day | None = None
+
+
+class ExportsIn(Schema):
+    year: Year
+    value_usd: Money
+
+
+class CaseIn(Schema):
+    unit: Id
+    opened_on: Day | None = None
+
+
+class DiagnosisIn(Schema):
+    problems: list[_choice(ProblemCategory)] = Field(..., min_length=1, max_length=20)
+    main_problem: _choice(ProblemCategory)
+    note: Text(5000) = ""
+
+
+class InterventionIn(Schema):
+    kind: _choice(Intervention.Kind)
+    date: Day
+    amount: Money = Field(0, description="rial")
+    note: Text(300) = ""
+
+
+class FollowUpIn(Schema):
+    date: Day
+    note: Text(500) = Field(..., min_length=1)
+
+
+class OutcomeIn(Schema):
+    outcome: _choice(ClinicCase.Outcome)
+    on: Day
+    jobs_restored: Count = 0
+
+
+class ProjectFields(Schema):
+    physical_progress: int | None = Field(None, ge=0, le=100, description="percent")
+    investment_made: Money | None = Field(None, description="million rial")
+    investment_needed: Money | None = Field(None, description="million rial")
+    financing_sources: Text(300) | None = None
+    blockers: Text(5000) | None = None
+    expected_opening: Day | None = None
+    planned_jobs: Count | None = None
+
+
+class ProjectIn(ProjectFields):
+    unit: Id
+
+
+class OpeningIn(Schema):
+    on: Day
+    jobs: Count | None = None
+
+
+class TargetIn(Schema):
+    year: Year
+    indicator: _choice(Indicator)
+    value: Count
+    province: Text(2) | None = Field(None, description="omit for a national target")
+
+
+class TargetOut(Schema):
+    id: int
+    year: int
+    indicator: str
+    province: str | None = Field(None, alias="province_id")
+    value: int
+
+
+# --- reads ---
+
+@programs.get("/clinic-cases", response=list[CaseOut])
+@paginate(Pages)
+def list_cases(request, stage: str = ""):
+    cases = visible(request.user, ClinicCase.objects.all())
+    return cases.filter(stage=stage) if stage else cases
+
+
+@programs.get("/projects", response=list[ProjectOut])
+@paginate(Pages)
+def list_projects(request, min_progress: int = 0):
+    return visible(request.user, HalfFinishedProject.objects.filter(physical_progress__gte=min_progress))
+
+
+@programs.get("/targets", response=list[TargetRowOut])
+def targets(request, year: int = Query(..., ge=1300, le=1500, description="Jalali year"), province: str = ""):
+    """Targets and the achievements computed from the records, for a Jalali year."""
+    scope = province_scope(request.user)
+    if scope and province and province != scope:
+        raise HttpError(404, "Not Found")
+    return [r.__dict__ | {"percent": r.percent} for r in targets_vs_achievements(year, scope or province or None)]
+
+
+# --- cluster development ----------------------------------------------------------------------
+
+def _development(request, development_id: int) -> ClusterDevelopment:
+    return get_object_or_404(visible(request.user, ClusterDevelopment.objects.select_related("agent")),
+                             pk=development_id)
+
+
+def _agent(username: str | None) -> User | None:
+    if not username:
+        return None
+    agent = User.objects.filter(username=username, role=Role.CLUSTER_AGENT, is_active=True).first()
+    if agent is None:
+        raise HttpError(422, f"عامل توسعه خوشه‌ای با نام کاربری «{username}» نیست")
+    return agent
+
+
+@programs.get("/developments", response=list[DevelopmentOut])
+@paginate(Pages)
+def list_developments(request, phase: str = ""):
+    found = visible(request.user, ClusterDevelopment.objects.select_related("agent"))
+    return found.filter(phase=phase) if phase else found
+
+
+@programs.get("/developments/{development_id}", response=DevelopmentOut)
+def get_development(request, development_id: int):
+    return _development(request, development_id)
+
+
+@programs.post("/developments", response={201: DevelopmentOut})
+def start_development(request, data: DevelopmentIn):
+    """Take a confirmed cluster into the development program (phase: identified)."""
+    cluster = get_object_or_404(visible_clusters(request.user), pk=data.cluster)
+    return Status(201, services.start_development(cluster, request.user, agent=_agent(data.agent),
+                                           started_on=data.started_on))
+
+
+@programs.post("/developments/{development_id}/phase", response=DevelopmentOut)
+def change_phase(request, development_id: int, data: PhaseIn):
+    """One UNIDO phase forward, or one back with a reason."""
+    development = _development(request, development_id)
+    services.change_phase(development, request.user, data.phase, note=data.note)
+    return _development(request, development_id)
+
+
+# --- export consortia -----------------------------------------------------------------------------
+
+def _consortia(request):
+    return visible(request.user, ExportConsortium.objects.prefetch_related("members", "clusters", "exports"))
+
+
+@programs.get("/consortia", response=list[ConsortiumOut])
+@paginate(Pages)
+def list_consortia(request):
+    return _consortia(request)
+
+
+@programs.post("/consortia", response={201: ConsortiumOut})
+def form_consortium(request, data: ConsortiumIn):
+    require_province(data.province)
+    members = list(scope_units(request.user, ProductionUnit.objects.filter(pk__in=data.members)))
+    missing = sorted(set(data.members) - {m.pk for m in members})
+    if missing:
+        raise HttpError(422, f"این واحدها پیدا نشدند یا در دسترس این حساب نیستند: {missing}")
+    clusters = list(visible_clusters(request.user).filter(pk__in=data.clusters))
+    if len(clusters) != len(set(data.clusters)):
+        raise HttpError(422, "برخی خوشه‌ها پیدا نشدند یا در دسترس این حساب نیستند")
+    consortium = services.form_consortium(request.user, name=data.name, province_code=data.province, members=members,
+                                          clusters=clusters, products_hs=data.products_hs,
+                                          target_markets=data.target_markets, formed_on=data.formed_on)
+    return Status(201, _consortia(request).get(pk=consortium.pk))
+
+
+@programs.post("/consortia/{consortium_id}/exports", response=ConsortiumOut)
+def record_exports(request, consortium_id: int, data: ExportsIn):
+    """A consortium's exports in a Jalali year (replaces that year's figure)."""
+    consortium = get_object_or_404(_consortia(request), pk=consortium_id)
+    services.record_exports(consortium, request.user, year=data.year, value_usd=data.value_usd)
+    return _consortia(request).get(pk=consortium.pk)
+
+
+# --- business clinic ----------------------------------------------------------------------------
+
+def _case(request, case_id: int) -> ClinicCase:
+    return get_object_or_404(visible(request.user, ClinicCase.objects.select_related("unit")), pk=case_id)
+
+
+@programs.get("/clinic-cases/{case_id}", response=CaseOut)
+def get_case(request, case_id: int):
+    return _case(request, case_id)
+
+
+@programs.post("/clinic-cases", response={201: CaseOut})
+def open_case(request, data: CaseIn):
+    """Open a case for an idle unit."""
+    unit = get_object_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=data.unit)
+    return Status(201, services.open_case(unit, request.user, opened_on=data.opened_on))
+
+
+@programs.post("/clinic-cases/{case_id}/diagnosis", response=CaseOut)
+def diagnose(request, case_id: int, data: DiagnosisIn):
+    case = _case(request, case_id)
+    services.diagnose(case, request.user, problems=list(data.problems), main_problem=data.main_problem,
+                      note=data.note)
+    return _case(request, case_id)
+
+
+@programs.post("/clinic-cases/{case_id}/interventions", response=CaseOut)
+def add_intervention(request, case_id: int, data: InterventionIn):
+    case = _case(request, case_id)
+    services.add_intervention(case, request.user, kind=data.kind, date=data.date, amount=data.amount,
+                              note=data.note)
+    return _case(request, case_id)
+
+
+@programs.post("/clinic-cases/{case_id}/follow-ups", response=CaseOut)
+def add_follow_up(request, case_id: int, data: FollowUpIn):
+    case = _case(request, case_id)
+    services.add_follow_up(case, request.user, date=data.date, note=data.note)
+    return _case(request, case_id)
+
+
+@programs.post("/clinic-cases/{case_id}/outcome", response=CaseOut)
+def close_case(request, case_id: int, data: OutcomeIn):
+    """Close the case; a revived unit becomes active, a closed-down one closed (through its history)."""
+    case = _case(request, case_id)
+    services.close_case(case, request.user, outcome=data.outcome, on=data.on, jobs_restored=data.jobs_restored)
+    return _case(request, case_id)
+
+
+# --- half-finished projects ---------------------------------------------------------------------
+
+def _project(request, project_id: int) -> HalfFinishedProject:
+    return get_object_or_404(visible(request.user, HalfFinishedProject.objects.select_related("unit")),
+                             pk=project_id)
+
+
+@programs.get("/projects/{project_id}", response=ProjectOut)
+def get_project(request, project_id: int):
+    return _project(request, project_id)
+
+
+@programs.post("/projects", response={201: ProjectOut})
+def register_project(request, data: ProjectIn):
+    unit = get_object_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=data.unit)
+    fields = data.dict(exclude={"unit"}, exclude_none=True)
+    return Status(201, services.register_project(unit, request.user, **fields))
+
+
+@programs.patch("/projects/{project_id}", response=ProjectOut)
+def update_project(request, project_id: int, data: ProjectFields):
+    """Change the fields sent; the others keep their values."""
+    project = _project(request, project_id)
+    services.update_project(project, request.user, **data.dict(exclude_unset=True, exclude_none=True))
+    return _project(request, project_id)
+
+
+@programs.post("/projects/{project_id}/opening", response=ProjectOut)
+def open_project(request, project_id: int, data: OpeningIn):
+    """The project opened: progress 100%, and its unit becomes active (through its history)."""
+    project = _project(request, project_id)
+    services.open_project(project, request.user, on=data.on, jobs=data.jobs)
+    return _project(request, project_id)
+
+
+# --- targets --------------------------------------------------------------------------------------
+
+@programs.put("/targets", response=TargetOut)
+def set_target(request, data: TargetIn):
+    """Set a Jalali year's target, national or for a province (national staff only)."""
+    if data.province:  # none or empty: a national target
+        require_province(data.province)
+    return services.set_target(request.user, year=data.year, indicator=data.indicator, value=data.value,
+                               province_code=data.province or None)

@@ -1,0 +1,187 @@
+"""SPX: capability profiles, subcontracting and import-substitution enquiries, their
+ranked matches, and the path from match to quote to contract.
+
+Writes call spx.services, as the portal's pages do: the same checks, the same audit."""
+
+import datetime as dt
+from typing import Literal
+
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import paginate
+
+from khoosheh.accounts.scoping import scope_by_province, scope_units
+from khoosheh.core import reference
+from khoosheh.registry.models import ProductionUnit
+from khoosheh.spx import services
+from khoosheh.spx.models import CapabilityProfile, Enquiry, EnquiryMatch
+
+from .common import Count, Day, Id, Money, Pages, SmallCount, Text, require_province
+
+spx = Router(tags=["spx"])
+
+ProcessCode = Literal[tuple(p.code for p in reference.processes())]
+CertificationCode = Literal[tuple(code for code, _ in reference.certifications())]
+
+
+class ProfileOut(Schema):
+    unit: int = Field(..., alias="unit_id")
+    processes: list[str]
+    materials: list[str]
+    certifications: list[str]
+    monthly_capacity: int | None
+    lead_time_days: int | None
+    products: str
+
+
+class MatchOut(Schema):
+    id: int
+    unit: int = Field(..., alias="unit_id")
+    rank: int
+    score: float
+    reasons: list[str]
+    status: str
+    quote_value: int | None
+    contract_value: int | None
+    contracted_on: dt.date | None
+
+
+class EnquiryOut(Schema):
+    id: int
+    kind: str
+    buyer: str
+    province: str = Field(..., alias="province_id")
+    title: str
+    processes: list[str]
+    material: str
+    quantity: int | None
+    status: str
+    hs_code: str
+
+
+class MachineIn(Schema):
+    kind: Text(120) = Field(..., min_length=1)
+    count: SmallCount = 1
+    limit: Text(120) = Field("", description="size or tonnage limit")
+
+
+class ProfileIn(Schema):
+    processes: list[ProcessCode] = Field([], max_length=50, description="codes of the process vocabulary")
+    materials: list[Text(100)] = Field([], max_length=50)
+    certifications: list[CertificationCode] = Field([], max_length=20)
+    monthly_capacity: Count | None = Field(None, description="pieces a month")
+    lead_time_days: Count | None = None
+    products: Text(5000) = ""
+    machines: list[MachineIn] | None = Field(None, max_length=200, description="omit to keep the machines")
+
+
+class EnquiryIn(Schema):
+    kind: Literal[tuple(Enquiry.Kind.values)] = Enquiry.Kind.SUBCONTRACTING.value
+    province: Text(2)
+    buyer: Text(200) = Field(..., min_length=1)
+    title: Text(200) = Field(..., min_length=1, description="part or product")
+    description: Text(5000) = ""
+    processes: list[ProcessCode] = Field([], max_length=50)
+    material: Text(100) = ""
+    quantity: Count | None = None
+    tolerances: Text(200) = ""
+    certifications: list[CertificationCode] = Field([], max_length=20)
+    deadline: Day | None = None
+    lat: float | None = Field(None, ge=24, le=40.5, description="preferred place; the province's capital if omitted")
+    lon: float | None = Field(None, ge=44, le=63.5)
+    hs_code: str = Field("", pattern=r"^(\d{4}(\d{2}){0,3})?$")
+    yearly_quantity: Count | None = None
+    imported_value_usd: Money | None = None
+
+
+class SendIn(Schema):
+    matches: list[Id] = Field(..., min_length=1, max_length=100, description="ids of suggested matches")
+
+
+class QuoteIn(Schema):
+    value: Money = Field(..., description="rial")
+
+
+class ContractIn(Schema):
+    value: Money = Field(..., description="rial")
+    on: Day
+
+
+# --- reads ---
+
+@spx.get("/profiles", response=list[ProfileOut])
+@paginate(Pages)
+def list_profiles(request):
+    return CapabilityProfile.objects.filter(unit__in=scope_units(request.user, ProductionUnit.objects.all()))
+
+
+@spx.get("/enquiries", response=list[EnquiryOut])
+@paginate(Pages)
+def list_enquiries(request):
+    return scope_by_province(request.user, Enquiry.objects.all())
+
+
+@spx.get("/enquiries/{enquiry_id}/matches", response=list[MatchOut])
+def enquiry_matches(request, enquiry_id: int):
+    enquiry = get_object_or_404(scope_by_province(request.user, Enquiry.objects.all()), pk=enquiry_id)
+    return list(enquiry.matches.all())
+
+
+# --- writes ----------------------------------------------------------------------------------------
+
+def _enquiry(request, enquiry_id: int) -> Enquiry:
+    return get_object_or_404(scope_by_province(request.user, Enquiry.objects.all()), pk=enquiry_id)
+
+
+def _match(request, match_id: int) -> EnquiryMatch:
+    return get_object_or_404(EnquiryMatch.objects.select_related("enquiry").filter(
+        enquiry__in=scope_by_province(request.user, Enquiry.objects.all())), pk=match_id)
+
+
+@spx.put("/profiles/{unit_id}", response=ProfileOut)
+def save_profile(request, unit_id: int, data: ProfileIn):
+    """Create or replace a unit's capability profile (its owner, or staff of its province)."""
+    unit = get_object_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=unit_id)
+    machines = None if data.machines is None else [(m.kind, m.count, m.limit) for m in data.machines]
+    return services.save_profile(unit, request.user, processes=data.processes, materials=data.materials,
+                                 certifications=data.certifications, monthly_capacity=data.monthly_capacity,
+                                 lead_time_days=data.lead_time_days, products=data.products, machines=machines)
+
+
+@spx.post("/enquiries", response={201: EnquiryOut})
+def create_enquiry(request, data: EnquiryIn):
+    require_province(data.province)
+    if (data.lat is None) != (data.lon is None):
+        raise HttpError(422, "عرض و طول جغرافیایی با هم می‌آیند")
+    fields = data.dict(exclude={"province"})
+    return Status(201, services.create_enquiry(request.user, province_code=data.province, **fields))
+
+
+@spx.post("/enquiries/{enquiry_id}/matching", response=list[MatchOut])
+def match_enquiry(request, enquiry_id: int):
+    """Rank suppliers for the enquiry and keep the ten best with their reasons (suggestions only)."""
+    return services.match_enquiry(_enquiry(request, enquiry_id), request.user)
+
+
+@spx.post("/enquiries/{enquiry_id}/sent", response=list[MatchOut])
+def send_to_suppliers(request, enquiry_id: int, data: SendIn):
+    """Send the enquiry to the chosen suggested suppliers."""
+    enquiry = _enquiry(request, enquiry_id)
+    services.send_to_suppliers(enquiry, request.user, data.matches)
+    return list(enquiry.matches.all())
+
+
+@spx.post("/matches/{match_id}/quote", response=MatchOut)
+def record_quote(request, match_id: int, data: QuoteIn):
+    match = _match(request, match_id)
+    services.record_quote(match, request.user, value=data.value)
+    return _match(request, match_id)
+
+
+@spx.post("/matches/{match_id}/contract", response=MatchOut)
+def record_contract(request, match_id: int, data: ContractIn):
+    """A contract signed with a supplier that quoted (counts in the year's SPX report)."""
+    match = _match(request, match_id)
+    services.record_contract(match, request.user, value=data.value, on=data.on)
+    return _match(request, match_id)
