@@ -161,6 +161,13 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 # the bar provincial programs use.
 KHOOSHEH_PIPELINE_THRESHOLD = int(os.environ.get("KHOOSHEH_PIPELINE_THRESHOLD", "60"))
 
+# Reports listing more rows than this are built in the background, with progress, rather than
+# while the browser waits; their files are kept in REPORTS_DIR for KHOOSHEH_REPORT_KEEP_DAYS.
+KHOOSHEH_REPORT_INLINE_ROWS = int(os.environ.get("KHOOSHEH_REPORT_INLINE_ROWS", "2000"))
+KHOOSHEH_REPORT_KEEP_DAYS = int(os.environ.get("KHOOSHEH_REPORT_KEEP_DAYS", "7"))
+KHOOSHEH_REPORTS_IN_BACKGROUND = os.environ.get("KHOOSHEH_REPORTS_IN_BACKGROUND", "true").lower() == "true"
+REPORTS_DIR = Path(os.environ.get("KHOOSHEH_REPORTS_DIR", DATA_DIR / "reports"))
+
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 

@@ -65,6 +65,8 @@ def cluster_detail(request, pk: int):
                "by_county": u.lat is None} for u in members]
     return render(request, "clusters/cluster_detail.html", {
         "cluster": cluster, "members": members, "points_json": json.dumps(points, ensure_ascii=False),
+        "extent_json": json.dumps({"lat": cluster.lat, "lon": cluster.lon, "extent_km": cluster.extent_km,
+                                   "stars": cluster.stars, "label": cluster.name}, ensure_ascii=False),
         "can_change": can_change_province(request.user, cluster.province_id), "name_form": NameForm(),
     })
 

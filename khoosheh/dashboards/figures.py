@@ -87,3 +87,12 @@ def trend(user, province: str | None, last_year: int, years: int = 5) -> dict:
         out["revived"].append(cases.filter(outcome_on__gte=start, outcome_on__lt=end).count())
         out["opened"].append(projects.filter(actual_opening__gte=start, actual_opening__lt=end).count())
     return out
+
+
+def cluster_points(user, province: str | None) -> list[dict]:
+    """Confirmed clusters for the point map: centre, extent (km; the radius holding 90% of members), stars."""
+    clusters = scope_by_province(user, Cluster.objects.all())
+    if province:
+        clusters = clusters.filter(province_id=province)
+    return list(clusters.order_by("-n_units").values("id", "name", "lat", "lon", "extent_km", "n_units", "stars",
+                                                     "activity_id"))

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from khoosheh.core.jalali import format_jalali
+from khoosheh.core.unitfile.writers import headers_for, neutralise_formula
 from khoosheh.programs.achievements import targets_vs_achievements
 from khoosheh.programs.models import Phase
 from khoosheh.registry.models import Province, UnitStatus
@@ -21,6 +22,38 @@ from khoosheh.registry.models import Province, UnitStatus
 from . import figures
 
 FONTS = Path(__file__).resolve().parents[1] / "static" / "khoosheh" / "fonts"
+PDF_LIST_LIMIT = 2000  # a PDF lists at most this many units; the workbook lists them all
+PROGRESS_EVERY = 1000  # rows
+
+
+def _no_progress(stage: str, done: int, total: int | None = None) -> None:
+    pass
+
+
+def _workbook(target):
+    """A workbook on a path streams its rows to disk (constant memory, for lists of any length);
+    one in a BytesIO is built in memory (small reports answered straight away)."""
+    import xlsxwriter
+
+    options = {"strings_to_formulas": False}
+    options |= {"in_memory": True} if isinstance(target, io.BytesIO) else {"constant_memory": True}
+    return xlsxwriter.Workbook(target, options)
+
+
+def _write_unit_list(book, units, total: int, progress) -> None:
+    """Every unit in scope, in the unit-file contract (so the sheet can be imported back)."""
+    from khoosheh.registry.exporting import contract_rows
+
+    sheet = book.add_worksheet("واحدها")
+    sheet.right_to_left()
+    sheet.set_column(1, 1, 36)
+    sheet.write_row(0, 0, headers_for("fa"), book.add_format({"bold": True}))
+    progress("units", 0, total)
+    for i, row in enumerate(contract_rows(units), start=1):
+        sheet.write_row(i, 0, ["" if v is None else neutralise_formula(v) for v in row])
+        if i % PROGRESS_EVERY == 0:
+            progress("units", i, total)
+    progress("units", total, total)
 
 
 class PdfUnavailable(RuntimeError):
@@ -62,11 +95,10 @@ def cluster_report(cluster, members) -> dict:
         }
 
 
-def area_workbook(data: dict) -> bytes:
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+def area_workbook(data: dict, target=None, *, units=None, total: int = 0, progress=_no_progress) -> bytes | None:
+    """The workbook, as bytes, or written to `target` (a path); with `units`, a sheet listing them."""
+    buffer = target if target is not None else io.BytesIO()
+    book = _workbook(buffer)
     title, bold, number = (book.add_format({"bold": True, "font_size": 14}), book.add_format({"bold": True}),
                            book.add_format({"num_format": "#,##0"}))
     summary = book.add_worksheet("خلاصه")
@@ -90,9 +122,9 @@ def area_workbook(data: dict) -> bytes:
     targets.right_to_left()
     targets.set_column(0, 0, 40)
     targets.write_row(0, 0, ["شاخص", "هدف", "دستاورد", "درصد تحقق"], bold)
-    for i, (label, target, achieved, percent) in enumerate(data["targets"], start=1):
+    for i, (label, goal, achieved, percent) in enumerate(data["targets"], start=1):
         targets.write(i, 0, label)
-        targets.write(i, 1, target if target is not None else "")
+        targets.write(i, 1, goal if goal is not None else "")
         targets.write_number(i, 2, achieved)
         targets.write(i, 3, percent if percent is not None else "")
     activities = book.add_worksheet("فعالیت‌ها")
@@ -108,15 +140,15 @@ def area_workbook(data: dict) -> bytes:
         provinces.write_row(0, 0, ["استان", "واحدها", "راکد", "خوشه‌ها"], bold)
         for i, r in enumerate(data["by_province"], start=1):
             provinces.write_row(i, 0, [r["name"], r["n"], r["idle"], r["clusters"]])
+    if units is not None:
+        _write_unit_list(book, units, total, progress)
     book.close()
-    return buffer.getvalue()
+    return buffer.getvalue() if target is None else None
 
 
-def cluster_workbook(data: dict) -> bytes:
-    import xlsxwriter
-
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+def cluster_workbook(data: dict, target=None, *, progress=_no_progress) -> bytes | None:
+    buffer = target if target is not None else io.BytesIO()
+    book = _workbook(buffer)
     bold = book.add_format({"bold": True})
     sheet = book.add_worksheet("شناسنامه")
     sheet.right_to_left()
@@ -134,18 +166,34 @@ def cluster_workbook(data: dict) -> bytes:
     members = book.add_worksheet("اعضا")
     members.right_to_left()
     members.write_row(0, 0, ["نام واحد", "شناسه ملی", "شهرستان", "کارکنان", "وضعیت"], bold)
+    total = len(data["members"])
     for i, m in enumerate(data["members"], start=1):
-        members.write_row(i, 0, [m["name"], m["national_id"], m["county"], m["employees"] or "", m["status"]])
+        members.write_row(i, 0, [neutralise_formula(m["name"]), m["national_id"], m["county"], m["employees"] or "",
+                                 m["status"]])
+        if i % PROGRESS_EVERY == 0:
+            progress("members", i, total)
     book.close()
-    return buffer.getvalue()
+    return buffer.getvalue() if target is None else None
 
 
-def pdf(template: str, data: dict) -> bytes:
+def unit_listing(units, limit: int = PDF_LIST_LIMIT) -> dict:
+    """The first `limit` units for a PDF, and how many there are in all."""
+    with translation.override("fa"):
+        rows = [{"name": u.name, "national_id": u.national_id, "county": u.county.name_fa, "activity": u.activity_id,
+                 "employees": u.employees, "status": str(UnitStatus(u.status).label)}
+                for u in units.select_related("county").order_by("province_id", "name_key")[:limit]]
+    return {"rows": rows, "total": units.count(), "limit": limit}
+
+
+def pdf(template: str, data: dict, target=None, *, progress=_no_progress) -> bytes | None:
     try:
         from weasyprint import HTML
     except OSError as exc:  # the Python package is there, the Pango library is not
         raise PdfUnavailable("PDF needs the Pango library: apt-get install libpango-1.0-0 libpangoft2-1.0-0") \
             from exc
+    progress("layout", 1, 3)
     with translation.override("fa"):
         html = render_to_string(template, {**data, "font_dir": FONTS.as_uri()})
-    return HTML(string=html).write_pdf()
+    document = HTML(string=html).render()
+    progress("pdf", 2, 3)
+    return document.write_pdf(target)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -76,7 +77,20 @@ def _dashboard(request, code: str | None):
         "charts": charts,
         "threshold": settings.KHOOSHEH_PIPELINE_THRESHOLD,
         "show_national_map": province_scope(request.user) is None,
+        "cluster_map": _cluster_map(request.user, code, persian),
     })
+
+
+def _cluster_map(user, code: str | None, persian: bool) -> list[dict]:
+    """What the cluster point map draws, with each cluster's tooltip in the reader's digits."""
+    points = []
+    for c in figures.cluster_points(user, code):
+        label = _("%(name)s — ISIC %(isic)s, %(n)s units, %(km)s km") % {
+            "name": c["name"], "isic": c["activity_id"], "n": f"{c['n_units']:,}", "km": f"{c['extent_km']:.1f}"}
+        points.append({"lat": c["lat"], "lon": c["lon"], "extent_km": c["extent_km"], "stars": c["stars"],
+                       "label": to_persian_digits(label.replace(",", "٬")) if persian else label,
+                       "url": reverse("clusters:cluster_detail", args=[c["id"]])})
+    return points
 
 
 def _map(values, labels, persian, selected, link) -> str:
@@ -106,60 +120,3 @@ def _map_values(metric, registry, clusters, persian: bool):
         values[tile.code] = value
         labels[tile.code] = to_persian_digits(label.replace(",", "٬").replace("%", "٪")) if persian else label
     return values, labels
-
-
-def _download(data: bytes, name: str, content_type: str):
-    from django.http import HttpResponse
-
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@login_required
-def report(request, fmt: str):
-    """The national report, or the province's (for provincial staff, always theirs)."""
-    from django.contrib import messages
-    from django.shortcuts import redirect
-
-    from . import reports
-
-    scope = province_scope(request.user)
-    code = scope or request.GET.get("province") or None
-    if code and not Province.objects.filter(code=code).exists():
-        raise Http404
-    year = _year(request)
-    data = reports.area_report(request.user, year, code)
-    name = f"khoosheh-{code or 'iran'}-{year}"
-    if fmt == "xlsx":
-        return _download(reports.area_workbook(data), f"{name}.xlsx", XLSX)
-    try:
-        return _download(reports.pdf("dashboards/report_area_pdf.html", data), f"{name}.pdf", "application/pdf")
-    except reports.PdfUnavailable as exc:
-        messages.error(request, str(exc))
-        return redirect("home")
-
-
-@login_required
-def cluster_report(request, pk: int, fmt: str):
-    from django.shortcuts import get_object_or_404
-
-    from khoosheh.accounts.scoping import scope_units
-    from khoosheh.clusters.views import visible_clusters
-
-    from . import reports
-
-    cluster = get_object_or_404(visible_clusters(request.user).select_related("activity", "county", "province"),
-                                pk=pk)
-    members = scope_units(request.user, cluster.members.select_related("county").order_by("name_key"))
-    data = reports.cluster_report(cluster, members)
-    name = f"khoosheh-cluster-{cluster.pk}"
-    if fmt == "xlsx":
-        return _download(reports.cluster_workbook(data), f"{name}.xlsx", XLSX)
-    try:
-        return _download(reports.pdf("dashboards/report_cluster_pdf.html", data), f"{name}.pdf", "application/pdf")
-    except reports.PdfUnavailable as exc:
-        raise Http404(str(exc)) from exc

@@ -62,3 +62,30 @@ def test_provincial_staff_land_on_their_province(page, live_server, demo, artefa
     assert "اصفهان" in page.locator("h1").inner_text()
     assert page.locator("#registry-figures .stat .v").first.inner_text() != "۴٬۰۰۰"
     page.screenshot(path=artefact("dashboard-isfahan.png"))
+
+
+def test_the_cluster_map_draws_every_cluster_with_its_extent_over_irans_outline(page, live_server, demo, artefact):
+    from khoosheh.clusters.models import Cluster
+
+    log_in(page, live_server)
+    page.wait_for_selector("#cluster-map[data-outline-drawn='1']")
+    assert Cluster.objects.exists()
+    assert page.locator("#cluster-map path.cluster-extent").count() == Cluster.objects.count()
+    page.locator("#cluster-map").scroll_into_view_if_needed()
+    page.locator("#cluster-map").screenshot(path=artefact("dashboard-cluster-map.png"))
+
+
+def test_a_large_report_shows_its_progress_and_then_its_download(page, live_server, demo, artefact, settings,
+                                                                 tmp_path):
+    settings.KHOOSHEH_REPORT_INLINE_ROWS = 100
+    settings.REPORTS_DIR = tmp_path / "reports"
+    log_in(page, live_server)
+    page.click("#unit-list-report")
+    page.wait_for_selector("#large-report")
+    page.click("#large-report button")
+    page.wait_for_selector("#job-download:not([hidden])", timeout=60_000)
+    assert page.locator("#job-progress").get_attribute("value") == "100"
+    page.screenshot(path=artefact("report-job-done.png"))
+    with page.expect_download() as download:
+        page.click("#job-download")
+    assert download.value.suggested_filename.endswith("-units.xlsx")

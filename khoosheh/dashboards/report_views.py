@@ -1,0 +1,111 @@
+"""Report pages: small reports are answered at once; large ones are built in the background
+(dashboards.jobs) and followed on a page with their progress."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from . import jobs, reports
+from .models import ReportJob
+from .views import _year
+
+CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                 "pdf": "application/pdf"}
+
+
+def _scoped(request, spec: jobs.ReportSpec) -> jobs.ReportSpec:
+    try:
+        return spec.scoped_for(request.user)
+    except jobs.BadSpec:
+        raise Http404 from None
+
+
+def _answer(request, spec: jobs.ReportSpec):
+    """The file now, or — when it lists many rows — a page offering to build it in the background."""
+    spec = _scoped(request, spec)
+    rows = jobs.rows_listed(spec, request.user)
+    if jobs.is_large(spec, request.user):
+        return render(request, "dashboards/report_large.html", {"spec": spec, "rows": rows, "title": spec.title()})
+    try:
+        data = jobs.build(spec, request.user)
+    except reports.PdfUnavailable as exc:
+        messages.error(request, str(exc))
+        return redirect("home")
+    response = HttpResponse(data, content_type=CONTENT_TYPES[spec.fmt])
+    response["Content-Disposition"] = f'attachment; filename="{spec.file_name}"'
+    return response
+
+
+@login_required
+def report(request, fmt: str):
+    """The national report, or a province's (for provincial staff, always theirs); `units=1` lists every unit."""
+    return _answer(request, jobs.ReportSpec(kind="area", fmt=fmt, year=_year(request),
+                                            province=request.GET.get("province") or None,
+                                            units=request.GET.get("units") == "1"))
+
+
+@login_required
+def cluster_report(request, pk: int, fmt: str):
+    return _answer(request, jobs.ReportSpec(kind="cluster", fmt=fmt, cluster=pk))
+
+
+@login_required
+@require_POST
+def start_job(request):
+    """Build the report described by the form in the background, then follow it."""
+    post = request.POST
+    try:
+        spec = jobs.ReportSpec(kind=post.get("kind", ""), fmt=post.get("fmt", ""),
+                               year=int(post["year"]) if post.get("year", "").isdigit() else None,
+                               province=post.get("province") or None,
+                               cluster=int(post["cluster"]) if post.get("cluster", "").isdigit() else None,
+                               units=post.get("units") == "1")
+    except ValueError:
+        raise Http404 from None
+    if spec.kind == "area" and spec.year is None:
+        raise Http404
+    job = jobs.submit(_scoped(request, spec), request.user)
+    return redirect("dashboards:report_job", pk=job.pk)
+
+
+def _own_job(request, pk: int) -> ReportJob:
+    return jobs.refresh(get_object_or_404(ReportJob, pk=pk, user=request.user))
+
+
+@login_required
+def job_list(request):
+    own = [jobs.refresh(j) for j in ReportJob.objects.filter(user=request.user)[:50]]
+    return render(request, "dashboards/report_jobs.html", {"jobs": own,
+                                                           "keep_days": settings.KHOOSHEH_REPORT_KEEP_DAYS})
+
+
+@login_required
+def job_detail(request, pk: int):
+    job = _own_job(request, pk)
+    return render(request, "dashboards/report_job.html", {"job": job, "stage": jobs.stage_label(job)})
+
+
+@login_required
+def job_status(request, pk: int):
+    job = _own_job(request, pk)
+    ready = jobs.file_of(job) is not None
+    return JsonResponse({"status": job.status, "status_label": job.get_status_display(), "percent": job.percent,
+                         "stage": jobs.stage_label(job), "done": job.done, "total": job.total, "error": job.error,
+                         "download": reverse("dashboards:report_download", args=[job.pk]) if ready else None})
+
+
+@login_required
+def job_download(request, pk: int):
+    job = _own_job(request, pk)
+    path = jobs.file_of(job)
+    if path is None:
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True,
+                        filename=jobs.ReportSpec.from_dict(job.spec).file_name,
+                        content_type=CONTENT_TYPES[path.suffix.lstrip(".")])

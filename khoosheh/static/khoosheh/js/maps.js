@@ -1,0 +1,49 @@
+/* Point maps over Iran's outline (Natural Earth, public domain, served by khoosheh itself):
+   they work offline; no tile server is needed. */
+(function () {
+  var OUTLINE_STYLE = {color: "#7a8a99", weight: 1, fillColor: "#fff", fillOpacity: 1};
+  var STAR_COLOURS = ["#8a99a8", "#d9a400", "#e07b00", "#b3261e"];
+
+  /* fitOutline: frame the whole country once its outline has loaded (the national view). */
+  function outlineMap(el, fitOutline) {
+    var map = L.map(el, {attributionControl: false, zoomSnap: 0.25});
+    if (fitOutline) { map.setView([32.4, 53.7], 5); }
+    fetch(el.dataset.outline).then(function (r) { return r.json(); }).then(function (g) {
+      var outline = L.geoJSON(g, {style: OUTLINE_STYLE, interactive: false}).addTo(map).bringToBack();
+      if (fitOutline) { map.fitBounds(outline.getBounds(), {padding: [8, 8]}); }
+      el.dataset.outlineDrawn = "1";
+    });
+    return map;
+  }
+
+  /* Each cluster as the circle holding 90% of its members (extent_km) around its centre. */
+  function clusterLayer(clusters) {
+    return L.featureGroup(clusters.map(function (c) {
+      var colour = STAR_COLOURS[c.stars] || STAR_COLOURS[0];
+      var circle = L.circle([c.lat, c.lon], {radius: Math.max(c.extent_km, 0.5) * 1000, color: colour, weight: 1.5,
+                                             fillColor: colour, fillOpacity: 0.25, className: "cluster-extent"});
+      circle.bindTooltip(c.label, {direction: "top", sticky: true});
+      if (c.url) { circle.on("click", function () { window.location.href = c.url; }); }
+      return circle;
+    }));
+  }
+
+  /* Small clusters vanish at country scale: also mark each centre with a dot of fixed size. */
+  function clusterCentres(clusters) {
+    return L.featureGroup(clusters.map(function (c) {
+      var colour = STAR_COLOURS[c.stars] || STAR_COLOURS[0];
+      var dot = L.circleMarker([c.lat, c.lon], {radius: 3, weight: 1, color: colour, fillOpacity: 0.9});
+      dot.bindTooltip(c.label, {direction: "top"});
+      if (c.url) { dot.on("click", function () { window.location.href = c.url; }); }
+      return dot;
+    }));
+  }
+
+  function fit(map, layer, fallback) {
+    var bounds = layer.getLayers().length ? layer.getBounds() : null;
+    if (bounds && bounds.isValid()) { map.fitBounds(bounds.pad(0.2), {maxZoom: 11}); }
+    else { map.setView(fallback || [32.5, 53.7], 5); }
+  }
+
+  window.khoosheh = {outlineMap: outlineMap, clusterLayer: clusterLayer, clusterCentres: clusterCentres, fit: fit};
+})();
