@@ -62,6 +62,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, nargs="+", default=[50_000])
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3, 4, 5])
+    parser.add_argument("--density-ratio", type=float, default=None,
+                        help="the generator's third rule (default synthetic.MIN_DENSITY_RATIO; 0 turns it off)")
     options = parser.parse_args()
     methods = {
         "khoosheh (relabelling test + grouping)": lambda c: identify_clusters(c, IdentifyParams()),
@@ -72,7 +74,8 @@ def main() -> None:
     by_kind: dict[str, list[int]] = {}
     for n_units in options.units:
         for seed in options.seeds:
-            registry = make_registry(n_units, seed)
+            registry = (make_registry(n_units, seed) if options.density_ratio is None else
+                        make_registry(n_units, seed, min_density_ratio=options.density_ratio))
             for name, method in methods.items():
                 started = time.perf_counter()
                 clusters = method(registry.columns)
@@ -92,6 +95,14 @@ def main() -> None:
             return f"{np.mean(values):.3f} ({min(values):.3f}–{max(values):.3f})"
         print(f"| {name} | {len(runs)} | {cell('precision')} | {cell('recall')} | **{cell('f1')}** | "
               f"{np.mean([r['seconds'] for r in runs]):.2f} s |")
+    print("\nF1 by registry size (mean over the seeds, min–max):\n")
+    print("| units | " + " | ".join(results) + " |\n|---|" + "---|" * len(results))
+    for n_units in options.units:
+        cells = []
+        for runs in results.values():
+            values = [r["f1"] for r in runs if r["units"] == n_units]
+            cells.append(f"{np.mean(values):.3f} ({min(values):.3f}–{max(values):.3f})")
+        print(f"| {n_units:,} | " + " | ".join(cells) + " |")
     print("\nkhoosheh's recall by kind of planted cluster:\n")
     print("| planted | found / planted |\n|---|---|")
     for kind, (found, total) in sorted(by_kind.items()):

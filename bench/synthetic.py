@@ -6,7 +6,9 @@ clusters: any activity is only as common in a place as everywhere else.
 Planted clusters are dense groups of one activity of various sizes and
 spreads, some inside the largest cities, some as pairs of one activity in
 nearby towns; below-threshold groups are planted too (they must not be
-reported); 3% of all units have no coordinates.
+reported); 3% of all units have no coordinates.  Every plant stands out from
+its own activity's background where it lies (MIN_DENSITY_RATIO), so that a
+planted cluster is a cluster by the definition the method is asked to meet.
 """
 
 from __future__ import annotations
@@ -35,6 +37,14 @@ CITY_SIZES = (60, 120, 250)
 # km², thinner than any town's own industry: small groups are planted compact.
 MAX_SPREAD_KM = {15: 2.0, 30: 3.5}
 SPREADS_KM = (1.0, 2.0, 3.5, 5.0)
+# And a plant must stand out from its own activity's ordinary units where it lies: within one
+# spread of its centre it must be at least this many times as dense as that background.  Below
+# about 2.2 not even an oracle that knows the plant's centre and spread can pick a set of units
+# that overlaps the plant at Jaccard 0.5 (the activity's ordinary units inside the plant's area
+# cannot be told from its own), so such a plant would measure the metric, not the method.
+MIN_DENSITY_RATIO = 3.0
+_WITHIN_ONE_SPREAD = 1 - np.exp(-0.5)  # share of a 2-D normal plant within one standard deviation
+_BACKGROUND_SPREADS_KM = np.linspace(3, 15, 13)  # background units scatter 3-15 km around their seat
 
 
 @dataclass
@@ -73,7 +83,7 @@ def _scatter(rng, lat, lon, spread_km, n):
 
 
 def make_registry(n_units: int, seed: int, *, n_clusters: int = 40, n_pairs: int = 3, n_small: int = 10,
-                  missing_share: float = 0.03) -> SyntheticRegistry:
+                  missing_share: float = 0.03, min_density_ratio: float = MIN_DENSITY_RATIO) -> SyntheticRegistry:
     rng = np.random.default_rng(seed)
     code, province, seat_lat, seat_lon, weight = _seats()
     activities = np.array(list(ACTIVITY_MIX))
@@ -95,8 +105,20 @@ def make_registry(n_units: int, seed: int, *, n_clusters: int = 40, n_pairs: int
         return np.arange(start, count)
 
     centres: list[tuple[str, float, float]] = []
+    share_of = dict(zip(activities, mix, strict=True))
 
-    def plant(seat_index, activity, size, spread, kind, offset_km=None):
+    def background_density(c_lat, c_lon, activity) -> float:
+        """Expected units per km² of the activity's ordinary (background) units at a point."""
+        d = haversine_km(c_lat, c_lon, seat_lat, seat_lon)[:, None]
+        s2 = _BACKGROUND_SPREADS_KM[None, :] ** 2
+        per_seat = (np.exp(-d**2 / (2 * s2)) / (2 * np.pi * s2)).mean(axis=1)
+        return n_units * share_of[activity] * float((weight / weight.sum() * per_seat).sum())
+
+    def stands_out(c_lat, c_lon, activity, size, spread) -> bool:
+        ordinary = background_density(c_lat, c_lon, activity) * np.pi * spread**2
+        return _WITHIN_ONE_SPREAD * size >= min_density_ratio * ordinary
+
+    def plant(seat_index, activity, size, spread, kind, offset_km=None) -> bool:
         offset = rng.uniform(0, 8) if offset_km is None else offset_km
         angle = rng.uniform(0, 2 * np.pi)
         c_lat = seat_lat[seat_index] + offset * np.sin(angle) / 111.0
@@ -107,27 +129,40 @@ def make_registry(n_units: int, seed: int, *, n_clusters: int = 40, n_pairs: int
         if activity in taken:
             free = [a for a in activities if a not in taken]
             if not free:
-                return
+                return False
             activity = rng.choice(free)
+        if kind != "below threshold":
+            # Tighter where the activity's own background is dense; if even 1 km is not enough, not here.
+            fitting = [s for s in SPREADS_KM if s <= spread and stands_out(c_lat, c_lon, activity, size, s)]
+            if not fitting:
+                return False
+            spread = fitting[-1]
         centres.append((activity, c_lat, c_lon))
         lat, lon = _scatter(rng, c_lat, c_lon, spread, size)
         members = add(seat_index, lat, lon, np.full(size, activity))
         planted.append(Planted(activity, code[seat_index], size, spread, kind, members))
+        return True
 
-    # Planted clusters: a quarter inside the big cities, the rest in towns with population.
+    # Planted clusters: a quarter inside the big cities, the rest in towns with population; a plant
+    # that cannot stand out where it was drawn is drawn again elsewhere (a few tries).
     for i in range(n_clusters):
         in_big_city = i % 4 == 0
-        seat_index = big[rng.integers(len(big))] if in_big_city else rng.choice(len(code), p=weight / weight.sum())
         size = int(rng.choice(CITY_SIZES if in_big_city else SIZES))
         spreads = [s for s in SPREADS_KM if s <= MAX_SPREAD_KM.get(size, 99)]
-        plant(seat_index, rng.choice(activities, p=mix), size, float(rng.choice(spreads)),
-              "big city" if in_big_city else "town")
+        activity, spread = rng.choice(activities, p=mix), float(rng.choice(spreads))
+        for _ in range(20):
+            seat_index = big[rng.integers(len(big))] if in_big_city else rng.choice(len(code), p=weight / weight.sum())
+            if plant(seat_index, activity, size, spread, "big city" if in_big_city else "town"):
+                break
     # Pairs: one activity in two towns 25-60 km apart.
     for _ in range(n_pairs):
-        first, second = _nearby_towns(rng, seat_lat, seat_lon, weight)
         activity, size, spread = rng.choice(activities, p=mix), int(rng.choice(SIZES[1:4])), 2.0
-        plant(first, activity, size, spread, "pair", offset_km=1)
-        plant(second, activity, size, spread, "pair", offset_km=1)
+        for _ in range(20):
+            first, second = _nearby_towns(rng, seat_lat, seat_lon, weight)
+            if plant(first, activity, size, spread, "pair", offset_km=1):
+                if not plant(second, activity, size, spread, "pair", offset_km=1):
+                    planted[-1].kind = "town"  # its partner could not stand out there: a single plant
+                break
     # Below the threshold of 10 units: must not be reported.
     for _ in range(n_small):
         plant(rng.choice(len(code), p=weight / weight.sum()), rng.choice(activities, p=mix), int(rng.integers(4, 8)),

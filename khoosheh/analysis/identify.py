@@ -15,13 +15,16 @@ The method (docs/methodology.md explains and justifies it):
 3. A (cell, activity) is a *core* when, after the Benjamini–Hochberg correction
    over all tests, q <= ``alpha``; LQ >= ``min_lq``; and k >= ``min_core_units``.
    Being dense is not enough: Tehran is dense in everything, so its LQs are
-   near 1 unless one activity really stands out there.
+   near 1 unless one activity really stands out there.  With ``fine_scale`` the
+   same test also runs at half the distance on cells of half the size (one BH
+   correction over both scales), and a cell holding a fine-scale core is a core:
+   a compact cluster in a dense city is diluted within the full distance.
 4. Core cells of one activity within ``distance_km`` of each other form one
    group (connected components); a group's members are the activity's units
    in its core cells and in the cells touching them.
 5. A group is reported when it has >= ``min_units`` members, >= ``min_employees``
-   employees, and its own footprint passes the same test at ``alpha`` divided
-   by the number of groups tested (Bonferroni).
+   employees, and its own footprint (its core cells taken together) passes the
+   same test at ``alpha`` divided by the number of groups tested (Bonferroni).
 
 Deterministic: nothing is random (the exact tail replaces simulation), so the
 same input and parameters give the same clusters, in the same order, with the
@@ -61,6 +64,7 @@ class IdentifyParams:
     member_lq: float = 1.5  # cells near a core join the cluster where the activity's LQ reaches this
     member_reach_km: float = 2.6  # how far from a core cell such cells may lie (the edge neighbours)
     activity_level: int = 4  # 4: ISIC class; 3: group; 2: division ("related activities")
+    fine_scale: bool = True  # also test at half the distance (compact concentrations in dense cities)
 
     def __post_init__(self):
         if self.distance_km <= 0:
@@ -154,20 +158,24 @@ class ClusterIdentifier:
         national = np.bincount(activity_of, minlength=len(activities)).astype(float)
 
         # Every unit counts in the background (n); per activity, the foreground (k).
-        all_cells, all_counts = np.unique(cells, return_counts=True)
-        n_local_cell = neighbourhood_sums(all_cells, all_counts.astype(float), offsets)
-        pair = activity_of.astype(np.int64) << 44 | cells
-        pairs, unit_pair, pair_counts = np.unique(pair, return_inverse=True, return_counts=True)
-        pair_activity = pairs >> 44
-        pair_cell = pairs & ((1 << 44) - 1)
         self.progress("local statistics")
-        k_local = neighbourhood_sums(pair_cell, pair_counts.astype(float), offsets, group=pair_activity)
-        n_local = n_local_cell[np.searchsorted(all_cells, pair_cell)]
+        local = _local_tests(cells, activity_of, national, offsets)
+        all_cells, all_counts = local.all_cells, local.all_counts
+        pair_cell, pair_activity, pair_counts, unit_pair = (local.pair_cell, local.pair_activity, local.pair_counts,
+                                                            local.unit_pair)
         share = national[pair_activity] / n_total
-        lq = (k_local / n_local) / share
-        p_local = upper_tail(k_local, n_local, share)
-        q_local = benjamini_hochberg(p_local)
-        core = (q_local <= p.alpha) & (lq >= p.min_lq) & (k_local >= p.min_core_units)
+        tests = [local.p_value]
+        if p.fine_scale:
+            # The same test at half the distance, on cells of half the size: where units are dense (a big
+            # city) a compact concentration is diluted within the full distance but stands out within half.
+            fine = _local_tests(cell_ids(*project_km(lat, lon), cell_km / 2), activity_of, national, offsets)
+            tests.append(fine.p_value)
+        q_values = np.split(benjamini_hochberg(np.concatenate(tests)), [len(local.p_value)])
+        core = (q_values[0] <= p.alpha) & (local.lq >= p.min_lq) & (local.k >= p.min_core_units)
+        if p.fine_scale:
+            fine_core = (q_values[1] <= p.alpha) & (fine.lq >= p.min_lq) & (fine.k >= p.min_core_units)
+            # A cell is a core when a core of the fine scale lies in it.
+            core[unit_pair[fine_core[fine.unit_pair]]] = True
 
         self.progress("grouping")
         groups = self._group_cores(pair_cell, pair_activity, core, offsets)
@@ -179,7 +187,7 @@ class ClusterIdentifier:
         members_of_pair = self._extend(pair_cell, pair_activity, groups, reach, own_lq >= p.member_lq)
         self.progress("clusters")
         self._build(units, lat, lon, all_cells, all_counts, pair_cell, pair_activity, pair_counts, unit_pair,
-                    members_of_pair, groups, activities, national, n_total, offsets)
+                    members_of_pair, groups, activities, national, n_total)
         return self
 
     @staticmethod
@@ -220,7 +228,7 @@ class ClusterIdentifier:
         return extended
 
     def _build(self, units, lat, lon, all_cells, all_counts, pair_cell, pair_activity, pair_counts, unit_pair,
-               members_of_pair, groups, activities, national, n_total, offsets) -> None:
+               members_of_pair, groups, activities, national, n_total) -> None:
         p = self.params
         unit_group = members_of_pair[unit_pair]
         in_group = np.nonzero(unit_group >= 0)[0]
@@ -244,10 +252,13 @@ class ClusterIdentifier:
         for member_index in candidates:
             core_of_group = core_by_group[unit_group[member_index[0]]]  # components are numbered 0..C-1
             activity = int(pair_activity[core_of_group[0]])
-            near = np.unique((pair_cell[core_of_group][:, None] + offsets[None, :]).ravel())
-            n_foot = _sum_at(all_cells, all_counts, near)
+            # The group's own footprint (its core cells) must pass the test at alpha / groups: the
+            # cores were found cell by cell; this asks whether the group as a whole stands out.
+            # (Its cores' whole neighbourhoods would dilute a compact cluster in a dense town.)
             lo, hi = activity_start[activity], activity_start[activity + 1]
-            k_foot = _sum_at(pair_cell[lo:hi], pair_counts[lo:hi], near)
+            footprint = np.unique(pair_cell[core_of_group])
+            n_foot = _sum_at(all_cells, all_counts, footprint)
+            k_foot = _sum_at(pair_cell[lo:hi], pair_counts[lo:hi], footprint)
             p_value = float(upper_tail(k_foot, n_foot, national[activity] / n_total))
             if p_value > p.alpha / tests:
                 continue
@@ -290,6 +301,37 @@ class ClusterIdentifier:
             cluster.id = f"{cluster.isic}-{cluster.county}-{per_place[(cluster.isic, cluster.county)]}"
             self.labels_[cluster.member_index] = position
         score_clusters(self.clusters_, national_exporter_share=exporter_share)
+
+
+@dataclass
+class _LocalTests:
+    all_cells: np.ndarray  # occupied cells (sorted) and their unit counts
+    all_counts: np.ndarray
+    pair_cell: np.ndarray  # occupied (activity, cell) pairs, sorted by activity then cell
+    pair_activity: np.ndarray
+    pair_counts: np.ndarray
+    unit_pair: np.ndarray  # each unit's pair
+    k: np.ndarray  # units of the pair's activity within the distance
+    lq: np.ndarray
+    p_value: np.ndarray
+
+
+def _local_tests(cells, activity_of, national, offsets) -> _LocalTests:
+    """For every occupied (activity, cell): k and n within the neighbourhood, LQ, and the p-value of
+    the relabelling test (step 2 of the method)."""
+    n_total = len(cells)
+    all_cells, all_counts = np.unique(cells, return_counts=True)
+    n_local_cell = neighbourhood_sums(all_cells, all_counts.astype(float), offsets)
+    pair = activity_of.astype(np.int64) << 44 | cells
+    pairs, unit_pair, pair_counts = np.unique(pair, return_inverse=True, return_counts=True)
+    pair_activity = pairs >> 44
+    pair_cell = pairs & ((1 << 44) - 1)
+    k_local = neighbourhood_sums(pair_cell, pair_counts.astype(float), offsets, group=pair_activity)
+    n_local = n_local_cell[np.searchsorted(all_cells, pair_cell)]
+    share = national[pair_activity] / n_total
+    lq = (k_local / n_local) / share
+    return _LocalTests(all_cells, all_counts, pair_cell, pair_activity, pair_counts, unit_pair, k_local, lq,
+                       upper_tail(k_local, n_local, share))
 
 
 def upper_tail(k, n, p):

@@ -142,3 +142,16 @@ def test_stars_follow_their_criteria():
     # Highly specialised and every member small (20 staff): two stars, with their reasons.
     assert cluster.star_reasons == ["specialisation", "sme_base"] and cluster.stars == 2
     assert 0 < cluster.score <= 1
+
+
+def test_a_compact_cluster_diluted_within_the_full_distance_is_found_at_half_of_it():
+    # A city of 20,000 units (6 km spread) where 1 in 49 units is a glassworks anyway; 30 more
+    # glassworks packed within half a kilometre of its centre.  Within 4 km (about 4,000 units, 80
+    # of them glassworks) the 30 lift the share by a third; within 2 km (about 1,100 units, 22
+    # glassworks) they more than double it.
+    reg = Registry(11).background(20000, 0, 0, 6, MIX * 8 + ["2394"]).scatter(30, 0.5, 0.5, 0.4, "2394")
+    planted = set(range(20000, 20030))
+    assert identify_clusters(reg.columns(), IdentifyParams(fine_scale=False)) == []
+    [cluster] = identify_clusters(reg.columns())
+    members = {int(k.split(":")[1]) - 2 for k in cluster.members}
+    assert cluster.isic == "2394" and len(members & planted) >= 25
