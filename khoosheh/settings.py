@@ -161,6 +161,12 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 # the bar provincial programs use.
 KHOOSHEH_PIPELINE_THRESHOLD = int(os.environ.get("KHOOSHEH_PIPELINE_THRESHOLD", "60"))
 
+# The point maps draw Iran's outline from the package and need nothing else.  Where the portal is
+# online, a background tile layer may be added: a URL template such as
+# https://tile.openstreetmap.org/{z}/{x}/{y}.png and the attribution its licence asks for.
+KHOOSHEH_MAP_TILES = os.environ.get("KHOOSHEH_MAP_TILES", "")
+KHOOSHEH_MAP_TILES_ATTRIBUTION = os.environ.get("KHOOSHEH_MAP_TILES_ATTRIBUTION", "")
+
 # Reports listing more rows than this are built in the background, with progress, rather than
 # while the browser waits; their files are kept in REPORTS_DIR for KHOOSHEH_REPORT_KEEP_DAYS.
 KHOOSHEH_REPORT_INLINE_ROWS = int(os.environ.get("KHOOSHEH_REPORT_INLINE_ROWS", "2000"))

@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from khoosheh.accounts.scoping import can_write
 
 
@@ -9,4 +11,5 @@ def portal(request):
         "can_import_units": bool(user and can_write(user)),
         # Demo data is written as an import batch named "synthetic demo data".
         "synthetic_data": ImportBatch.objects.filter(file_name__startswith="synthetic").exists(),
+        "map_tiles": settings.KHOOSHEH_MAP_TILES, "map_tiles_attribution": settings.KHOOSHEH_MAP_TILES_ATTRIBUTION,
     }

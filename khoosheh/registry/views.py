@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -61,7 +62,25 @@ def unit_list(request):
         "statuses": ProductionUnit._meta.get_field("status").choices,
         "province_locked": scope is not None,
         "can_import": can_write(request.user),
+        "county_map": _county_points(units, unit_filter.county),
     })
+
+
+COUNTY_MAP_LIMIT = 5000
+
+
+def _county_points(units, county: str) -> dict | None:
+    """With a county chosen, its (filtered) units for a point map: own coordinates, or else the seat."""
+    if not county:
+        return None
+    seat = County.objects.filter(code=county).values_list("lat", "lon").first()
+    if seat is None:
+        return None
+    rows = units.order_by().values_list("pk", "name", "lat", "lon")[:COUNTY_MAP_LIMIT + 1]
+    points = [{"lat": lat if lat is not None else seat[0], "lon": lon if lon is not None else seat[1],
+               "name": name, "url": reverse("registry:unit_detail", args=[pk]), "by_county": lat is None}
+              for pk, name, lat, lon in rows[:COUNTY_MAP_LIMIT]]
+    return {"points": points, "truncated": len(rows) > COUNTY_MAP_LIMIT, "limit": COUNTY_MAP_LIMIT}
 
 
 @login_required

@@ -89,3 +89,15 @@ def test_a_large_report_shows_its_progress_and_then_its_download(page, live_serv
     with page.expect_download() as download:
         page.click("#job-download")
     assert download.value.suggested_filename.endswith("-units.xlsx")
+
+
+def test_a_countys_units_are_drawn_as_points(page, live_server, demo, artefact):
+    from khoosheh.registry.models import County, ProductionUnit
+
+    county = County.objects.get(province_id="10", name_fa="اصفهان")
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/registry/units/?province=10&county={county.code}")
+    page.wait_for_selector("#county-map[data-outline-drawn='1']")
+    drawn = page.locator("#county-map path.leaflet-interactive").count()
+    assert drawn == ProductionUnit.objects.filter(county=county).count() > 0
+    page.locator("#county-map").screenshot(path=artefact("county-units-map.png"))

@@ -164,3 +164,4 @@ def test_the_report_command_writes_the_file_with_the_users_scope(world, tmp_path
     with pytest.raises(CommandError, match="scope"):
         call_command("report", user="isfahan", output=str(tmp_path / "c.xlsx"), cluster=world.cluster.pk)
     assert not (tmp_path / "c.xlsx").exists() and not (tmp_path / "c.xlsx.part").exists()
+

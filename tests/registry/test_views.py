@@ -138,3 +138,23 @@ def test_the_upload_page_refuses_other_file_types(client, cast, tmp_path):
     with path.open("rb") as f:
         page = client.post(reverse("registry:unit_import"), {"file": f})
     assert page.context["outcome"] is None and page.context["form"].errors
+
+
+def test_choosing_a_county_draws_its_units_on_a_map_placing_those_without_coordinates_at_the_seat(
+        client, cast, unit_file):
+    from khoosheh.registry.models import County
+
+    import_units(unit_file([
+        unit_row(name="کارگاه با مختصات", lat="32.66", lon="51.68", province="اصفهان", county="اصفهان"),
+        unit_row(national_id=NID_B, name="کارگاه بی‌مختصات", lat="", lon="", province="اصفهان", county="اصفهان"),
+        unit_row(national_id=NID_C, name="کارگاه کاشان", lat="", lon="", province="اصفهان", county="کاشان"),
+    ]))
+    client.force_login(cast.isfahan)
+    isfahan = County.objects.get(province_id="10", name_fa="اصفهان")
+    points = client.get(reverse("registry:unit_list"), {"province": "10", "county": isfahan.code}
+                        ).context["county_map"]["points"]
+    by_name = {p["name"]: p for p in points}
+    assert set(by_name) == {"کارگاه با مختصات", "کارگاه بی‌مختصات"}
+    assert (by_name["کارگاه با مختصات"]["lat"], by_name["کارگاه با مختصات"]["by_county"]) == (32.66, False)
+    assert (by_name["کارگاه بی‌مختصات"]["lat"], by_name["کارگاه بی‌مختصات"]["by_county"]) == (isfahan.lat, True)
+    assert client.get(reverse("registry:unit_list"), {"province": "10"}).context["county_map"] is None

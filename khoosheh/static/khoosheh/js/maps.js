@@ -6,10 +6,15 @@
 
   /* fitOutline: frame the whole country once its outline has loaded (the national view). */
   function outlineMap(el, fitOutline) {
-    var map = L.map(el, {attributionControl: false, zoomSnap: 0.25});
+    var tiles = document.body.dataset.mapTiles;  /* optional: KHOOSHEH_MAP_TILES, only when online */
+    var map = L.map(el, {attributionControl: !!tiles, zoomSnap: 0.25});
+    if (tiles) {
+      L.tileLayer(tiles, {attribution: document.body.dataset.mapAttribution || "", maxZoom: 18}).addTo(map);
+    }
     if (fitOutline) { map.setView([32.4, 53.7], 5); }
     fetch(el.dataset.outline).then(function (r) { return r.json(); }).then(function (g) {
-      var outline = L.geoJSON(g, {style: OUTLINE_STYLE, interactive: false}).addTo(map).bringToBack();
+      var style = tiles ? {color: OUTLINE_STYLE.color, weight: 1.5, fill: false} : OUTLINE_STYLE;
+      var outline = L.geoJSON(g, {style: style, interactive: false}).addTo(map).bringToBack();
       if (fitOutline) { map.fitBounds(outline.getBounds(), {padding: [8, 8]}); }
       el.dataset.outlineDrawn = "1";
     });
