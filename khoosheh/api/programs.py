@@ -121,7 +121,7 @@ class ConsortiumOut(Schema):
 
 class DevelopmentIn(Schema):
     cluster: Id
-    agent: str | None = Field(None, description="username of a cluster development agent")
+    agent: Text(150) | None = Field(None, description="username of a cluster development agent")
     started_on: Day | None = None
 
 
@@ -212,19 +212,20 @@ class TargetOut(Schema):
 
 @programs.get("/clinic-cases", response=list[CaseOut])
 @paginate(Pages)
-def list_cases(request, stage: str = ""):
+def list_cases(request, stage: _choice(ClinicCase.Stage) | None = None):
     cases = visible(request.user, ClinicCase.objects.all())
     return cases.filter(stage=stage) if stage else cases
 
 
 @programs.get("/projects", response=list[ProjectOut])
 @paginate(Pages)
-def list_projects(request, min_progress: int = 0):
+def list_projects(request, min_progress: int = Query(0, ge=0, le=100, description="percent")):
     return visible(request.user, HalfFinishedProject.objects.filter(physical_progress__gte=min_progress))
 
 
 @programs.get("/targets", response=list[TargetRowOut])
-def targets(request, year: int = Query(..., ge=1300, le=1500, description="Jalali year"), province: str = ""):
+def targets(request, year: int = Query(..., ge=1300, le=1500, description="Jalali year"),
+            province: str = Query("", pattern=r"^\d{0,2}$", description="province code; empty for the nation")):
     """Targets and the achievements computed from the records, for a Jalali year."""
     scope = province_scope(request.user)
     if scope and province and province != scope:
@@ -250,7 +251,7 @@ def _agent(username: str | None) -> User | None:
 
 @programs.get("/developments", response=list[DevelopmentOut])
 @paginate(Pages)
-def list_developments(request, phase: str = ""):
+def list_developments(request, phase: _choice(Phase) | None = None):
     found = visible(request.user, ClusterDevelopment.objects.select_related("agent"))
     return found.filter(phase=phase) if phase else found
 

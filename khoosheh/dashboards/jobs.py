@@ -112,10 +112,6 @@ def rows_listed(spec: ReportSpec, user) -> int:
     return _units(spec, user).count() if spec.units else 0
 
 
-def is_large(spec: ReportSpec, user) -> bool:
-    return rows_listed(spec, user) > settings.KHOOSHEH_REPORT_INLINE_ROWS
-
-
 def build(spec: ReportSpec, user, target=None, *, progress=reports._no_progress) -> bytes | None:
     """The report as bytes (target None) or written to `target` (a path)."""
     progress("figures", 0, 1)
