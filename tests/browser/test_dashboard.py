@@ -83,7 +83,11 @@ def test_a_large_report_shows_its_progress_and_then_its_download(page, live_serv
     page.click("#unit-list-report")
     page.wait_for_selector("#large-report")
     page.click("#large-report button")
+    page.wait_for_selector("#report-job")
+    if page.locator("#report-job").get_attribute("data-status") != "done":
+        assert not page.locator("#job-download").is_visible()  # no download before the file exists
     page.wait_for_selector("#job-download:not([hidden])", timeout=60_000)
+    assert page.locator("#job-download").is_visible()
     assert page.locator("#job-progress").get_attribute("value") == "100"
     page.screenshot(path=artefact("report-job-done.png"))
     with page.expect_download() as download:
@@ -101,3 +105,16 @@ def test_a_countys_units_are_drawn_as_points(page, live_server, demo, artefact):
     drawn = page.locator("#county-map path.leaflet-interactive").count()
     assert drawn == ProductionUnit.objects.filter(county=county).count() > 0
     page.locator("#county-map").screenshot(path=artefact("county-units-map.png"))
+
+
+def test_a_report_still_being_built_offers_no_download(page, live_server, demo):
+    from khoosheh.accounts.models import User
+    from khoosheh.dashboards.models import ReportJob
+
+    job = ReportJob.objects.create(user=User.objects.get(username="demo"), spec={}, title="گزارش در صف",
+                                   status="running", done=300, total=1000, stage="units")
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/dashboard/reports/{job.pk}/")
+    assert page.locator("#job-progress").get_attribute("value") == "30"
+    assert not page.locator("#job-download").is_visible()
+    assert "فهرست کردن واحدها" in page.locator("#job-stage").inner_text()
