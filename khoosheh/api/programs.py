@@ -5,11 +5,8 @@ Writes call the same services as the portal's pages, so the same state machines,
 permissions (programs.permissions) and audit apply; a record outside the token's view
 answers 404, one it may see but not change 403, a refused step 422 with the reason."""
 
-import datetime as dt
-from typing import Literal
-
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -23,196 +20,43 @@ from khoosheh.programs.models import (
     ClusterDevelopment,
     ExportConsortium,
     HalfFinishedProject,
-    Indicator,
-    Intervention,
     Phase,
-    ProblemCategory,
 )
 from khoosheh.programs.permissions import visible
 from khoosheh.registry.models import ProductionUnit
 
-from .common import Count, Day, Id, Money, Pages, Text, jalali, require_province
-from .common import JalaliYear as Year
+from .common import Pages, require_province
+from .program_schemas import (
+    CaseIn,
+    CaseOut,
+    ConsortiumIn,
+    ConsortiumOut,
+    DevelopmentIn,
+    DevelopmentOut,
+    DiagnosisIn,
+    ExportsIn,
+    FollowUpIn,
+    InterventionIn,
+    OpeningIn,
+    OutcomeIn,
+    PhaseIn,
+    ProjectFields,
+    ProjectIn,
+    ProjectOut,
+    TargetIn,
+    TargetOut,
+    TargetRowOut,
+    choice_of,
+)
 
 programs = Router(tags=["programs"])
-
-
-def _choice(choices):
-    return Literal[tuple(choices.values)]
-
-
-class CaseOut(Schema):
-    id: int
-    unit: int = Field(..., alias="unit_id")
-    province: str = Field(..., alias="province_id")
-    opened_on: dt.date
-    opened_on_jalali: str
-    stage: str
-    problems: list[str]
-    main_problem: str
-    outcome: str
-    outcome_on: dt.date | None
-    jobs_restored: int
-
-    @staticmethod
-    def resolve_opened_on_jalali(case):
-        return jalali(case.opened_on)
-
-
-class ProjectOut(Schema):
-    id: int
-    unit: int = Field(..., alias="unit_id")
-    province: str = Field(..., alias="province_id")
-    physical_progress: int
-    investment_made: int
-    investment_needed: int
-    expected_opening: dt.date | None
-    actual_opening: dt.date | None
-    planned_jobs: int
-
-
-class TargetRowOut(Schema):
-    indicator: str
-    label: str
-    target: int | None
-    achieved: int
-    percent: float | None
-
-class DevelopmentOut(Schema):
-    id: int
-    cluster: int = Field(..., alias="cluster_id")
-    province: str = Field(..., alias="province_id")
-    phase: _choice(Phase)
-    agent: str | None = None
-    started_on: dt.date
-    action_plan: str
-
-    @staticmethod
-    def resolve_agent(development):
-        return development.agent.username if development.agent_id else None
-
-
-class ConsortiumOut(Schema):
-    id: int
-    name: str
-    province: str = Field(..., alias="province_id")
-    members: list[Id]
-    clusters: list[Id]
-    products_hs: list[str]
-    target_markets: list[str]
-    formed_on: dt.date
-    status: str
-    exports: dict[int, int] = Field(..., description="US dollars by Jalali year")
-
-    @staticmethod
-    def resolve_members(consortium):
-        return [m.pk for m in consortium.members.all()]
-
-    @staticmethod
-    def resolve_clusters(consortium):
-        return [c.pk for c in consortium.clusters.all()]
-
-    @staticmethod
-    def resolve_exports(consortium):
-        return {e.year: e.value_usd for e in consortium.exports.all()}
-
-
-# --- what a client sends -----------------------------------------------------------------
-
-class DevelopmentIn(Schema):
-    cluster: Id
-    agent: Text(150) | None = Field(None, description="username of a cluster development agent")
-    started_on: Day | None = None
-
-
-class PhaseIn(Schema):
-    phase: _choice(Phase)
-    note: Text(500) = Field("", description="required when stepping back")
-
-
-class ConsortiumIn(Schema):
-    name: Text(200) = Field(..., min_length=1)
-    province: Text(2)
-    members: list[Id] = Field(..., max_length=1000, description="unit ids, at least three")
-    clusters: list[Id] = Field([], max_length=100)
-    products_hs: list[Text(10)] = Field([], max_length=100)
-    target_markets: list[Text(100)] = Field([], max_length=100)
-    formed_on: Day | None = None
-
-
-class ExportsIn(Schema):
-    year: Year
-    value_usd: Money
-
-
-class CaseIn(Schema):
-    unit: Id
-    opened_on: Day | None = None
-
-
-class DiagnosisIn(Schema):
-    problems: list[_choice(ProblemCategory)] = Field(..., min_length=1, max_length=20)
-    main_problem: _choice(ProblemCategory)
-    note: Text(5000) = ""
-
-
-class InterventionIn(Schema):
-    kind: _choice(Intervention.Kind)
-    date: Day
-    amount: Money = Field(0, description="rial")
-    note: Text(300) = ""
-
-
-class FollowUpIn(Schema):
-    date: Day
-    note: Text(500) = Field(..., min_length=1)
-
-
-class OutcomeIn(Schema):
-    outcome: _choice(ClinicCase.Outcome)
-    on: Day
-    jobs_restored: Count = 0
-
-
-class ProjectFields(Schema):
-    physical_progress: int | None = Field(None, ge=0, le=100, description="percent")
-    investment_made: Money | None = Field(None, description="million rial")
-    investment_needed: Money | None = Field(None, description="million rial")
-    financing_sources: Text(300) | None = None
-    blockers: Text(5000) | None = None
-    expected_opening: Day | None = None
-    planned_jobs: Count | None = None
-
-
-class ProjectIn(ProjectFields):
-    unit: Id
-
-
-class OpeningIn(Schema):
-    on: Day
-    jobs: Count | None = None
-
-
-class TargetIn(Schema):
-    year: Year
-    indicator: _choice(Indicator)
-    value: Count
-    province: Text(2) | None = Field(None, description="omit for a national target")
-
-
-class TargetOut(Schema):
-    id: int
-    year: int
-    indicator: str
-    province: str | None = Field(None, alias="province_id")
-    value: int
 
 
 # --- reads ---
 
 @programs.get("/clinic-cases", response=list[CaseOut])
 @paginate(Pages)
-def list_cases(request, stage: _choice(ClinicCase.Stage) | None = None):
+def list_cases(request, stage: choice_of(ClinicCase.Stage) | None = None):
     cases = visible(request.user, ClinicCase.objects.all())
     return cases.filter(stage=stage) if stage else cases
 
@@ -251,7 +95,7 @@ def _agent(username: str | None) -> User | None:
 
 @programs.get("/developments", response=list[DevelopmentOut])
 @paginate(Pages)
-def list_developments(request, phase: _choice(Phase) | None = None):
+def list_developments(request, phase: choice_of(Phase) | None = None):
     found = visible(request.user, ClusterDevelopment.objects.select_related("agent"))
     return found.filter(phase=phase) if phase else found
 
