@@ -149,8 +149,14 @@ def submit(spec: ReportSpec, user) -> ReportJob:
 
 
 def _run_in_worker(job_id: int) -> None:
+    connections.close_all()  # start from fresh connections of this thread, whatever the last job left
     try:
         run(job_id)
+    except Exception:  # noqa: BLE001 - a job must never stay "queued" because its worker failed early
+        log.exception("report job %s could not run", job_id)
+        ReportJob.objects.filter(pk=job_id).exclude(status=ReportJob.Status.DONE).update(
+            status=ReportJob.Status.FAILED, error="ساخت گزارش آغاز نشد؛ دوباره درخواست کنید",
+            finished_at=timezone.now())
     finally:
         connections.close_all()  # the worker thread's own connections
 

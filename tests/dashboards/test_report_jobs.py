@@ -2,7 +2,11 @@
 download them when ready, and never see someone else's or a half-written one."""
 
 import datetime as dt
+import sys
+import threading
 import time
+import traceback
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -97,6 +101,15 @@ def test_a_cluster_the_user_cannot_see_cannot_be_reported(client, world, report_
 
 
 @pytest.mark.django_db
+def test_a_worker_that_fails_before_building_marks_the_job_failed(world, report_files, monkeypatch):
+    job = ReportJob.objects.create(user=world.cast.national, spec={"kind": "nonsense"}, title="t")
+    monkeypatch.setattr(jobs.connections, "close_all", lambda: None)  # keep the test's transaction
+    jobs._run_in_worker(job.pk)
+    job.refresh_from_db()
+    assert job.status == "failed" and job.error
+
+
+@pytest.mark.django_db
 def test_a_failed_build_says_why_and_leaves_no_file(client, world, report_files, monkeypatch):
     def no_pango(*args, **kwargs):
         raise reports.PdfUnavailable("PDF needs the Pango library")
@@ -137,16 +150,33 @@ def reference_tables(transactional_db):
     call_command("sync_reference", verbosity=0)
 
 
+@pytest.fixture
+def own_worker(monkeypatch):
+    """A worker of this test's own, so nothing an earlier test left in the shared one can hold it up."""
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="khoosheh-report-test")
+    monkeypatch.setattr(jobs, "_executor", worker)
+    yield worker
+    worker.shutdown(wait=True)
+
+
+def report_threads() -> str:
+    """Where every report worker thread is, for the failure message of a test that waited in vain."""
+    frames = sys._current_frames()
+    return "\n".join(f"{t.name}:\n{''.join(traceback.format_stack(frames[t.ident]))}"
+                     for t in threading.enumerate() if t.name.startswith("khoosheh-report") and t.ident in frames)
+
+
 @pytest.mark.django_db(transaction=True)
-def test_the_background_worker_builds_the_report_while_the_page_polls(reference_tables, client, world, report_files,
-                                                                      settings):
+def test_the_background_worker_builds_the_report_while_the_page_polls(reference_tables, own_worker, client, world,
+                                                                      report_files, settings):
     settings.KHOOSHEH_REPORTS_IN_BACKGROUND = True
     client.force_login(world.cast.national)
     client.post(reverse("dashboards:report_start"), {"kind": "cluster", "fmt": "xlsx", "cluster": world.cluster.pk})
     job = ReportJob.objects.get()
     deadline = time.monotonic() + 60
     while (status := client.get(reverse("dashboards:report_status", args=[job.pk])).json())["status"] != "done":
-        assert status["status"] in ("queued", "running") and time.monotonic() < deadline, status
+        assert status["status"] in ("queued", "running"), status
+        assert time.monotonic() < deadline, (status, report_threads())
         time.sleep(0.1)
     assert status["download"] and (report_files / ReportJob.objects.get().file_name).stat().st_size > 0
 
