@@ -54,7 +54,7 @@ def test_an_enquiry_is_matched_sent_quoted_and_contracted(call, world):
     staff = world.cast.national
     created = call(staff, "/enquiries", {"province": "21", "buyer": "پمپ‌سازی ایران", "title": "پروانه پمپ",
                                          "processes": ["casting"], "material": "چدن", "quantity": 1000,
-                                         "deadline": "1406/01/15"})
+                                         "deadline": "1420/01/15"})
     assert created.status_code == 201, created.content
     enquiry_id = created.json()["id"]
     matches = call(staff, f"/enquiries/{enquiry_id}/matching").json()
