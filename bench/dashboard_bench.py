@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
-from httpbench import serve, session_cookie, time_gets  # noqa: E402
+from httpbench import demo_database, serve, session_cookie, time_gets  # noqa: E402
 
-KHOOSHEH = [sys.executable, "-m", "khoosheh"]
 PAGES = {"national dashboard": "/", "province page (Isfahan)": "/dashboard/province/10/",
          "baseline: login page": "/login/"}
 
@@ -60,12 +57,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=30_000)
     options = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="khoosheh-dashboard-"))
-    env = {**os.environ, "KHOOSHEH_DATA_DIR": str(folder), "PYTHONPATH": str(ROOT)}
-    env.pop("DATABASE_URL", None)
-    subprocess.run(KHOOSHEH + ["migrate", "-v0"], env=env, check=True)
-    subprocess.run(KHOOSHEH + ["demo-data", "--units", str(options.units)], env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, env = demo_database(options.units, "khoosheh-dashboard-")
     code = f"PAGES = {PAGES!r}\n" + IN_PROCESS
     in_process = json.loads(subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True,
                                            text=True).stdout.strip().splitlines()[-1])

@@ -1,15 +1,31 @@
-"""Shared by the benchmarks: a logged-in session, a server on a free loopback port, and timed GETs."""
+"""Shared by the benchmarks: a throw-away demo database, a logged-in session, a server on a free
+loopback port, and timed GETs."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
+from pathlib import Path
 
 KHOOSHEH = [sys.executable, "-m", "khoosheh"]
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def demo_database(units: int, prefix: str, *, registry_only: bool = False) -> tuple[Path, dict]:
+    """A fresh SQLite demo (`khoosheh demo-data`) in a throw-away folder; its folder and environment."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    env = {**os.environ, "KHOOSHEH_DATA_DIR": str(folder), "PYTHONPATH": str(ROOT)}
+    env.pop("DATABASE_URL", None)
+    subprocess.run(KHOOSHEH + ["migrate", "-v0"], env=env, check=True)
+    subprocess.run(KHOOSHEH + ["demo-data", "--units", str(units), *(["--registry-only"] if registry_only else [])],
+                   env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return folder, env
 
 
 def session_cookie(env: dict, username: str, role: str = "national") -> str:

@@ -14,12 +14,11 @@ import argparse
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-KHOOSHEH = [sys.executable, "-m", "khoosheh"]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from httpbench import KHOOSHEH, demo_database  # noqa: E402
 
 
 def timed(args, env) -> tuple[float, float]:
@@ -37,12 +36,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--units", type=int, default=100_000)
     options = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="khoosheh-report-"))
-    env = {**os.environ, "KHOOSHEH_DATA_DIR": str(folder), "PYTHONPATH": str(ROOT)}
-    env.pop("DATABASE_URL", None)
-    subprocess.run(KHOOSHEH + ["migrate", "-v0"], env=env, check=True)
-    subprocess.run(KHOOSHEH + ["demo-data", "--units", str(options.units), "--registry-only"], env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    folder, env = demo_database(options.units, "khoosheh-report-", registry_only=True)
     cases = {
         "baseline: national report, figures only (Excel)": ["--output", str(folder / "figures.xlsx")],
         "national report with every unit (PDF, first 2,000 listed)": ["--units", "--output", str(folder / "u.pdf")],
