@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -99,7 +100,8 @@ def import_table(table, *, user: User | None = None, dry_run: bool = False, skip
     outcome = ImportOutcome()
     started = timezone.now()
     reference = reference_from_db()
-    result = validate_rows(table, reference, progress=(lambda n: progress("validate", n, None)) if progress else None)
+    result = validate_rows(table, reference, progress=(lambda n: progress("validate", n, None)) if progress else None,
+                           location_tolerance_km=settings.KHOOSHEH_LOCATION_TOLERANCE_KM)
     outcome.rows_read, outcome.errors, outcome.warnings = result.rows_read, result.errors, result.warnings
     records = _within_scope(result.records, user, reference, outcome)
     if outcome.errors and not skip_invalid:
