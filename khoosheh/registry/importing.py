@@ -80,6 +80,7 @@ def import_units(
     skip_invalid: bool = False,
     progress: Progress | None = None,
     file_name: str | None = None,
+    before_commit: Callable[[ImportOutcome], None] | None = None,
 ) -> ImportOutcome:
     try:
         table = read_rows(path)
@@ -88,15 +89,17 @@ def import_units(
         outcome.errors.append(RowError(0, "", "", str(exc)))
         return outcome
     return import_table(table, user=user, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress,
-                        source_name=file_name or Path(path).name)
+                        source_name=file_name or Path(path).name, before_commit=before_commit)
 
 
 def import_table(table, *, user: User | None = None, dry_run: bool = False, skip_invalid: bool = False,
                  progress: Progress | None = None, source_name: str = "", target: ProductionUnit | None = None,
-                 ) -> ImportOutcome:
+                 before_commit: Callable[[ImportOutcome], None] | None = None) -> ImportOutcome:
     """The import itself, for any table of rows in the contract (a file, or the API's JSON).
 
-    ``target`` makes a one-row table update that unit (the API's PUT), whatever its national ID."""
+    ``target`` makes a one-row table update that unit (the API's PUT), whatever its national ID.
+    ``before_commit(outcome)`` runs inside the import's transaction once everything is written, so
+    what it records (a background job marked done) commits with the units or not at all."""
     outcome = ImportOutcome()
     started = timezone.now()
     reference = reference_from_db()
@@ -120,7 +123,9 @@ def import_table(table, *, user: User | None = None, dry_run: bool = False, skip
         batch.skipped_invalid = outcome.skipped_rows
         batch.finished_at = timezone.now()
         batch.save()
-    outcome.written, outcome.batch_id = True, batch.id
+        outcome.written, outcome.batch_id = True, batch.id
+        if before_commit:
+            before_commit(outcome)
     return outcome
 
 
