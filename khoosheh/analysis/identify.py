@@ -277,19 +277,20 @@ def scan_windows(x, y, activity_of, national, radii, min_units, alpha=None) -> W
         cells, cell_counts = cells_of[level]
         cell_km = FINEST_CELL_KM * 2**level
         disc = disc_columns(r / cell_km)
-        # Only windows that can hold min_units units are computed: a bound from the grid four times
-        # as coarse (the square of its cells that covers the disc) discards the rest cheaply.
-        live_cells = cells[bound(("cells", level), cells, cells_of[level + _BOUND_LEVELS], r / cell_km) >= min_units]
-        n_live = window_sums(cells, cell_counts, live_cells, disc)
         # The family is fixed by where units are, not by labels: every occupied cell's window that
-        # could hold min_units units.  A window with fewer can never be reported, so costs nothing.
-        family += int((n_live >= min_units).sum())
+        # could hold min_units units (a window with fewer can never be reported, so costs nothing).
+        # Whether it could is bounded from the grid four times as coarse, by the square of its cells
+        # that covers the disc: counting a few windows too many keeps Bonferroni conservative.
+        family += int((bound(("cells", level), cells, cells_of[level + _BOUND_LEVELS], r / cell_km)
+                       >= min_units).sum())
+        # Likewise only the windows whose activity can reach min_units there are counted exactly.
         keys, counts = grids[level]
         live = np.nonzero(bound(("keys", level), keys, grids[level + _BOUND_LEVELS], r / cell_km) >= min_units)[0]
         c = window_sums(keys, counts, keys[live], disc)
         live, c = live[c >= min_units], c[c >= min_units]
         key = keys[live]
-        n = n_live[np.searchsorted(live_cells, key & _CELL_MASK)]  # a live key's cell is live
+        live_cells, at = np.unique(key & _CELL_MASK, return_inverse=True)
+        n = window_sums(cells, cell_counts, live_cells, disc)[at]
         activity = key >> _GROUP_SHIFT
         expected = n * national[activity] / n_total
         # Less than two standard deviations above expectation: the exact tail is above 0.02, never
