@@ -20,8 +20,10 @@ class Command(BaseCommand):
         parser.add_argument("--skip-invalid", action="store_true", help="analyse the valid rows of a file")
         parser.add_argument("--report", metavar="REPORT.csv", help="write the file's errors here")
         defaults = IdentifyParams()
-        parser.add_argument("--distance-km", type=float, default=defaults.distance_km)
-        parser.add_argument("--min-units", type=int, default=defaults.min_units)
+        parser.add_argument("--distance-km", type=float, default=defaults.distance_km,
+                            help="largest window radius searched, km (windows of 1, 2, 4, 8 km ... up to it)")
+        parser.add_argument("--min-units", type=int, default=defaults.min_units,
+                            help="fewest units of the activity in a cluster (and in a window that can report one)")
         parser.add_argument("--min-employees", type=int, default=defaults.min_employees)
         parser.add_argument("--alpha", type=float, default=defaults.alpha, help="significance level")
         parser.add_argument("--min-lq", type=float, default=defaults.min_lq)
