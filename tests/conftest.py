@@ -70,6 +70,14 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def jobs_run_at_once(settings, tmp_path):
+    """Background jobs run within the request that starts them, unless a test starts a worker;
+    their files go to the test's own folder."""
+    settings.KHOOSHEH_JOBS_IN_BACKGROUND = False
+    settings.KHOOSHEH_JOBS_DIR = tmp_path / "jobs"
+
+
 @pytest.fixture
 def unit_file(tmp_path):
     def make(rows, name="units.csv", headers="fa"):
