@@ -105,3 +105,9 @@ def test_the_refusal_names_the_tolerance():
 def test_distances_are_measured_up_to_100_km_at_most():
     with pytest.raises(ValueError):
         km_outside_iran(35.69, 51.39, up_to_km=geo.MEASURED_UP_TO_KM + 1)
+
+
+def test_the_module_example_holds():
+    import doctest
+
+    assert doctest.testmod(geo).failed == 0
