@@ -35,6 +35,11 @@ import shapely
 
 from .text import to_persian_digits
 
+__all__ = [
+    "EARTH_RADIUS_KM", "LOCATION_TOLERANCE_KM", "MEASURED_UP_TO_KM", "LocationJudgement", "haversine_km",
+    "in_iran", "judge_locations", "km_outside_iran", "near_border_warning", "outside_iran_error",
+]
+
 EARTH_RADIUS_KM = 6371.0088
 # A point this far outside the outline is still accepted (with a warning): the default of the
 # KHOOSHEH_LOCATION_TOLERANCE_KM setting.
