@@ -87,6 +87,7 @@ def _cancel_file(job_id: int) -> Path:
 def submit(kind: str, *, user, title: str, params: dict | None = None, input_file: str = "") -> Job:
     """Record the job and queue it, together; without KHOOSHEH_JOBS_IN_BACKGROUND run it now."""
     kinds.get(kind)  # an unknown kind fails here, not in the worker
+    remove_expired()
     with transaction.atomic():
         job = Job.objects.create(kind=kind, user=user, title=title[:300], params=params or {},
                                  input_file=input_file)
