@@ -164,6 +164,10 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 # the bar provincial programs use.
 KHOOSHEH_PIPELINE_THRESHOLD = int(os.environ.get("KHOOSHEH_PIPELINE_THRESHOLD", "60"))
 
+# A unit's location this many km outside Iran's land outline is still accepted, with a warning that
+# says how far it is (a factory on the shore, coordinates rounded to two decimals); farther, refused.
+KHOOSHEH_LOCATION_TOLERANCE_KM = float(os.environ.get("KHOOSHEH_LOCATION_TOLERANCE_KM", "5"))
+
 # The point maps draw Iran's outline from the package and need nothing else.  Where the portal is
 # online, a background tile layer may be added: a URL template such as
 # https://tile.openstreetmap.org/{z}/{x}/{y}.png and the attribution its licence asks for.

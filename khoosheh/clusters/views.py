@@ -109,6 +109,11 @@ def run_detail(request, pk: int):
         candidates = candidates.filter(review=review)
     counts = visible_candidates(request.user, run).aggregate(
         **{value: Count("id", filter=Q(review=value)) for value in Candidate.Review.values})
+    candidates = list(candidates)
+    # A pending candidate that is an already confirmed cluster seen again is offered as its update.
+    matches = services.existing_clusters_for([c for c in candidates if c.review == Candidate.Review.PENDING])
+    for c in candidates:
+        c.existing, c.existing_jaccard = matches.get(c.pk, (None, None))
     return render(request, "clusters/run_detail.html", {
         "run": run, "candidates": candidates, "counts": counts, "review": review,
         "can_review": province_scope(request.user) is not None or request.user.is_national,
@@ -129,6 +134,10 @@ def candidate_review(request, pk: int):
         if action == "confirm":
             cluster = services.confirm(candidate, request.user, name=request.POST.get("name", ""))
             messages.success(request, _("Confirmed as “%(name)s”.") % {"name": cluster.name})
+        elif action == "update":
+            cluster = get_object_or_404(visible_clusters(request.user), pk=request.POST.get("cluster"))
+            services.update_cluster(candidate, cluster, request.user)
+            messages.success(request, _("“%(name)s” updated from this run.") % {"name": cluster.name})
         elif action == "reject":
             services.reject(candidate, request.user, reason=request.POST.get("reason", ""))
             messages.success(request, _("Rejected."))
@@ -165,5 +174,13 @@ def run_compare(request):
         comparison.gone = [c for c in comparison.gone if keep(c)]
         comparison.changed = [t for t in comparison.changed if keep(t[1])]
         comparison.same = [t for t in comparison.same if keep(t[1])]
+    # Each candidate of either run next to the confirmed cluster it is (or overlaps), so the comparison
+    # leads to the clusters officials work with rather than to run-local codes.
+    shown = comparison.new + comparison.gone + [x for t in comparison.changed + comparison.same for x in t[:2]]
+    visible = set(visible_clusters(request.user).values_list("pk", flat=True))
+    clusters = {pk: cluster for pk, (cluster, _j) in services.existing_clusters_for(shown).items()
+                if cluster.pk in visible}
+    for c in shown:
+        c.existing = clusters.get(c.pk)
     return render(request, "clusters/run_compare.html", {"older": older, "newer": newer, "c": comparison})
 

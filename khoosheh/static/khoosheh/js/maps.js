@@ -2,6 +2,7 @@
    they work offline; no tile server is needed. */
 (function () {
   var OUTLINE_STYLE = {color: "#7a8a99", weight: 1, fillColor: "#fff", fillOpacity: 1};
+  var IRAN_CENTRE = [32.4, 53.7];
   var STAR_COLOURS = ["#8a99a8", "#d9a400", "#e07b00", "#b3261e"];
 
   /* fitOutline: frame the whole country once its outline has loaded (the national view). */
@@ -11,7 +12,9 @@
     if (tiles) {
       L.tileLayer(tiles, {attribution: document.body.dataset.mapAttribution || "", maxZoom: 18}).addTo(map);
     }
-    if (fitOutline) { map.setView([32.4, 53.7], 5); }
+    /* A view from the start, whatever the caller frames later: Leaflet adds layers to a map without one
+       only once it gets one, and a circle not yet on the map cannot tell its bounds (fit would throw). */
+    map.setView(IRAN_CENTRE, 5);
     fetch(el.dataset.outline).then(function (r) { return r.json(); }).then(function (g) {
       var style = tiles ? {color: OUTLINE_STYLE.color, weight: 1.5, fill: false} : OUTLINE_STYLE;
       var outline = L.geoJSON(g, {style: style, interactive: false}).addTo(map).bringToBack();
@@ -44,10 +47,23 @@
     }));
   }
 
+  /* Bounds of markers and circles from their own coordinates and radius, so they need no map. */
+  function boundsOf(layer) {
+    var bounds = L.latLngBounds([]);
+    layer.eachLayer(function (item) {
+      var centre = item.getLatLng && item.getLatLng();
+      if (!centre) { return; }
+      var metres = item instanceof L.Circle ? item.getRadius() * 2 : 1;
+      bounds.extend(centre.toBounds(metres));
+    });
+    return bounds;
+  }
+
   function fit(map, layer, fallback) {
-    var bounds = layer.getLayers().length ? layer.getBounds() : null;
-    if (bounds && bounds.isValid()) { map.fitBounds(bounds.pad(0.2), {maxZoom: 11}); }
-    else { map.setView(fallback || [32.5, 53.7], 5); }
+    var bounds = boundsOf(layer);
+    map.invalidateSize();  /* the container may have been laid out after the map was made */
+    if (bounds.isValid()) { map.fitBounds(bounds.pad(0.2), {maxZoom: 11}); }
+    else { map.setView(fallback || IRAN_CENTRE, 5); }
   }
 
   window.khoosheh = {outlineMap: outlineMap, clusterLayer: clusterLayer, clusterCentres: clusterCentres, fit: fit};
