@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from khoosheh.accounts.scoping import can_change_province, province_scope, scope_by_province, scope_units
 from khoosheh.registry.models import Province
 
-from . import services
+from . import jobs, services
 from .forms import NameForm, RejectForm, RunForm
 from .models import Candidate, Cluster, IdentificationRun
 
@@ -93,10 +93,9 @@ def run_list(request):
         if not can_run:
             raise PermissionDenied
         if form.is_valid():
-            run = services.run_identification(request.user, form.params(), note=form.cleaned_data["note"])
-            messages.success(request, _("Identification finished: %(n)s candidate clusters.")
-                             % {"n": run.n_candidates})
-            return redirect("clusters:run_detail", pk=run.pk)
+            # A worker runs it (seconds to minutes at national scale); the job page follows it.
+            job = jobs.start(request.user, form.params(), note=form.cleaned_data["note"])
+            return redirect("jobs:detail", pk=job.pk)
     runs = IdentificationRun.objects.select_related("created_by")
     return render(request, "clusters/run_list.html", {"runs": runs, "form": form, "can_run": can_run})
 
