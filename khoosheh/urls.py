@@ -18,6 +18,7 @@ urlpatterns = [
     path("clusters/", include("khoosheh.clusters.urls")),
     path("programs/", include("khoosheh.programs.urls")),
     path("spx/", include("khoosheh.spx.urls")),
+    path("jobs/", include("khoosheh.jobs.urls")),
     path("iran.geojson", portal_views.iran_outline, name="iran_outline"),
     path("api/v1/", api_v1.urls),
     path("admin/", admin.site.urls),

@@ -20,7 +20,7 @@ from khoosheh.accounts.scoping import (
 )
 from khoosheh.registry.models import Province
 
-from . import services
+from . import jobs, services
 from .forms import NameForm, RejectForm, RunForm
 from .models import Candidate, Cluster, IdentificationRun
 
@@ -99,10 +99,9 @@ def run_list(request):
         if not can_run:
             raise PermissionDenied
         if form.is_valid():
-            run = services.run_identification(request.user, form.params(), note=form.cleaned_data["note"])
-            messages.success(request, _("Identification finished: %(n)s candidate clusters.")
-                             % {"n": run.n_candidates})
-            return redirect("clusters:run_detail", pk=run.pk)
+            # A worker runs it (seconds to minutes at national scale); the job page follows it.
+            job = jobs.start(request.user, form.params(), note=form.cleaned_data["note"])
+            return redirect("jobs:detail", pk=job.pk)
     runs = IdentificationRun.objects.select_related("created_by")
     return render(request, "clusters/run_list.html", {"runs": runs, "form": form, "can_run": can_run})
 
