@@ -129,6 +129,25 @@ def run_detail(request, pk: int):
     })
 
 
+@login_required
+def candidate_detail(request, pk: int):
+    """A candidate reviewed by what it is: its figures, its members and where they are."""
+    candidate = get_visible_or_404(scope_by_province(request.user, Candidate.objects.select_related(
+        "activity", "province", "county", "run", "cluster")), pk=pk)
+    members = scope_units(request.user, candidate.members.select_related("county", "activity"))
+    points = [{"lat": u.location[0], "lon": u.location[1], "name": u.name, "by_county": u.lat is None}
+              for u in members]
+    existing = services.existing_clusters_for([candidate]).get(candidate.pk) \
+        if candidate.review == Candidate.Review.PENDING else None
+    return render(request, "clusters/candidate_detail.html", {
+        "c": candidate, "members": page_of(request, members), "points": points,
+        "extent": {"lat": candidate.lat, "lon": candidate.lon, "extent_km": candidate.extent_km,
+                   "stars": candidate.stars, "label": candidate.code},
+        "existing": existing[0] if existing else None, "existing_jaccard": existing[1] if existing else None,
+        "can_review": can_change_province(request.user, candidate.province_id),
+    })
+
+
 def _candidate(request, pk):
     return get_visible_or_404(scope_by_province(request.user, Candidate.objects.all()), pk=pk)
 
