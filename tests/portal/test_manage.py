@@ -65,3 +65,24 @@ def test_an_exhibition_is_created_with_jalali_date_and_clock_times(client, cast)
     exhibition = Exhibition.objects.get()
     assert exhibition.slot_times(1)[0].hour == 10 and exhibition.slot_minutes == 30
     assert AuditEntry.objects.filter(record_type="spx.exhibition", action="create").exists()
+
+
+def test_an_exhibitions_page_opens_for_editing_with_its_history(client, cast):
+    import datetime as dt
+
+    client.force_login(cast.national)
+    exhibition = Exhibition.objects.create(name="ن", city="ت", province_id="23", starts_on=dt.date(2026, 5, 1))
+    page = client.get(reverse("manage_exhibition", args=[exhibition.pk]))
+    assert page.status_code == 200 and "1405/02/11" in page.content.decode()
+
+
+def test_a_history_entry_naming_a_reverse_relation_reads_as_a_count(cast):
+    import datetime as dt
+
+    from khoosheh.accounts.audit import record_change
+    from khoosheh.portal.history import readable
+
+    exhibition = Exhibition.objects.create(name="ن", city="ت", province_id="23", starts_on=dt.date(2026, 5, 1))
+    record_change(cast.national, "update", exhibition, after={"meetings": 120})
+    [entry] = readable(AuditEntry.objects.filter(record_type="spx.exhibition"))
+    assert (entry.changes[0].label, entry.changes[0].after) == ("دیدارها", "۱۲۰")
