@@ -68,7 +68,7 @@ def province(request, code: str):
 def _dashboard(request, code: str | None):
     year = _year(request)
     persian = (get_language() or "fa").startswith("fa")
-    registry = figures.registry_figures(request.user, code)
+    registry = figures.registry_figures(request.user, code, year)
     clusters = figures.cluster_figures(request.user, code, year)
     metric = request.GET.get("metric", "units")
     metric = metric if metric in METRICS else "units"
@@ -85,6 +85,7 @@ def _dashboard(request, code: str | None):
     }
     return render(request, "dashboards/dashboard.html", {
         "year": year, "province": Province.objects.filter(code=code).first() if code else None,
+        "past_year": year < jalali_year(timezone.localdate()),
         "registry": registry, "clusters": clusters,
         "programs": figures.program_figures(request.user, code, year, settings.KHOOSHEH_PIPELINE_THRESHOLD),
         "spx": figures.spx_figures(request.user, code, year),
