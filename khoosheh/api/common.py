@@ -42,9 +42,20 @@ class KhooshehAPI(NinjaAPI):
         schema = super().get_openapi_schema(*args, **kwargs)
         for operations in schema["paths"].values():
             for operation in operations.values():
+                responses = operation["responses"]
                 for code, text in _ERRORS.items():
-                    operation["responses"].setdefault(code, {
-                        "description": text, "content": {"application/json": {"schema": _ERROR}}})
+                    # ninja keys a route's declared answers by int (422), ours are text: match them
+                    # as text, or the JSON holds "422" twice and Swagger UI refuses the whole schema.
+                    declared = next((key for key in responses if str(key) == code), None)
+                    if declared is None:
+                        responses[code] = {"description": text,
+                                           "content": {"application/json": {"schema": _ERROR}}}
+                        continue
+                    # A route that declares its own refusal (units: row errors) still answers
+                    # ninja's {"detail": ...} when the body does not fit: either shape may come.
+                    content = responses[declared].get("content", {}).get("application/json")
+                    if content and content.get("schema") not in (None, _ERROR):
+                        content["schema"] = {"anyOf": [content["schema"], _ERROR]}
         return schema
 
 

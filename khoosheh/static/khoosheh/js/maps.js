@@ -4,6 +4,14 @@
   var OUTLINE_STYLE = {color: "#7a8a99", weight: 1, fillColor: "#fff", fillOpacity: 1};
   var STAR_COLOURS = ["#8a99a8", "#d9a400", "#e07b00", "#b3261e"];
 
+  /* A name as a tooltip's content: a text node, never markup.  Leaflet treats a string as HTML,
+     and names come from the provinces' files (a name like <img onerror=...> must show as itself). */
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = value == null ? "" : String(value);
+    return span;
+  }
+
   /* fitOutline: frame the whole country once its outline has loaded (the national view). */
   function outlineMap(el, fitOutline) {
     var tiles = document.body.dataset.mapTiles;  /* optional: KHOOSHEH_MAP_TILES, only when online */
@@ -11,7 +19,8 @@
     if (tiles) {
       L.tileLayer(tiles, {attribution: document.body.dataset.mapAttribution || "", maxZoom: 18}).addTo(map);
     }
-    if (fitOutline) { map.setView([32.4, 53.7], 5); }
+    /* Always start from a view: a circle's bounds (fit) need a map that has one. */
+    map.setView([32.4, 53.7], 5);
     fetch(el.dataset.outline).then(function (r) { return r.json(); }).then(function (g) {
       var style = tiles ? {color: OUTLINE_STYLE.color, weight: 1.5, fill: false} : OUTLINE_STYLE;
       var outline = L.geoJSON(g, {style: style, interactive: false}).addTo(map).bringToBack();
@@ -27,7 +36,7 @@
       var colour = STAR_COLOURS[c.stars] || STAR_COLOURS[0];
       var circle = L.circle([c.lat, c.lon], {radius: Math.max(c.extent_km, 0.5) * 1000, color: colour, weight: 1.5,
                                              fillColor: colour, fillOpacity: 0.25, className: "cluster-extent"});
-      circle.bindTooltip(c.label, {direction: "top", sticky: true});
+      circle.bindTooltip(text(c.label), {direction: "top", sticky: true});
       if (c.url) { circle.on("click", function () { window.location.href = c.url; }); }
       return circle;
     }));
@@ -38,7 +47,7 @@
     return L.featureGroup(clusters.map(function (c) {
       var colour = STAR_COLOURS[c.stars] || STAR_COLOURS[0];
       var dot = L.circleMarker([c.lat, c.lon], {radius: 3, weight: 1, color: colour, fillOpacity: 0.9});
-      dot.bindTooltip(c.label, {direction: "top"});
+      dot.bindTooltip(text(c.label), {direction: "top"});
       if (c.url) { dot.on("click", function () { window.location.href = c.url; }); }
       return dot;
     }));
@@ -50,5 +59,5 @@
     else { map.setView(fallback || [32.5, 53.7], 5); }
   }
 
-  window.khoosheh = {outlineMap: outlineMap, clusterLayer: clusterLayer, clusterCentres: clusterCentres, fit: fit};
+  window.khoosheh = {text: text, outlineMap: outlineMap, clusterLayer: clusterLayer, clusterCentres: clusterCentres, fit: fit};
 })();
