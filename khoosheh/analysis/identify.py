@@ -24,7 +24,8 @@ units) evaluated on a grid so that it stays linear in the number of units:
    tests/analysis/test_scan.py checks).
 4. Per activity, the significant windows in order of LLR, each kept when it does
    not overlap one kept before (Kulldorff's secondary clusters without
-   geographical overlap).  Members: the activity's units inside the window.
+   geographical overlap).  Members: the activity's units inside its footprint,
+   a disc around them whose radius best covers the window's excess.
 
 Deterministic: nothing is random, so the same input and parameters give the
 same clusters, in the same order, with the same ids.
@@ -350,6 +351,7 @@ def select_clusters(windows: Windows, x, y, activity_of, radii, alpha: float, mi
         a = int(windows.activity[remaining[0]])
         own = by_activity[starts[a]:starts[a + 1]]
         ox, oy = x[own], y[own]
+        free = np.ones(len(own), bool)  # a unit belongs to one cluster at most
         share = float(windows.share[remaining[0]])
         while len(remaining):
             best = remaining[0]
@@ -365,7 +367,9 @@ def select_clusters(windows: Windows, x, y, activity_of, radii, alpha: float, mi
                 # has windows of its own), or the rim of a cluster centred elsewhere.
                 remaining = remaining[1:]
                 continue
-            yield a, own[d2 <= fr**2], footprint_lq, float(windows.p_window[best])
+            inside = (d2 <= fr**2) & free
+            free &= ~inside
+            yield a, own[inside], footprint_lq, float(windows.p_window[best])
             rx, ry, rr = windows.x[remaining], windows.y[remaining], windows.radius[remaining]
             apart = (np.hypot(rx - wx, ry - wy) >= rr + wr) & (np.hypot(rx - fx, ry - fy) >= rr + fr)
             remaining = remaining[apart]
