@@ -392,18 +392,19 @@ class _Surroundings:
         self.cy = (cells & ((1 << _CELL_BITS) - 1)) - _OFFSET
         self.radii = np.asarray(sorted(radii), float)
 
-    def units_within(self, x0, y0) -> np.ndarray:
+    def units_within(self, x0, y0, radii=None) -> np.ndarray:
         """All units within each radius of (x0, y0) (cell centres, finest grid)."""
-        reach = int(np.ceil(self.radii[-1] / FINEST_CELL_KM)) + 1
+        radii = self.radii if radii is None else np.asarray(radii, float)
+        reach = int(np.ceil(radii[-1] / FINEST_CELL_KM)) + 1
         column = int(np.floor(x0 / FINEST_CELL_KM))
         lo = np.searchsorted(self.cells, (column - reach + _OFFSET) << _CELL_BITS)
         hi = np.searchsorted(self.cells, (column + reach + 1 + _OFFSET) << _CELL_BITS)
         dx = (self.cx[lo:hi] + 0.5) * FINEST_CELL_KM - x0
         dy = (self.cy[lo:hi] + 0.5) * FINEST_CELL_KM - y0
-        return _within(dx**2 + dy**2, self.counts[lo:hi], self.radii)
+        return _within(dx**2 + dy**2, self.counts[lo:hi], radii)
 
     def units_in(self, x0, y0, radius) -> float:
-        return float(_Surroundings(self.cells, self.counts, [radius]).units_within(x0, y0)[0])
+        return float(self.units_within(x0, y0, [radius])[0])
 
     def hollow(self, x0, y0, case_d2, radius, share) -> bool:
         """Whether the disc of half the radius holds less than HOLLOW_SHARE of the disc's excess."""
