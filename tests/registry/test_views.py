@@ -132,6 +132,16 @@ def test_the_upload_page_imports_a_valid_file(client, cast, unit_file):
     assert page.context["job"].result["written"] and ProductionUnit.objects.get().province_id == "10"
 
 
+def test_the_upload_page_imports_a_unit_just_off_the_shore_and_says_how_far_out_it_is(client, cast, unit_file):
+    client.force_login(cast.national)
+    # About 3 km into the sea off Bandar Abbas: within the 5 km tolerance.
+    row = unit_row(province="هرمزگان", county="بندرعباس", lat="27.14", lon="56.27", isic="1020")
+    with unit_file([row]).open("rb") as f:
+        page = client.post(reverse("registry:unit_import"), {"file": f}, follow=True)
+    assert page.context["job"].result["written"] and ProductionUnit.objects.get().county_id == "2202"
+    assert "۳٫۰ کیلومتر بیرون از مرز" in page.content.decode()
+
+
 def test_the_upload_page_refuses_other_file_types(client, cast, tmp_path):
     client.force_login(cast.national)
     path = tmp_path / "x.exe"
