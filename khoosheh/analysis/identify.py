@@ -173,15 +173,17 @@ class ClusterIdentifier:
         codes = np.array([a[: p.activity_level] for a in units.activity]) if p.activity_level < 4 else units.activity
         activities, activity_of = np.unique(codes, return_inverse=True)
         national = np.bincount(activity_of, minlength=len(activities)).astype(float)
-        self.progress("windows")
+        # The stage names are those the portal's job page knows (clusters.services.METHOD_STEPS).
+        self.progress("local statistics")
         windows = scan_windows(x, y, activity_of, national, p.radii(), p.min_units, p.alpha)
-        self.progress("clusters")
+        self.progress("grouping")
         for a, member_index, lq, p_window in select_clusters(windows, x, y, activity_of, p.radii(), p.alpha,
                                                              p.min_lq):
             if len(member_index) < p.min_units or np.nansum(units.employees[member_index]) < p.min_employees:
                 continue
             p_value = float(min(1.0, p_window * windows.family))
             self.clusters_.append(self._describe(units, lat, lon, member_index, activities[a], lq, p_value))
+        self.progress("clusters")
         exporter_share = np.nanmean(units.exporter) if np.isfinite(units.exporter).any() else np.nan
         self._finish(units, exporter_share)
         return self
