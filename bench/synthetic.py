@@ -96,6 +96,12 @@ def _seats():
     return code, province, lat, lon, np.maximum(population, 5000) ** 0.9
 
 
+def big_city_counties() -> list[str]:
+    """The counties of the five largest seats (where "big city" plants go)."""
+    code, _, _, _, weight = _seats()
+    return [str(c) for c in code[np.argsort(-weight)[:5]]]
+
+
 def _scatter(rng, lat, lon, spread_km, n):
     return (lat + rng.normal(0, spread_km / 111.0, n),
             lon + rng.normal(0, spread_km / (111.0 * np.cos(np.radians(lat))), n))
