@@ -189,6 +189,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 KHOOSHEH_JOBS_IN_BACKGROUND = envbool("KHOOSHEH_JOBS_IN_BACKGROUND", True)
 KHOOSHEH_JOBS_DIR = Path(os.environ.get("KHOOSHEH_JOBS_DIR", DATA_DIR / "jobs"))
 KHOOSHEH_JOB_LEASE_SECONDS = int(os.environ.get("KHOOSHEH_JOB_LEASE_SECONDS", "60"))
+KHOOSHEH_JOB_HEARTBEAT_SECONDS = float(os.environ.get("KHOOSHEH_JOB_HEARTBEAT_SECONDS", "1"))
 KHOOSHEH_JOB_ATTEMPTS = int(os.environ.get("KHOOSHEH_JOB_ATTEMPTS", "2"))
 KHOOSHEH_JOB_KEEP_DAYS = int(os.environ.get("KHOOSHEH_JOB_KEEP_DAYS", "7"))
 

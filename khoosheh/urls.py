@@ -23,3 +23,7 @@ urlpatterns = [
     path("api/v1/", api_v1.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "khoosheh.portal.errors.permission_denied"
+handler404 = "khoosheh.portal.errors.page_not_found"
+handler500 = "khoosheh.portal.errors.server_error"

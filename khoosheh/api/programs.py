@@ -25,7 +25,7 @@ from khoosheh.programs.models import (
 from khoosheh.programs.permissions import visible
 from khoosheh.registry.models import ProductionUnit
 
-from .common import Pages, require_province
+from .common import Pages
 from .program_schemas import (
     CaseIn,
     CaseOut,
@@ -135,14 +135,13 @@ def list_consortia(request):
 
 @programs.post("/consortia", response={201: ConsortiumOut})
 def form_consortium(request, data: ConsortiumIn):
-    require_province(data.province)
     members = list(scope_units(request.user, ProductionUnit.objects.filter(pk__in=data.members)))
     missing = sorted(set(data.members) - {m.pk for m in members})
     if missing:
-        raise HttpError(422, f"این واحدها پیدا نشدند یا در دسترس این حساب نیستند: {missing}")
+        raise HttpError(404, f"این واحدها پیدا نشدند یا در دسترس این حساب نیستند: {missing}")
     clusters = list(visible_clusters(request.user).filter(pk__in=data.clusters))
     if len(clusters) != len(set(data.clusters)):
-        raise HttpError(422, "برخی خوشه‌ها پیدا نشدند یا در دسترس این حساب نیستند")
+        raise HttpError(404, "برخی خوشه‌ها پیدا نشدند یا در دسترس این حساب نیستند")
     consortium = services.form_consortium(request.user, name=data.name, province_code=data.province, members=members,
                                           clusters=clusters, products_hs=data.products_hs,
                                           target_markets=data.target_markets, formed_on=data.formed_on)
@@ -246,7 +245,5 @@ def open_project(request, project_id: int, data: OpeningIn):
 @programs.put("/targets", response=TargetOut)
 def set_target(request, data: TargetIn):
     """Set a Jalali year's target, national or for a province (national staff only)."""
-    if data.province:  # none or empty: a national target
-        require_province(data.province)
     return services.set_target(request.user, year=data.year, indicator=data.indicator, value=data.value,
                                province_code=data.province or None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,13 +35,17 @@ FIGURES = ("activity_id", "province_id", "county_id", "provinces", "counties", "
 
 
 @transaction.atomic
-def run_identification(user: User | None, params: IdentifyParams, *, note: str = "") -> IdentificationRun:
-    """Analyse the whole registry (the counterfactual is national, whoever asks)."""
+def run_identification(user: User | None, params: IdentifyParams, *, note: str = "", progress=None,
+                       before_commit: Callable[[IdentificationRun], None] | None = None) -> IdentificationRun:
+    """Analyse the whole registry (the counterfactual is national, whoever asks).
+
+    ``progress(stage, done, total)`` follows the method's steps; ``before_commit(run)`` runs inside
+    the transaction (a background job marks itself done there, so it commits with the run)."""
     if user is not None and not user.is_national:
         raise PermissionDenied
     started = time.perf_counter()
     columns, _, unit_ids = columns_from_db()
-    identifier = ClusterIdentifier(params).fit(columns)
+    identifier = ClusterIdentifier(params, progress=method_steps(progress)).fit(columns)
     run = IdentificationRun.objects.create(created_by=user, params=dataclasses.asdict(params), n_units=len(columns),
                                            n_candidates=len(identifier.clusters_), note=clean(note))
     candidates = [Candidate(run=run, code=c.id, activity_id=c.isic, province_id=c.province, county_id=c.county,
@@ -61,7 +65,20 @@ def run_identification(user: User | None, params: IdentifyParams, *, note: str =
     run.seconds = round(time.perf_counter() - started, 2)
     run.save(update_fields=["seconds"])
     record_change(user, "create", run, after={"params": run.params, "candidates": run.n_candidates})
+    if before_commit:
+        before_commit(run)
     return run
+
+
+METHOD_STEPS = ("grid", "local statistics", "grouping", "clusters")
+
+
+def method_steps(progress):
+    """The method names its steps; the job's progress counts them (step i of 4)."""
+    if progress is None:
+        return None
+    return lambda stage: progress(stage, METHOD_STEPS.index(stage) if stage in METHOD_STEPS else 0,
+                                  len(METHOD_STEPS))
 
 
 def _nan_none(value):

@@ -11,10 +11,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khoosheh.accounts.scoping import can_change_province, province_scope, scope_by_province, scope_units
+from khoosheh.accounts.scoping import (
+    can_change_province,
+    get_visible_or_404,
+    province_scope,
+    scope_by_province,
+    scope_units,
+)
 from khoosheh.registry.models import Province
 
-from . import services
+from . import jobs, services
 from .forms import NameForm, RejectForm, RunForm
 from .models import Candidate, Cluster, IdentificationRun
 
@@ -58,7 +64,7 @@ def cluster_list(request):
 
 @login_required
 def cluster_detail(request, pk: int):
-    cluster = get_object_or_404(visible_clusters(request.user).select_related("activity", "province", "county"),
+    cluster = get_visible_or_404(visible_clusters(request.user).select_related("activity", "province", "county"),
                                 pk=pk)
     members = scope_units(request.user, cluster.members.select_related("county", "activity"))
     points = [{"lat": u.location[0], "lon": u.location[1], "name": u.name, "url": u.pk,
@@ -74,7 +80,7 @@ def cluster_detail(request, pk: int):
 @login_required
 @require_POST
 def cluster_rename(request, pk: int):
-    cluster = get_object_or_404(visible_clusters(request.user), pk=pk)
+    cluster = get_visible_or_404(visible_clusters(request.user), pk=pk)
     form = NameForm(request.POST)
     if form.is_valid():
         try:
@@ -93,10 +99,9 @@ def run_list(request):
         if not can_run:
             raise PermissionDenied
         if form.is_valid():
-            run = services.run_identification(request.user, form.params(), note=form.cleaned_data["note"])
-            messages.success(request, _("Identification finished: %(n)s candidate clusters.")
-                             % {"n": run.n_candidates})
-            return redirect("clusters:run_detail", pk=run.pk)
+            # A worker runs it (seconds to minutes at national scale); the job page follows it.
+            job = jobs.start(request.user, form.params(), note=form.cleaned_data["note"])
+            return redirect("jobs:detail", pk=job.pk)
     runs = IdentificationRun.objects.select_related("created_by")
     return render(request, "clusters/run_list.html", {"runs": runs, "form": form, "can_run": can_run})
 
@@ -123,7 +128,7 @@ def run_detail(request, pk: int):
 
 
 def _candidate(request, pk):
-    return get_object_or_404(scope_by_province(request.user, Candidate.objects.all()), pk=pk)
+    return get_visible_or_404(scope_by_province(request.user, Candidate.objects.all()), pk=pk)
 
 
 @login_required
@@ -136,7 +141,7 @@ def candidate_review(request, pk: int):
             cluster = services.confirm(candidate, request.user, name=request.POST.get("name", ""))
             messages.success(request, _("Confirmed as “%(name)s”.") % {"name": cluster.name})
         elif action == "update":
-            cluster = get_object_or_404(visible_clusters(request.user), pk=request.POST.get("cluster"))
+            cluster = get_visible_or_404(visible_clusters(request.user), pk=request.POST.get("cluster"))
             services.update_cluster(candidate, cluster, request.user)
             messages.success(request, _("“%(name)s” updated from this run.") % {"name": cluster.name})
         elif action == "reject":

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from khoosheh.accounts.scoping import province_scope
+from khoosheh.accounts.scoping import OutsideScope, province_scope
 from khoosheh.core.jalali import jalali_year
 from khoosheh.core.text import fold_digits, to_persian_digits
 from khoosheh.programs.achievements import targets_vs_achievements
@@ -38,10 +38,10 @@ def national(request):
 @login_required
 def province(request, code: str):
     scope = province_scope(request.user)
-    if scope and scope != code:
-        raise Http404
     if not Province.objects.filter(code=code).exists():
         raise Http404
+    if scope and scope != code:
+        raise OutsideScope
     return _dashboard(request, code)
 
 

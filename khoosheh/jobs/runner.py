@@ -35,7 +35,6 @@ from . import kinds
 from .models import Job
 
 log = logging.getLogger(__name__)
-HEARTBEAT_SECONDS = 1.0
 HOST = socket.gethostname()
 
 CRASHED = ("کار نیمه‌تمام ماند: پردازشگر پس‌زمینه در میانه کار از کار افتاد. چیزی از این کار ثبت نشده است؛ "
@@ -88,6 +87,7 @@ def _cancel_file(job_id: int) -> Path:
 def submit(kind: str, *, user, title: str, params: dict | None = None, input_file: str = "") -> Job:
     """Record the job and queue it, together; without KHOOSHEH_JOBS_IN_BACKGROUND run it now."""
     kinds.get(kind)  # an unknown kind fails here, not in the worker
+    remove_expired()
     with transaction.atomic():
         job = Job.objects.create(kind=kind, user=user, title=title[:300], params=params or {},
                                  input_file=input_file)
@@ -160,7 +160,7 @@ class _Heartbeat(threading.Thread):
                 # Wait briefly for the write lock: the job's own transaction may hold it for seconds.
                 with connection.cursor() as cursor:
                     cursor.execute("PRAGMA busy_timeout=200")
-            while not self.stopped.wait(HEARTBEAT_SECONDS):
+            while not self.stopped.wait(settings.KHOOSHEH_JOB_HEARTBEAT_SECONDS):
                 try:
                     self.progress.beat()
                 except Exception:  # noqa: BLE001 - a missed beat is no reason to stop beating

@@ -8,12 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khoosheh.accounts.scoping import can_change_province, can_write, province_scope, scope_units
+from khoosheh.accounts.scoping import can_change_province, can_write, get_visible_or_404, province_scope, scope_units
 
 from . import services, uploads
 from .exporting import export_units
@@ -81,7 +81,7 @@ def _county_points(units, county: str) -> dict | None:
 
 @login_required
 def unit_detail(request, pk: int):
-    unit = get_object_or_404(visible_units(request.user).select_related(
+    unit = get_visible_or_404(visible_units(request.user).select_related(
         "activity", "county", "province", "park"), pk=pk)
     can_change = can_change_province(request.user, unit.province_id)
     return render(request, "registry/unit_detail.html", {
@@ -97,7 +97,7 @@ def unit_detail(request, pk: int):
 @login_required
 @require_POST
 def unit_change_status(request, pk: int):
-    unit = get_object_or_404(visible_units(request.user), pk=pk)
+    unit = get_visible_or_404(visible_units(request.user), pk=pk)
     if not can_change_province(request.user, unit.province_id):
         raise PermissionDenied
     form = StatusChangeForm(request.POST)

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khoosheh.core import reference
 from khoosheh.core.text import fold_digits
-from khoosheh.portal.fields import JalaliDateField
+from khoosheh.portal.fields import HsCodesField, JalaliDateField
 
 PROCESS_CHOICES = [(p.code, f"{p.name_fa} ({p.name_en})") for p in reference.processes()]
 CERTIFICATION_CHOICES = list(reference.certifications())
@@ -50,7 +50,7 @@ class EnquiryForm(forms.Form):
     certifications = forms.MultipleChoiceField(label=_("Required certifications"), choices=CERTIFICATION_CHOICES,
                                                required=False, widget=forms.CheckboxSelectMultiple)
     deadline = JalaliDateField(label=_("Deadline"), required=False)
-    hs_code = forms.RegexField(label=_("HS code"), regex=r"^\d{4,10}$", required=False)
+    hs_code = HsCodesField(label=_("HS code"), required=False, many=False)
     yearly_quantity = forms.IntegerField(label=_("Yearly quantity imported"), min_value=0, required=False)
     imported_value_usd = forms.IntegerField(label=_("Yearly imported value (US dollars)"), min_value=0,
                                             required=False)

@@ -77,11 +77,12 @@ WRITERS = {"national": 201, "isfahan": 201, "viewer": 403, "agent": 403, "parks_
 @pytest.mark.parametrize("role", ROLES)
 def test_each_role_writes_only_what_it_may(client, world, records, role):
     headers = {"HTTP_AUTHORIZATION": f"Bearer {make_token(getattr(world.cast, role))}"}
-    isfahan_unit = unit_row(national_id="", name=f"واحد {role}", province="اصفهان", county="کاشان", lat="33.98",
-                            lon="51.43")
+    isfahan_unit = unit_row(national_id="", name=f"واحد {role}", province="اصفهان", county="کاشان", lat=33.98,
+                            lon=51.43, employees=85, capacity_utilisation=72)
     response = client.post("/api/v1/units", isfahan_unit, content_type="application/json", **headers)
     assert response.status_code == WRITERS[role], (role, response.content)
-    yazd_unit = unit_row(national_id="", name=f"واحد یزد {role}")
+    yazd_unit = unit_row(national_id="", name=f"واحد یزد {role}", lat=32.2451, lon=54.0087, employees=85,
+                         capacity_utilisation=72)
     response = client.post("/api/v1/units", yazd_unit, content_type="application/json", **headers)
     # Provincial staff of Isfahan cannot write a Yazd unit: refused with the reason.
     assert response.status_code == {"isfahan": 422}.get(role, WRITERS[role]), (role, response.content)

@@ -180,7 +180,9 @@ def test_running_from_the_page(client, registry, cast):
     response = client.post(reverse("clusters:run_list"), {"distance_km": 4, "min_units": 10, "min_employees": 0,
                                                           "alpha": 0.01, "min_lq": 1.5, "activity_level": 4})
     assert response.status_code == 302
-    assert client.get(response.url).context["run"].n_candidates == 2
+    job = client.get(response.url).context["job"]
+    assert job.status == "done" and job.result["candidates"] == 2
+    assert client.get(reverse("clusters:run_detail", args=[job.result["run"]])).context["run"].n_candidates == 2
 
 
 # --- the same concentration seen again by a newer run ---

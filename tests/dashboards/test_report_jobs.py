@@ -13,6 +13,7 @@ from khoosheh.dashboards import jobs, reports
 from khoosheh.dashboards.models import ReportJob
 from khoosheh.jobs import runner
 from khoosheh.registry.models import ProductionUnit
+from tests.jobs.test_jobs import run_worker
 
 UNIT_SHEET = "واحدها"
 
@@ -165,7 +166,7 @@ def test_the_worker_builds_a_queued_report_that_the_page_follows(reference_table
     job = ReportJob.objects.get()
     # The request only queued it.
     assert client.get(reverse("dashboards:report_status", args=[job.pk])).json()["status"] == "queued"
-    call_command("worker", batch=True, startup_delay=False, verbosity=0)
+    run_worker()
     status = client.get(reverse("dashboards:report_status", args=[job.pk])).json()
     assert status["status"] == "done" and status["download"]
     assert (report_files / ReportJob.objects.get().file_name).stat().st_size > 0
