@@ -70,7 +70,9 @@ def _dashboard(request, code: str | None):
         "spx": figures.spx_figures(request.user, code, year),
         "targets": targets_vs_achievements(year, code),
         "statuses": [(s, label, registry["totals"][s]) for s, label in UnitStatus.choices],
+        # Provincial staff may open their own province only: their map links nowhere (no dead ends).
         "map_svg": mark_safe(_map(values, labels, persian, code,  # noqa: S308  (escaped inside)
+                                  "" if province_scope(request.user) else
                                   f"/dashboard/province/{{code}}/?year={year}&metric={metric}")),
         "metric": metric, "metrics": [("units", _("units")), ("idle_share", _("share idle")),
                                       ("clusters", _("clusters"))],

@@ -16,7 +16,10 @@
   /* fitOutline: frame the whole country once its outline has loaded (the national view). */
   function outlineMap(el, fitOutline) {
     var tiles = document.body.dataset.mapTiles;  /* optional: KHOOSHEH_MAP_TILES, only when online */
-    var map = L.map(el, {attributionControl: !!tiles, zoomSnap: 0.25});
+    var map = L.map(el, {attributionControl: !!tiles, zoomSnap: 0.25, zoomControl: false});
+    var persian = document.documentElement.lang === "fa";  /* Leaflet's own buttons say "Zoom in" */
+    L.control.zoom({zoomInTitle: persian ? "بزرگ‌نمایی" : "Zoom in",
+                    zoomOutTitle: persian ? "کوچک‌نمایی" : "Zoom out"}).addTo(map);
     if (tiles) {
       L.tileLayer(tiles, {attribution: document.body.dataset.mapAttribution || "", maxZoom: 18}).addTo(map);
     }
