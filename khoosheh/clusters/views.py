@@ -11,7 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khoosheh.accounts.scoping import can_change_province, province_scope, scope_by_province, scope_units
+from khoosheh.accounts.scoping import (
+    can_change_province,
+    province_scope,
+    require_overview,
+    scope_by_province,
+    scope_units,
+)
 from khoosheh.registry.models import Province
 
 from . import services
@@ -87,6 +93,7 @@ def cluster_rename(request, pk: int):
 
 @login_required
 def run_list(request):
+    require_overview(request.user)  # runs compare the whole country's candidates
     form = RunForm(request.POST or None)
     can_run = services.can_run(request.user)
     if request.method == "POST":
@@ -103,6 +110,7 @@ def run_list(request):
 
 @login_required
 def run_detail(request, pk: int):
+    require_overview(request.user)  # runs compare the whole country's candidates
     run = get_object_or_404(IdentificationRun, pk=pk)
     candidates = visible_candidates(request.user, run).select_related("activity", "province", "county", "cluster")
     review = request.GET.get("review", "")
@@ -124,6 +132,7 @@ def _candidate(request, pk):
 @login_required
 @require_POST
 def candidate_review(request, pk: int):
+    require_overview(request.user)  # runs compare the whole country's candidates
     candidate = _candidate(request, pk)
     action = request.POST.get("action")
     try:
@@ -143,6 +152,7 @@ def candidate_review(request, pk: int):
 @login_required
 @require_POST
 def candidates_merge(request, pk: int):
+    require_overview(request.user)  # runs compare the whole country's candidates
     run = get_object_or_404(IdentificationRun, pk=pk)
     chosen = list(visible_candidates(request.user, run).filter(pk__in=request.POST.getlist("candidate"))
                   .select_related("activity", "county"))
@@ -156,6 +166,7 @@ def candidates_merge(request, pk: int):
 
 @login_required
 def run_compare(request):
+    require_overview(request.user)  # runs compare the whole country's candidates
     older = get_object_or_404(IdentificationRun, pk=request.GET.get("a"))
     newer = get_object_or_404(IdentificationRun, pk=request.GET.get("b"))
     comparison = services.compare_runs(older, newer)

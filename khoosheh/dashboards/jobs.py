@@ -26,7 +26,7 @@ from django.db import connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from khoosheh.accounts.scoping import province_scope, scope_units
+from khoosheh.accounts.scoping import province_scope, require_overview, scope_units
 from khoosheh.core.text import to_persian_digits
 from khoosheh.registry.models import ProductionUnit, Province
 
@@ -68,6 +68,7 @@ class ReportSpec:
             if self.cluster is None or not visible_clusters(user).filter(pk=self.cluster).exists():
                 raise BadSpec(self)
             return self
+        require_overview(user)  # an area report is an overview: national or provincial figures
         province = province_scope(user) or self.province or None
         if province and not Province.objects.filter(code=province).exists():
             raise BadSpec(self)
