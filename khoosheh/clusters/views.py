@@ -15,6 +15,7 @@ from khoosheh.accounts.scoping import (
     can_change_province,
     get_visible_or_404,
     province_scope,
+    require_overview,
     scope_by_province,
     scope_units,
 )
@@ -93,6 +94,7 @@ def cluster_rename(request, pk: int):
 
 @login_required
 def run_list(request):
+    require_overview(request.user)  # runs compare the whole country's candidates
     form = RunForm(request.POST or None)
     can_run = services.can_run(request.user)
     if request.method == "POST":
@@ -108,6 +110,7 @@ def run_list(request):
 
 @login_required
 def run_detail(request, pk: int):
+    require_overview(request.user)  # runs compare the whole country's candidates
     run = get_object_or_404(IdentificationRun, pk=pk)
     candidates = visible_candidates(request.user, run).select_related("activity", "province", "county", "cluster")
     review = request.GET.get("review", "")
@@ -134,6 +137,7 @@ def _candidate(request, pk):
 @login_required
 @require_POST
 def candidate_review(request, pk: int):
+    require_overview(request.user)  # runs compare the whole country's candidates
     candidate = _candidate(request, pk)
     action = request.POST.get("action")
     try:
@@ -157,6 +161,7 @@ def candidate_review(request, pk: int):
 @login_required
 @require_POST
 def candidates_merge(request, pk: int):
+    require_overview(request.user)  # runs compare the whole country's candidates
     run = get_object_or_404(IdentificationRun, pk=pk)
     chosen = list(visible_candidates(request.user, run).filter(pk__in=request.POST.getlist("candidate"))
                   .select_related("activity", "county"))
@@ -170,6 +175,7 @@ def candidates_merge(request, pk: int):
 
 @login_required
 def run_compare(request):
+    require_overview(request.user)  # runs compare the whole country's candidates
     older = get_object_or_404(IdentificationRun, pk=request.GET.get("a"))
     newer = get_object_or_404(IdentificationRun, pk=request.GET.get("b"))
     comparison = services.compare_runs(older, newer)

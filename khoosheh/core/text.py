@@ -104,3 +104,8 @@ _SORT_TABLE.update({ord(ZWNJ): None, **_DIGITS})
 def persian_sort_key(value: object) -> str:
     """Key that sorts Persian names in alphabetical order (Latin text and digits before Persian letters)."""
     return clean(value).casefold().translate(_SORT_TABLE)
+
+
+def persian_number(value: float) -> str:
+    """A whole number as a Persian reader writes it: Persian digits, the Arabic thousands separator (٬)."""
+    return to_persian_digits(f"{round(value):,}".replace(",", "٬"))

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khoosheh.accounts.scoping import get_visible_or_404, province_scope, scope_by_province, scope_units
+from khoosheh.accounts.models import Role
+from khoosheh.accounts.scoping import get_visible_or_404, province_scope, scope_by_province, scope_units, sees_overview
 from khoosheh.clusters.models import Cluster
 from khoosheh.core.jalali import jalali_year
 from khoosheh.core.text import fold_digits
@@ -31,6 +32,9 @@ def _year(request) -> int:
 
 @login_required
 def overview(request):
+    if not sees_overview(request.user):  # targets and achievements are the province's or the nation's figures
+        return redirect("programs:development_list" if request.user.role == Role.CLUSTER_AGENT
+                        else "programs:case_list")
     year = _year(request)
     scope = province_scope(request.user)
     province = scope or request.GET.get("province") or None

@@ -58,3 +58,9 @@ def test_persian_names_sort_in_alphabetical_order_not_code_point_order():
         "یزد"]
     # Arabic kaf and yeh sort as their Persian letters.
     assert persian_sort_key("كرمان") == persian_sort_key("کرمان")
+
+
+def test_numbers_in_persian_text_get_persian_digits_and_the_persian_separator():
+    from khoosheh.core.text import persian_number
+
+    assert persian_number(326.4) == "۳۲۶" and persian_number(1234567) == "۱٬۲۳۴٬۵۶۷"

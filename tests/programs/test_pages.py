@@ -156,5 +156,11 @@ def test_a_records_change_history_is_on_its_page(client, world):
     case = services.open_case(world.units["idle_isfahan"], world.cast.isfahan)
     services.diagnose(case, world.cast.isfahan, problems=["legal"], main_problem="legal")
     html = client.get(reverse("programs:case_detail", args=[case.pk])).content.decode()
-    # Who (isfahan), and the stage before and after the diagnosis.
-    assert "stage: intake" in html and "stage: diagnosed" in html and "isfahan" in html
+    # Who (isfahan), and the stage before and after the diagnosis, in words: the field's label, the
+    # choices' labels, the problems as a list of labels (never a Python list), the opening date in Jalali.
+    history = html[html.index('class="history"'):]
+    assert "isfahan" in history and "مرحله" in history
+    assert "پذیرش" in history and "تشخیص داده‌شده" in history and "stage" not in history
+    assert "[" not in history and "legal" not in history and "حقوقی" in history
+    opened = format_jalali(timezone.localdate())
+    assert opened in history and "20" + str(timezone.localdate().year)[2:] not in history
