@@ -111,7 +111,8 @@ def import_table(table, *, user: User | None = None, dry_run: bool = False, skip
         return outcome
     if any(e.row <= 1 for e in outcome.errors):
         return outcome  # the file itself is unusable (missing columns): nothing to import
-    plan = _plan(records, outcome, target=target, province=province_scope(user) if user else None)
+    plan = _plan(records, outcome, target=target, province=province_scope(user) if user else None,
+                 progress=progress)
     outcome.accepted = True
     if dry_run or not (plan.new or plan.changed or plan.parks):
         return outcome  # re-importing the same file changes nothing, not even the import log
@@ -189,8 +190,10 @@ def _values(record: UnitRecord, park_ids: dict[tuple[str, str], int]) -> dict:
 
 
 def _plan(records: list[UnitRecord], outcome: ImportOutcome, *, target: ProductionUnit | None = None,
-          province: str | None = None) -> _Plan:
+          province: str | None = None, progress: Progress | None = None) -> _Plan:
     plan = _Plan()
+    if progress:
+        progress("compare", 0, len(records))  # matching against the registry: seconds at 100,000 rows
     park_ids = {(c, k): i for c, k, i in IndustrialPark.objects.values_list("county_id", "name_key", "id")}
     for r in records:
         if r.park and (r.county_code, match_key(r.park)) not in park_ids:
@@ -199,7 +202,9 @@ def _plan(records: list[UnitRecord], outcome: ImportOutcome, *, target: Producti
     outcome.new_parks = sorted(plan.parks.values())
     existing = _existing_by_national_id([r.national_id for r in records if r.national_id])
     unnamed = _existing_without_national_id(records, province)
-    for r in records:
+    for i, r in enumerate(records, start=1):
+        if progress and i % 5000 == 0:
+            progress("compare", i, len(records))
         values = _values(r, park_ids)
         unit = target or (existing.get(r.national_id) if r.national_id else None)
         if unit is None and not r.national_id and target is None:
