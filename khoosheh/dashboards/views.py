@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -28,15 +28,26 @@ def _year(request) -> int:
     return int(text) if text.isdigit() and 1300 <= int(text) <= 1500 else jalali_year(timezone.localdate())
 
 
-# Where a role without the overview starts: its own records.
-ROLE_HOMES = {Role.CLUSTER_AGENT: "programs:development_list", Role.PARKS_COMPANY: "programs:case_list",
-              Role.UNIT_OWNER: "registry:unit_list"}
+def role_home(user) -> str | None:
+    """Where a role without a province-wide view starts: its own records, not a national dashboard of zeros."""
+    if user.is_national:
+        return None
+    if user.role == Role.UNIT_OWNER:
+        units = list(user.units.values_list("pk", flat=True)[:2])
+        return resolve_url("registry:unit_detail", units[0]) if len(units) == 1 else resolve_url("registry:unit_list")
+    if user.role == Role.PARKS_COMPANY:
+        return resolve_url("registry:unit_list")
+    if user.role == Role.CLUSTER_AGENT:
+        return resolve_url("programs:development_list")
+    return None
 
 
 @login_required
 def national(request):
+    if home := role_home(request.user):
+        return redirect(home)
     if not sees_overview(request.user):
-        return redirect(ROLE_HOMES.get(request.user.role, "registry:unit_list"))
+        return redirect("registry:unit_list")
     scope = province_scope(request.user)
     if scope:
         return province(request, scope)

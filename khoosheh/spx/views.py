@@ -19,6 +19,7 @@ from khoosheh.core import reference
 from khoosheh.core.jalali import jalali_year
 from khoosheh.core.text import fold_digits
 from khoosheh.portal.actions import attempt
+from khoosheh.portal.paging import page_of
 from khoosheh.registry.models import ProductionUnit
 
 from . import forms, services
@@ -132,8 +133,13 @@ def exhibition_detail(request, pk: int):
     meetings = exhibition.meetings.select_related("looker", "offerer")
     if who and who.isdigit():
         meetings = meetings.filter(looker_id=who) | meetings.filter(offerer_id=who)
+    # One participant's agenda is short and printed whole; everyone's schedule is paged.
+    page = page_of(request, meetings.order_by("slot", "table"), per_page=1000 if who else 100)
+    for meeting in page:
+        meeting.starts, meeting.ends = exhibition.slot_times(meeting.slot)
+    participant = exhibition.participants.filter(pk=who).first() if who and who.isdigit() else None
     return render(request, "spx/exhibition_detail.html", {
-        "x": exhibition, "meetings": meetings.order_by("slot", "table")[:600],
+        "x": exhibition, "meetings": page, "page": page, "participant": participant,
         "participants": exhibition.participants.all(), "who": who,
         "can_change": can_change_province(request.user, exhibition.province_id),
     })
