@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -79,6 +80,7 @@ def import_units(
     skip_invalid: bool = False,
     progress: Progress | None = None,
     file_name: str | None = None,
+    before_commit: Callable[[ImportOutcome], None] | None = None,
 ) -> ImportOutcome:
     try:
         table = read_rows(path)
@@ -87,26 +89,30 @@ def import_units(
         outcome.errors.append(RowError(0, "", "", str(exc)))
         return outcome
     return import_table(table, user=user, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress,
-                        source_name=file_name or Path(path).name)
+                        source_name=file_name or Path(path).name, before_commit=before_commit)
 
 
 def import_table(table, *, user: User | None = None, dry_run: bool = False, skip_invalid: bool = False,
                  progress: Progress | None = None, source_name: str = "", target: ProductionUnit | None = None,
-                 ) -> ImportOutcome:
+                 before_commit: Callable[[ImportOutcome], None] | None = None) -> ImportOutcome:
     """The import itself, for any table of rows in the contract (a file, or the API's JSON).
 
-    ``target`` makes a one-row table update that unit (the API's PUT), whatever its national ID."""
+    ``target`` makes a one-row table update that unit (the API's PUT), whatever its national ID.
+    ``before_commit(outcome)`` runs inside the import's transaction once everything is written, so
+    what it records (a background job marked done) commits with the units or not at all."""
     outcome = ImportOutcome()
     started = timezone.now()
     reference = reference_from_db()
-    result = validate_rows(table, reference, progress=(lambda n: progress("validate", n, None)) if progress else None)
+    result = validate_rows(table, reference, progress=(lambda n: progress("validate", n, None)) if progress else None,
+                           location_tolerance_km=settings.KHOOSHEH_LOCATION_TOLERANCE_KM)
     outcome.rows_read, outcome.errors, outcome.warnings = result.rows_read, result.errors, result.warnings
     records = _within_scope(result.records, user, reference, outcome)
     if outcome.errors and not skip_invalid:
         return outcome
     if any(e.row <= 1 for e in outcome.errors):
         return outcome  # the file itself is unusable (missing columns): nothing to import
-    plan = _plan(records, outcome, target=target, province=province_scope(user) if user else None)
+    plan = _plan(records, outcome, target=target, province=province_scope(user) if user else None,
+                 progress=progress)
     outcome.accepted = True
     if dry_run or not (plan.new or plan.changed or plan.parks):
         return outcome  # re-importing the same file changes nothing, not even the import log
@@ -118,7 +124,9 @@ def import_table(table, *, user: User | None = None, dry_run: bool = False, skip
         batch.skipped_invalid = outcome.skipped_rows
         batch.finished_at = timezone.now()
         batch.save()
-    outcome.written, outcome.batch_id = True, batch.id
+        outcome.written, outcome.batch_id = True, batch.id
+        if before_commit:
+            before_commit(outcome)
     return outcome
 
 
@@ -182,8 +190,10 @@ def _values(record: UnitRecord, park_ids: dict[tuple[str, str], int]) -> dict:
 
 
 def _plan(records: list[UnitRecord], outcome: ImportOutcome, *, target: ProductionUnit | None = None,
-          province: str | None = None) -> _Plan:
+          province: str | None = None, progress: Progress | None = None) -> _Plan:
     plan = _Plan()
+    if progress:
+        progress("compare", 0, len(records))  # matching against the registry: seconds at 100,000 rows
     park_ids = {(c, k): i for c, k, i in IndustrialPark.objects.values_list("county_id", "name_key", "id")}
     for r in records:
         if r.park and (r.county_code, match_key(r.park)) not in park_ids:
@@ -192,7 +202,9 @@ def _plan(records: list[UnitRecord], outcome: ImportOutcome, *, target: Producti
     outcome.new_parks = sorted(plan.parks.values())
     existing = _existing_by_national_id([r.national_id for r in records if r.national_id])
     unnamed = _existing_without_national_id(records, province)
-    for r in records:
+    for i, r in enumerate(records, start=1):
+        if progress and i % 5000 == 0:
+            progress("compare", i, len(records))
         values = _values(r, park_ids)
         unit = target or (existing.get(r.national_id) if r.national_id else None)
         if unit is None and not r.national_id and target is None:

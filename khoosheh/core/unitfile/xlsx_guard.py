@@ -31,6 +31,8 @@ from pathlib import PurePosixPath
 
 import numpy as np
 
+from ..text import persian_number
+
 MAX_COLUMNS = 200
 # A million rows of 30 columns: calamine's dense grid then takes about 1 GB.
 MAX_CELLS = 30_000_000
@@ -87,10 +89,11 @@ def _judge(extent: Extent, max_rows: int) -> None:
     if extent.last_row < 0:
         return
     if extent.last_row > max_rows:  # rows are counted from row 1, the header
-        raise SheetTooLarge(f"فایل بیش از {max_rows:,} سطر دارد؛ آن را به چند فایل تقسیم کنید")
+        raise SheetTooLarge(f"فایل بیش از {persian_number(max_rows)} سطر دارد؛ آن را به چند فایل تقسیم کنید")
     width = extent.last_col - extent.first_col + 1
     if width > MAX_COLUMNS:
-        raise SheetTooLarge(f"برگه اول {width:,} ستون دارد و بیش از {MAX_COLUMNS} ستون پذیرفته نمی‌شود؛ "
+        raise SheetTooLarge(f"برگه اول {persian_number(width)} ستون دارد و بیش از "
+                            f"{persian_number(MAX_COLUMNS)} ستون پذیرفته نمی‌شود؛ "
                             "ستون‌های اضافه (حتی خانه‌های پرِ دور از جدول) را پاک کنید")
     if (extent.last_row - extent.first_row + 1) * width > MAX_CELLS:
         raise SheetTooLarge("برگه اول بیش از اندازه بزرگ است (سطرها در ستون‌ها)؛ "

@@ -2,6 +2,7 @@
    they work offline; no tile server is needed. */
 (function () {
   var OUTLINE_STYLE = {color: "#7a8a99", weight: 1, fillColor: "#fff", fillOpacity: 1};
+  var IRAN_CENTRE = [32.4, 53.7];
   var STAR_COLOURS = ["#8a99a8", "#d9a400", "#e07b00", "#b3261e"];
 
   /* A name as a tooltip's content: a text node, never markup.  Leaflet treats a string as HTML,
@@ -15,12 +16,16 @@
   /* fitOutline: frame the whole country once its outline has loaded (the national view). */
   function outlineMap(el, fitOutline) {
     var tiles = document.body.dataset.mapTiles;  /* optional: KHOOSHEH_MAP_TILES, only when online */
-    var map = L.map(el, {attributionControl: !!tiles, zoomSnap: 0.25});
+    var map = L.map(el, {attributionControl: !!tiles, zoomSnap: 0.25, zoomControl: false});
+    var persian = document.documentElement.lang === "fa";  /* Leaflet's own buttons say "Zoom in" */
+    L.control.zoom({zoomInTitle: persian ? "بزرگ‌نمایی" : "Zoom in",
+                    zoomOutTitle: persian ? "کوچک‌نمایی" : "Zoom out"}).addTo(map);
     if (tiles) {
       L.tileLayer(tiles, {attribution: document.body.dataset.mapAttribution || "", maxZoom: 18}).addTo(map);
     }
-    /* Always start from a view: a circle's bounds (fit) need a map that has one. */
-    map.setView([32.4, 53.7], 5);
+    /* A view from the start, whatever the caller frames later: Leaflet adds layers to a map without one
+       only once it gets one, and a circle not yet on the map cannot tell its bounds (fit would throw). */
+    map.setView(IRAN_CENTRE, 5);
     fetch(el.dataset.outline).then(function (r) { return r.json(); }).then(function (g) {
       var style = tiles ? {color: OUTLINE_STYLE.color, weight: 1.5, fill: false} : OUTLINE_STYLE;
       var outline = L.geoJSON(g, {style: style, interactive: false}).addTo(map).bringToBack();
@@ -53,10 +58,23 @@
     }));
   }
 
+  /* Bounds of markers and circles from their own coordinates and radius, so they need no map. */
+  function boundsOf(layer) {
+    var bounds = L.latLngBounds([]);
+    layer.eachLayer(function (item) {
+      var centre = item.getLatLng && item.getLatLng();
+      if (!centre) { return; }
+      var metres = item instanceof L.Circle ? item.getRadius() * 2 : 1;
+      bounds.extend(centre.toBounds(metres));
+    });
+    return bounds;
+  }
+
   function fit(map, layer, fallback) {
-    var bounds = layer.getLayers().length ? layer.getBounds() : null;
-    if (bounds && bounds.isValid()) { map.fitBounds(bounds.pad(0.2), {maxZoom: 11}); }
-    else { map.setView(fallback || [32.5, 53.7], 5); }
+    var bounds = boundsOf(layer);
+    map.invalidateSize();  /* the container may have been laid out after the map was made */
+    if (bounds.isValid()) { map.fitBounds(bounds.pad(0.2), {maxZoom: 11}); }
+    else { map.setView(fallback || IRAN_CENTRE, 5); }
   }
 
   window.khoosheh = {text: text, outlineMap: outlineMap, clusterLayer: clusterLayer, clusterCentres: clusterCentres, fit: fit};
