@@ -22,3 +22,5 @@ urlpatterns = [
     path("api/v1/", api_v1.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "khoosheh.portal.views.bad_request"

@@ -11,3 +11,13 @@ def iran_outline(request):
     response = HttpResponse(data, content_type="application/geo+json")
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+def bad_request(request, exception=None):
+    """400 in the site's layout, with the reason the check gave (portal.params), in Persian."""
+    from django.core.exceptions import BadRequest
+    from django.shortcuts import render
+
+    # Only our own refusals carry a reason meant for people; Django's (a bad Host header…) stay generic.
+    reason = str(exception) if isinstance(exception, BadRequest) else ""
+    return render(request, "portal/400.html", {"reason": reason}, status=400)
