@@ -124,8 +124,15 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out username+address before checking the password
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Five wrong passwords for one username from one address lock it out for 15 minutes.
+# Five wrong passwords for one username from one address lock it out for 15 minutes; twenty from all addresses
+# together lock the username (accounts.lockout).  Behind a reverse proxy, list it in KHOOSHEH_TRUSTED_PROXIES
+# (addresses or networks, comma-separated): only then is X-Forwarded-For believed.
 AXES_FAILURE_LIMIT = int(os.environ.get("KHOOSHEH_LOGIN_FAILURES", "5"))
+KHOOSHEH_ACCOUNT_FAILURES = int(os.environ.get("KHOOSHEH_ACCOUNT_FAILURES", "20"))
+KHOOSHEH_TRUSTED_PROXIES = envlist("KHOOSHEH_TRUSTED_PROXIES", "")
+AXES_CLIENT_IP_CALLABLE = "khoosheh.accounts.lockout.client_ip"
+AXES_HANDLER = "khoosheh.accounts.lockout.LockoutHandler"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # so the backend marks a locked request (429) whichever rule locked it
 AXES_COOLOFF_TIME = float(os.environ.get("KHOOSHEH_LOCKOUT_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
