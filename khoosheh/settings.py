@@ -129,8 +129,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out username+address before checking the password
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Five wrong passwords for one username from one address lock it out for 15 minutes.
+# Five wrong passwords for one username from one address lock it out for 15 minutes; twenty from all addresses
+# together lock the username (accounts.lockout).  Behind a reverse proxy, list it in KHOOSHEH_TRUSTED_PROXIES
+# (addresses or networks, comma-separated): only then is X-Forwarded-For believed.
 AXES_FAILURE_LIMIT = int(os.environ.get("KHOOSHEH_LOGIN_FAILURES", "5"))
+KHOOSHEH_ACCOUNT_FAILURES = int(os.environ.get("KHOOSHEH_ACCOUNT_FAILURES", "20"))
+KHOOSHEH_TRUSTED_PROXIES = envlist("KHOOSHEH_TRUSTED_PROXIES", "")
+KHOOSHEH_API_TOKEN_DAYS = int(os.environ.get("KHOOSHEH_API_TOKEN_DAYS", "90"))
+AXES_CLIENT_IP_CALLABLE = "khoosheh.accounts.lockout.client_ip"
+AXES_HANDLER = "khoosheh.accounts.lockout.LockoutHandler"
+# So that the backend marks a locked request (429) whichever rule locked it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_COOLOFF_TIME = float(os.environ.get("KHOOSHEH_LOCKOUT_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -199,6 +208,16 @@ NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 
 # Uploads: the unit file goes to a temporary file, never wholly into memory.
+# Password-reset mail: written as files to DATA_DIR/mail unless a mail server is configured (docs/configuration.md).
+EMAIL_BACKEND = os.environ.get("KHOOSHEH_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = Path(os.environ.get("KHOOSHEH_EMAIL_DIR", DATA_DIR / "mail"))
+EMAIL_HOST = os.environ.get("KHOOSHEH_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("KHOOSHEH_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("KHOOSHEH_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KHOOSHEH_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = envbool("KHOOSHEH_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("KHOOSHEH_EMAIL_FROM", "khoosheh@localhost")
+
 KHOOSHEH_MAX_UPLOAD_BYTES = int(os.environ.get("KHOOSHEH_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

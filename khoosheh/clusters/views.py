@@ -20,6 +20,7 @@ from khoosheh.accounts.scoping import (
     scope_units,
 )
 from khoosheh.portal.paging import page_of
+from khoosheh.portal.params import id_param, year_param
 from khoosheh.registry.models import Province
 
 from . import jobs, services
@@ -47,8 +48,8 @@ def cluster_list(request):
     shown = clusters
     if province:
         shown = shown.filter(province_id=province)
-    if year.isdigit():
-        shown = shown.filter(identified_year=int(year))
+    if year:
+        shown = shown.filter(identified_year=year_param(request))
     by_year = clusters.values("identified_year").annotate(n=Count("id")).order_by("identified_year")
     by_province = (clusters.values("province_id", "province__name_fa", "province__name_en")
                    .annotate(n=Count("id")).order_by("-n"))
@@ -197,8 +198,8 @@ def candidates_merge(request, pk: int):
 @login_required
 def run_compare(request):
     require_overview(request.user)  # runs compare the whole country's candidates
-    older = get_object_or_404(IdentificationRun, pk=request.GET.get("a"))
-    newer = get_object_or_404(IdentificationRun, pk=request.GET.get("b"))
+    older = get_object_or_404(IdentificationRun, pk=id_param(request, "a"))
+    newer = get_object_or_404(IdentificationRun, pk=id_param(request, "b"))
     comparison = services.compare_runs(older, newer)
     scope = province_scope(request.user)
     if scope:

@@ -5,15 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from khoosheh.accounts.models import Role
 from khoosheh.accounts.scoping import OutsideScope, province_scope, require_overview, sees_overview
-from khoosheh.core.jalali import jalali_year
-from khoosheh.core.text import fold_digits, to_persian_digits
+from khoosheh.core.text import to_persian_digits
+from khoosheh.portal.params import year_param
 from khoosheh.programs.achievements import targets_vs_achievements
 from khoosheh.programs.models import Phase
 from khoosheh.registry.models import Province, UnitStatus
@@ -24,8 +23,7 @@ METRICS = ("units", "idle_share", "clusters")
 
 
 def _year(request) -> int:
-    text = fold_digits(request.GET.get("year", ""))
-    return int(text) if text.isdigit() and 1300 <= int(text) <= 1500 else jalali_year(timezone.localdate())
+    return year_param(request)
 
 
 def role_home(user) -> str | None:
