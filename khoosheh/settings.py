@@ -57,14 +57,18 @@ INSTALLED_APPS = [
     "khoosheh.programs",
     "khoosheh.spx",
     "khoosheh.dashboards",
+    "khoosheh.jobs",
     "khoosheh.api",
     "ninja",  # serves the API docs' own files, no CDN
     "axes",  # login throttling and lock-out
+    "django_tasks",  # the task queue (Django 6's tasks API, backported) ...
+    "django_tasks_db",  # ... on the database: no broker; SKIP LOCKED on PostgreSQL
     "khoosheh.portal",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "khoosheh.portal.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "khoosheh.portal.middleware.PersianFirstLocaleMiddleware",
@@ -92,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "khoosheh.portal.context_processors.portal",
+                "khoosheh.portal.csp.nonce",
             ],
             "builtins": ["khoosheh.portal.templatetags.persian"],
         },
@@ -124,8 +129,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out username+address before checking the password
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Five wrong passwords for one username from one address lock it out for 15 minutes.
+# Five wrong passwords for one username from one address lock it out for 15 minutes; twenty from all addresses
+# together lock the username (accounts.lockout).  Behind a reverse proxy, list it in KHOOSHEH_TRUSTED_PROXIES
+# (addresses or networks, comma-separated): only then is X-Forwarded-For believed.
 AXES_FAILURE_LIMIT = int(os.environ.get("KHOOSHEH_LOGIN_FAILURES", "5"))
+KHOOSHEH_ACCOUNT_FAILURES = int(os.environ.get("KHOOSHEH_ACCOUNT_FAILURES", "20"))
+KHOOSHEH_TRUSTED_PROXIES = envlist("KHOOSHEH_TRUSTED_PROXIES", "")
+KHOOSHEH_API_TOKEN_DAYS = int(os.environ.get("KHOOSHEH_API_TOKEN_DAYS", "90"))
+AXES_CLIENT_IP_CALLABLE = "khoosheh.accounts.lockout.client_ip"
+AXES_HANDLER = "khoosheh.accounts.lockout.LockoutHandler"
+# So that the backend marks a locked request (429) whichever rule locked it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_COOLOFF_TIME = float(os.environ.get("KHOOSHEH_LOCKOUT_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -161,6 +175,10 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 # the bar provincial programs use.
 KHOOSHEH_PIPELINE_THRESHOLD = int(os.environ.get("KHOOSHEH_PIPELINE_THRESHOLD", "60"))
 
+# A unit's location this many km outside Iran's land outline is still accepted, with a warning that
+# says how far it is (a factory on the shore, coordinates rounded to two decimals); farther, refused.
+KHOOSHEH_LOCATION_TOLERANCE_KM = float(os.environ.get("KHOOSHEH_LOCATION_TOLERANCE_KM", "5"))
+
 # The point maps draw Iran's outline from the package and need nothing else.  Where the portal is
 # online, a background tile layer may be added: a URL template such as
 # https://tile.openstreetmap.org/{z}/{x}/{y}.png and the attribution its licence asks for.
@@ -171,13 +189,35 @@ KHOOSHEH_MAP_TILES_ATTRIBUTION = os.environ.get("KHOOSHEH_MAP_TILES_ATTRIBUTION"
 # while the browser waits; their files are kept in REPORTS_DIR for KHOOSHEH_REPORT_KEEP_DAYS.
 KHOOSHEH_REPORT_INLINE_ROWS = int(os.environ.get("KHOOSHEH_REPORT_INLINE_ROWS", "2000"))
 KHOOSHEH_REPORT_KEEP_DAYS = int(os.environ.get("KHOOSHEH_REPORT_KEEP_DAYS", "7"))
-KHOOSHEH_REPORTS_IN_BACKGROUND = os.environ.get("KHOOSHEH_REPORTS_IN_BACKGROUND", "true").lower() == "true"
 REPORTS_DIR = Path(os.environ.get("KHOOSHEH_REPORTS_DIR", DATA_DIR / "reports"))
+
+# Long work (imports from the portal, identification runs, large reports) goes through one task queue
+# on the database, run by `khoosheh worker` (docs/operations.md).  False runs each job at once in the
+# process that asks (tests, one-off scripts).  A running job's worker renews its lease every second;
+# a job whose lease is older than KHOOSHEH_JOB_LEASE_SECONDS (or whose worker process on this machine
+# is gone) is queued again, up to KHOOSHEH_JOB_ATTEMPTS runs in all, then marked failed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+KHOOSHEH_JOBS_IN_BACKGROUND = envbool("KHOOSHEH_JOBS_IN_BACKGROUND", True)
+KHOOSHEH_JOBS_DIR = Path(os.environ.get("KHOOSHEH_JOBS_DIR", DATA_DIR / "jobs"))
+KHOOSHEH_JOB_LEASE_SECONDS = int(os.environ.get("KHOOSHEH_JOB_LEASE_SECONDS", "60"))
+KHOOSHEH_JOB_HEARTBEAT_SECONDS = float(os.environ.get("KHOOSHEH_JOB_HEARTBEAT_SECONDS", "1"))
+KHOOSHEH_JOB_ATTEMPTS = int(os.environ.get("KHOOSHEH_JOB_ATTEMPTS", "2"))
+KHOOSHEH_JOB_KEEP_DAYS = int(os.environ.get("KHOOSHEH_JOB_KEEP_DAYS", "7"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
 
 # Uploads: the unit file goes to a temporary file, never wholly into memory.
+# Password-reset mail: written as files to DATA_DIR/mail unless a mail server is configured (docs/configuration.md).
+EMAIL_BACKEND = os.environ.get("KHOOSHEH_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = Path(os.environ.get("KHOOSHEH_EMAIL_DIR", DATA_DIR / "mail"))
+EMAIL_HOST = os.environ.get("KHOOSHEH_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("KHOOSHEH_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("KHOOSHEH_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KHOOSHEH_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = envbool("KHOOSHEH_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("KHOOSHEH_EMAIL_FROM", "khoosheh@localhost")
+
 KHOOSHEH_MAX_UPLOAD_BYTES = int(os.environ.get("KHOOSHEH_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -4,15 +4,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khoosheh.accounts.scoping import can_change_province, province_scope, scope_by_province, scope_units
+from khoosheh.accounts.scoping import (
+    can_change_province,
+    get_visible_or_404,
+    province_scope,
+    scope_by_province,
+    scope_units,
+)
 from khoosheh.core import reference
-from khoosheh.core.jalali import jalali_year
-from khoosheh.core.text import fold_digits
 from khoosheh.portal.actions import attempt
+from khoosheh.portal.paging import page_of
+from khoosheh.portal.params import year_param
 from khoosheh.registry.models import ProductionUnit
 
 from . import forms, services
@@ -26,8 +31,7 @@ def visible_enquiries(user):
 @login_required
 def enquiry_list(request):
     enquiries = visible_enquiries(request.user).select_related("province")
-    text = fold_digits(request.GET.get("year", ""))
-    year = int(text) if text.isdigit() else jalali_year(timezone.localdate())
+    year = year_param(request)
     return render(request, "spx/enquiry_list.html", {
         "enquiries": enquiries[:300], "year": year, "report": services.report(visible_enquiries(request.user), year),
         "can_create": province_scope(request.user) is not None or request.user.is_national,
@@ -53,7 +57,7 @@ def enquiry_new(request):
 
 @login_required
 def enquiry_detail(request, pk: int):
-    enquiry = get_object_or_404(visible_enquiries(request.user), pk=pk)
+    enquiry = get_visible_or_404(visible_enquiries(request.user), pk=pk)
     names = {p.code: p.name_fa for p in reference.processes()}
     return render(request, "spx/enquiry_detail.html", {
         "e": enquiry, "matches": enquiry.matches.select_related("unit", "unit__county"),
@@ -66,7 +70,7 @@ def enquiry_detail(request, pk: int):
 @login_required
 @require_POST
 def enquiry_action(request, pk: int):
-    enquiry = get_object_or_404(visible_enquiries(request.user), pk=pk)
+    enquiry = get_visible_or_404(visible_enquiries(request.user), pk=pk)
     action = request.POST.get("action")
     if action == "rematch":
         attempt(request, lambda: services.match_enquiry(enquiry, request.user), _("Matched again."))
@@ -91,7 +95,7 @@ def enquiry_action(request, pk: int):
 
 @login_required
 def profile_edit(request, unit_pk: int):
-    unit = get_object_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=unit_pk)
+    unit = get_visible_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=unit_pk)
     if not services.can_edit_profile(request.user, unit):
         raise PermissionDenied
     profile = CapabilityProfile.objects.filter(unit=unit).first()
@@ -118,7 +122,7 @@ def exhibition_list(request):
 
 @login_required
 def exhibition_detail(request, pk: int):
-    exhibition = get_object_or_404(scope_by_province(request.user, Exhibition.objects.all()), pk=pk)
+    exhibition = get_visible_or_404(scope_by_province(request.user, Exhibition.objects.all()), pk=pk)
     if request.method == "POST":
         attempt(request, lambda: services.build_schedule(exhibition, request.user), _("Schedule built."))
         return redirect("spx:exhibition_detail", pk=exhibition.pk)
@@ -126,8 +130,13 @@ def exhibition_detail(request, pk: int):
     meetings = exhibition.meetings.select_related("looker", "offerer")
     if who and who.isdigit():
         meetings = meetings.filter(looker_id=who) | meetings.filter(offerer_id=who)
+    # One participant's agenda is short and printed whole; everyone's schedule is paged.
+    page = page_of(request, meetings.order_by("slot", "table"), per_page=1000 if who else 100)
+    for meeting in page:
+        meeting.starts, meeting.ends = exhibition.slot_times(meeting.slot)
+    participant = exhibition.participants.filter(pk=who).first() if who and who.isdigit() else None
     return render(request, "spx/exhibition_detail.html", {
-        "x": exhibition, "meetings": meetings.order_by("slot", "table")[:600],
+        "x": exhibition, "meetings": page, "page": page, "participant": participant,
         "participants": exhibition.participants.all(), "who": who,
         "can_change": can_change_province(request.user, exhibition.province_id),
     })

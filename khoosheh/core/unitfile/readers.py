@@ -15,6 +15,8 @@ from pathlib import Path
 
 import jdatetime
 
+from khoosheh.core.text import persian_number
+
 # Hard limits against files that would exhaust the server (or a zip bomb).
 MAX_ROWS = 1_000_000
 MAX_XLSX_UNCOMPRESSED_BYTES = 1_500_000_000
@@ -84,7 +86,7 @@ def _read_csv(path: Path, max_rows: int) -> Table:
     def rows() -> Iterator[tuple[int, list[str]]]:
         for number, cells in enumerate(reader, start=2):
             if number - 1 > max_rows:
-                raise FileProblem(f"فایل بیش از {max_rows:,} سطر دارد؛ آن را به چند فایل تقسیم کنید")
+                raise FileProblem(f"فایل بیش از {persian_number(max_rows)} سطر دارد؛ آن را به چند فایل تقسیم کنید")
             yield number, cells
 
     return Table(headers, rows(), warnings)
@@ -103,7 +105,7 @@ def _read_spreadsheet(path: Path, max_rows: int) -> Table:
     if not data:
         raise FileProblem("برگه اول فایل خالی است؛ سطر اول باید عنوان ستون‌ها باشد")
     if len(data) - 1 > max_rows:
-        raise FileProblem(f"فایل بیش از {max_rows:,} سطر دارد؛ آن را به چند فایل تقسیم کنید")
+        raise FileProblem(f"فایل بیش از {persian_number(max_rows)} سطر دارد؛ آن را به چند فایل تقسیم کنید")
     warnings = []
     if len(workbook.sheet_names) > 1:
         warnings.append(f"فقط برگه اول («{workbook.sheet_names[0]}») خوانده شد")

@@ -100,6 +100,7 @@ def validate_rows(
     reference: Reference,
     *,
     max_km_from_county: float = DEFAULT_MAX_KM_FROM_COUNTY,
+    location_tolerance_km: float = geo.LOCATION_TOLERANCE_KM,
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ValidationResult:
@@ -121,7 +122,7 @@ def validate_rows(
             candidates.append(record)
         if progress and result.rows_read % 5000 == 0:
             progress(result.rows_read)
-    candidates = _check_locations(candidates, reference, headers, result, max_km_from_county)
+    candidates = _check_locations(candidates, reference, headers, result, max_km_from_county, location_tolerance_km)
     result.records = _check_duplicates(candidates, headers, result)
     if progress:
         progress(result.rows_read)
@@ -225,15 +226,18 @@ def _coordinates(row: _Row) -> tuple[float | None, float | None]:
     return lat, lon
 
 
-def _check_locations(records, ref: Reference, headers, result, max_km: float) -> list[UnitRecord]:
-    """Vectorised: every located record in Iran and near its county seat."""
+def _check_locations(records, ref: Reference, headers, result, max_km: float, tolerance_km: float) -> list[UnitRecord]:
+    """Vectorised: every located record on Iran's land (or within the tolerance of its outline, with a
+    warning) and near its county seat."""
     located = [r for r in records if r.lat is not None]
     if not located:
         return records
     lat = np.array([r.lat for r in located])
     lon = np.array([r.lon for r in located])
-    inside = geo.in_iran(lat, lon)
-    swapped = geo.in_iran(lon, lat) & ~inside
+    judgement = geo.judge_locations(lat, lon, tolerance_km=tolerance_km)
+    swapped = np.zeros(len(located), dtype=bool)
+    refused = np.flatnonzero(judgement.refused)
+    swapped[refused] = geo.in_iran(lon[refused], lat[refused], tolerance_km=tolerance_km)
     seat_lat = np.array([ref.counties[r.county_code].lat for r in located])
     seat_lon = np.array([ref.counties[r.county_code].lon for r in located])
     distance = geo.haversine_km(lat, lon, seat_lat, seat_lon)
@@ -241,14 +245,17 @@ def _check_locations(records, ref: Reference, headers, result, max_km: float) ->
     column = headers.get("lat", "lat")
     for i, record in enumerate(located):
         value = f"{record.lat}, {record.lon}"
-        if not inside[i]:
+        if judgement.refused[i]:
             hint = "؛ احتمالاً جای عرض و طول جابه‌جا شده است" if swapped[i] else ""
-            message = f"این نقطه بیرون از ایران است{hint}"
+            message = geo.outside_iran_error(tolerance_km) + hint
         elif distance[i] > max_km:
             county = ref.counties[record.county_code]
             message = (f"این نقطه {to_persian_digits(round(distance[i]))} کیلومتر با مرکز شهرستان "
                        f"{county.name_fa} فاصله دارد (بیش از {to_persian_digits(round(max_km))} کیلومتر)")
         else:
+            if judgement.near[i]:
+                result.warnings.append(RowError(record.row, column, value,
+                                                geo.near_border_warning(judgement.km_outside[i])))
             continue
         result.errors.append(RowError(record.row, column, value, message))
         bad.add(record.row)
