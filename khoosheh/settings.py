@@ -178,6 +178,8 @@ KHOOSHEH_PIPELINE_THRESHOLD = int(os.environ.get("KHOOSHEH_PIPELINE_THRESHOLD", 
 # A unit's location this many km outside Iran's land outline is still accepted, with a warning that
 # says how far it is (a factory on the shore, coordinates rounded to two decimals); farther, refused.
 KHOOSHEH_LOCATION_TOLERANCE_KM = float(os.environ.get("KHOOSHEH_LOCATION_TOLERANCE_KM", "5"))
+if not 0 <= KHOOSHEH_LOCATION_TOLERANCE_KM <= 100:  # core.geo measures distances up to 100 km
+    raise ValueError(f"KHOOSHEH_LOCATION_TOLERANCE_KM must be between 0 and 100, not {KHOOSHEH_LOCATION_TOLERANCE_KM}")
 
 # The point maps draw Iran's outline from the package and need nothing else.  Where the portal is
 # online, a background tile layer may be added: a URL template such as
