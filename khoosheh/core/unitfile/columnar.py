@@ -122,10 +122,11 @@ class BlockChecker:
 
     # --- one block -----------------------------------------------------------------
 
-    def check(self, numbers: list[int], cells: dict[str, list[str]]) -> None:
+    def check(self, numbers: list[int] | pl.Series, cells: dict[str, list[str] | pl.Series]) -> None:
         """Check rows ``numbers`` (spreadsheet row numbers) whose contract columns are ``cells``."""
-        frame = pl.DataFrame({"_row": pl.Series(numbers, dtype=pl.Int64),
-                              **{k: pl.Series(v, dtype=pl.String) for k, v in cells.items()}})
+        as_series = lambda v, dtype: v.cast(dtype) if isinstance(v, pl.Series) else pl.Series(v, dtype=dtype)  # noqa: E731
+        frame = pl.DataFrame({"_row": as_series(numbers, pl.Int64),
+                              **{k: as_series(v, pl.String) for k, v in cells.items()}})
         # Excel leaves blank rows at the end; they are not data.
         if cells:
             frame = frame.filter(pl.any_horizontal(pl.col(k).str.strip_chars(PYTHON_WHITESPACE) != "" for k in cells))
@@ -289,30 +290,31 @@ class BlockChecker:
             return keep
         index = np.flatnonzero(located)
         la, lo = lat.to_numpy()[index], lon.to_numpy()[index]
-        codes = county.gather(index).to_list()
+        codes = county.gather(index)
         inside, outside_km = judge_locations(la, lo)
         swapped = ~inside
         if swapped.any():
             swapped[swapped] = judge_locations(lo[swapped], la[swapped])[0]
-        seats = np.array([(self.ref.counties[c].lat, self.ref.counties[c].lon) for c in codes]).reshape(-1, 2)
-        distance = geo.haversine_km(la, lo, seats[:, 0], seats[:, 1])
+        seat = lambda attr: codes.replace_strict(  # noqa: E731
+            {code: getattr(c, attr) for code, c in self.ref.counties.items()}, return_dtype=pl.Float64).to_numpy()
+        distance = geo.haversine_km(la, lo, seat("lat"), seat("lon"))
         column = self._header("lat")
-        row_numbers = rows.gather(index).to_list()
+        row_numbers = rows.gather(index)
         for i in np.flatnonzero(~inside | (distance > self.max_km) | (outside_km > 0)):
             value = f"{float(la[i])}, {float(lo[i])}"
             if not inside[i]:
                 hint = "؛ احتمالاً جای عرض و طول جابه‌جا شده است" if swapped[i] else ""
                 message = f"این نقطه بیرون از ایران است{hint}"
             elif distance[i] > self.max_km:
-                name = self.ref.counties[codes[i]].name_fa
+                name = self.ref.counties[codes[int(i)]].name_fa
                 message = (f"این نقطه {to_persian_digits(round(distance[i]))} کیلومتر با مرکز شهرستان "
                            f"{name} فاصله دارد (بیش از {to_persian_digits(round(self.max_km))} کیلومتر)")
             else:
-                self.found.location_warnings.append((row_numbers[i], column, value, (
+                self.found.location_warnings.append((row_numbers[int(i)], column, value, (
                     f"این نقطه {to_persian_digits(round(outside_km[i], 1))} کیلومتر بیرون از مرز ایران است؛ "
                     "نزدیک مرز پذیرفته شد، آن را بررسی کنید")))
                 continue
-            self.found.location_errors.append((row_numbers[i], column, value, message))
+            self.found.location_errors.append((row_numbers[int(i)], column, value, message))
             keep[index[i]] = False
         return keep
 

@@ -13,6 +13,7 @@ import itertools
 
 from ..text import match_key
 from .columns import column_for_header
+from .csvcolumns import frame_rows
 from .readers import Table
 
 # How far down a header may sit; a title block is a few rows, never dozens.
@@ -29,6 +30,12 @@ def contract_columns_named(cells: list[str]) -> int:
 def find_header(table: Table) -> tuple[int, Table]:
     """The header's row number, and the table re-cut so that its headers are that row."""
     if contract_columns_named(table.headers) >= 2:
+        return 1, table
+    if table.frame is not None:
+        for i, row in enumerate(table.frame.head(MAX_ROWS_ABOVE_HEADER).iter_rows()):
+            if contract_columns_named(list(row[1:])) >= 2:
+                rest = table.frame.slice(i + 1)
+                return row[0], Table(list(row[1:]), frame_rows(rest), table.warnings, rest)
         return 1, table
     looked = list(itertools.islice(table.rows, MAX_ROWS_ABOVE_HEADER))
     for i, (number, cells) in enumerate(looked):

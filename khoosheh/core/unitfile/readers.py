@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jdatetime
+import polars as pl
 
 from ..text import to_persian_digits
+from .csvcolumns import frame_rows, simple_csv_frame
 from .encoding import EncodingProblem, decode_csv
 
 # Hard limits against files that would exhaust the server (or a zip bomb).
@@ -32,6 +34,9 @@ class Table:
     headers: list[str]
     rows: Iterator[tuple[int, list[str]]]  # (spreadsheet row number, cells)
     warnings: list[str]
+    # The same rows as columns (_row, c0, c1, …) when the reader had them so (a simple CSV):
+    # validation then reads these and never iterates ``rows``.
+    frame: pl.DataFrame | None = None
 
 
 def cell_text(value: object) -> str:
@@ -74,6 +79,10 @@ def _read_csv(path: Path, max_rows: int) -> Table:
     # The separator is the one the top lines use most (a title line above the header has none).
     top = text[:20_000].split("\n", 20)[:20]
     delimiter = max(",;\t", key=lambda d: sum(line.count(d) for line in top))
+    frame = simple_csv_frame(text, delimiter, max_rows)
+    if frame is not None:
+        data = frame.slice(1)
+        return Table(list(frame.row(0)[1:]), frame_rows(data), warnings, data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         headers = next(reader)

@@ -117,7 +117,8 @@ def validate_rows(
     headers = {name: table.headers[i] for name, i in positions.items()}
     checker = BlockChecker(reference, headers, today or dt.date.today(), max_km_from_county)
     try:
-        for numbers, cells in _blocks(table.rows, positions):
+        blocks = _frame_blocks(table.frame, positions) if table.frame is not None else _blocks(table.rows, positions)
+        for numbers, cells in blocks:
             checker.check(numbers, cells)
             if progress:
                 progress(checker.found.rows_read)
@@ -146,6 +147,13 @@ def _blocks(rows, positions: dict[str, int]):
         if min(map(len, cells)) < width:
             cells = [c if len(c) >= width else [*c, *[""] * (width - len(c))] for c in cells]
         yield numbers, {name: [c[i] for c in cells] for name, i in positions.items()}
+
+
+def _frame_blocks(frame: pl.DataFrame, positions: dict[str, int]):
+    """The same blocks from a reader that already had columns."""
+    for start in range(0, frame.height, BLOCK_ROWS):
+        block = frame.slice(start, BLOCK_ROWS)
+        yield block["_row"], {name: block[f"c{i}"] for name, i in positions.items()}
 
 
 def empty_frame() -> pl.DataFrame:
