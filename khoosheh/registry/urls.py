@@ -12,3 +12,4 @@ urlpatterns = [
     path("units/import/report/<str:token>/", views.import_report, name="import_report"),
 ]
 urlpatterns.append(path("units/import/sample.csv", views.import_sample, name="unit_import_sample"))
+urlpatterns.append(path("units/import/template.xlsx", views.import_template, name="unit_import_template"))
