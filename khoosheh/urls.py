@@ -18,7 +18,12 @@ urlpatterns = [
     path("clusters/", include("khoosheh.clusters.urls")),
     path("programs/", include("khoosheh.programs.urls")),
     path("spx/", include("khoosheh.spx.urls")),
+    path("jobs/", include("khoosheh.jobs.urls")),
     path("iran.geojson", portal_views.iran_outline, name="iran_outline"),
     path("api/v1/", api_v1.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "khoosheh.portal.errors.permission_denied"
+handler404 = "khoosheh.portal.errors.page_not_found"
+handler500 = "khoosheh.portal.errors.server_error"

@@ -2,19 +2,21 @@
 and the input types (bounded numbers, normalised text, dates in Jalali or ISO)."""
 
 import datetime as dt
+import functools
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Field, NinjaAPI, Schema
-from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer
-from pydantic import AfterValidator, BeforeValidator, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints, WithJsonSchema
 
 from khoosheh.accounts.tokens import user_for_token
+from khoosheh.core import reference
 from khoosheh.core.jalali import format_jalali, parse_jalali
-from khoosheh.core.text import clean
+from khoosheh.core.text import clean, to_persian_digits
 
 
 class BearerToken(HttpBearer):
@@ -42,14 +44,137 @@ class KhooshehAPI(NinjaAPI):
         schema = super().get_openapi_schema(*args, **kwargs)
         for operations in schema["paths"].values():
             for operation in operations.values():
+                # ninja keys declared answers by int (422: RefusedOut), ours are strings: the same code twice
+                # would serialise as two "422" keys, which strict JSON parsers (Swagger UI's) refuse.
+                responses = {str(code): answer for code, answer in operation["responses"].items()}
                 for code, text in _ERRORS.items():
-                    operation["responses"].setdefault(code, {
-                        "description": text, "content": {"application/json": {"schema": _ERROR}}})
+                    if code not in responses:
+                        responses[code] = {"description": text,
+                                           "content": {"application/json": {"schema": _ERROR}}}
+                        continue
+                    # A route that declares its own refusal (units: row errors) still answers
+                    # ninja's {"detail": ...} when the body does not fit: either shape may come.
+                    content = responses[code].get("content", {}).get("application/json")
+                    if content and content.get("schema") not in (None, _ERROR):
+                        content["schema"] = {"anyOf": [content["schema"], _ERROR]}
+                operation["responses"] = responses
         return schema
 
 
+def refuse_unknown_query(run):
+    """An operation answers 422 to a query parameter it does not declare, or to one it declares once sent twice:
+    a misspelt filter (`?provnce=10`) must not silently answer the unfiltered list."""
+    operation = run.__self__
+    declared, lists = _query_parameters(operation)
+
+    @functools.wraps(run)
+    def checked(request, **kwargs):
+        unknown = sorted(set(request.GET) - declared)
+        repeated = sorted(name for name in request.GET if name not in lists and len(request.GET.getlist(name)) > 1)
+        if unknown or repeated:
+            named = "، ".join(f"«{name}»" for name in unknown + repeated)
+            reason = "ناشناخته است" if unknown else "بیش از یک بار آمده است"
+            return operation.api.create_response(request, {"detail": f"پارامتر {named} {reason}"}, status=422)
+        return run(request, **kwargs)
+
+    return checked
+
+
+def _query_parameters(operation) -> tuple[set[str], set[str]]:
+    names, lists = set(), set()
+    for model in operation.models:
+        if model.__ninja_param_source__ != "query":
+            continue
+        for name in getattr(model, "__ninja_flatten_map__", None) or model.model_fields:
+            names.add(name)
+        lists.update(getattr(model, "__ninja_collection_fields__", []))
+    return names, lists
+
+
+class Input(Schema):
+    """What a client sends: a field the schema does not name is refused (422), not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+_FIELD_MESSAGES = {
+    "missing": "لازم است",
+    "extra_forbidden": "در این درخواست شناخته نیست",
+    "literal_error": "باید یکی از مقادیری باشد که طرح API (openapi.json) نام می‌برد",
+    "enum": "باید یکی از مقادیری باشد که طرح API (openapi.json) نام می‌برد",
+    "string_pattern_mismatch": "شکل درستی ندارد",
+    "string_type": "باید متن باشد",
+    "int_type": "باید عدد صحیح باشد", "int_parsing": "باید عدد صحیح باشد", "int_from_float": "باید عدد صحیح باشد",
+    "float_type": "باید عدد باشد", "float_parsing": "باید عدد باشد",
+    "bool_type": "باید درست یا نادرست (true/false) باشد", "bool_parsing": "باید درست یا نادرست (true/false) باشد",
+    "list_type": "باید فهرست باشد",
+    "model_type": "باید شیء JSON باشد", "dict_type": "باید شیء JSON باشد",
+    "model_attributes_type": "باید شیء JSON باشد",
+    "json_invalid": "JSON درستی نیست",
+}
+
+
+_SOURCES = {"body", "query", "path", "data", "filters", "payload"}
+# pydantic names the member of a union that failed (`float`, `literal['']`, `function-after[…]`): not a field.
+_UNION_MEMBER = re.compile(r"\[|^(float|int|str|bool|none|list|dict|union|constrained-\w+)$")
+
+
+def _field_of(error: dict) -> str:
+    where = [str(part) for part in error.get("loc", ())
+             if part not in _SOURCES and not (isinstance(part, str) and _UNION_MEMBER.search(part))]
+    return ".".join(where) or "بدنه"
+
+
+def _persian_problems(errors: list[dict]) -> list[dict]:
+    """pydantic's errors (English, one per union member) as one Persian sentence per field."""
+    by_field: dict[str, list[dict]] = {}
+    for error in errors:
+        by_field.setdefault(_field_of(error), []).append(error)
+    return [{"field": field, "message": _persian_problem(found[0]) if len(found) == 1
+             else "نوع یا مقدار این فیلد پذیرفته نیست؛ طرح API (openapi.json) شکل‌های پذیرفته را می‌گوید"}
+            for field, found in by_field.items()]
+
+
+def _persian_problem(error: dict) -> str:
+    """One pydantic error as a Persian sentence."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind == "value_error" and "error" in ctx:
+        message = str(ctx["error"])  # our own validators raise Persian messages
+    elif kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
+        bound = ctx.get("min_length" if kind.endswith("short") else "max_length")
+        unit = "نویسه" if kind.startswith("string") else "عضو"
+        more = "دست‌کم" if kind.endswith("short") else "حداکثر"
+        message = f"{more} {to_persian_digits(bound)} {unit} لازم دارد"
+    elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = next(iter(ctx.values()), "")
+        message = (f"نباید کمتر از {to_persian_digits(bound)} باشد" if kind.startswith("greater")
+                   else f"نباید بیشتر از {to_persian_digits(bound)} باشد")
+    else:
+        message = _FIELD_MESSAGES.get(kind, "پذیرفته نیست")
+    return message
+
+
+class FieldProblemOut(Schema):
+    field: str
+    message: str
+
+
+class MalformedOut(Schema):
+    """The answer to values the schema refuses."""
+
+    detail: str
+    errors: list[FieldProblemOut]
+
+
 def install_error_answers(api: NinjaAPI) -> None:
-    """The domain services refuse with Django's exceptions; the API answers 403 and 422."""
+    """The domain services refuse with Django's exceptions; the API answers 403 and 422.  Values the schema
+    refuses answer 422 with the fields and Persian reasons, in the same shape as every other refusal."""
+
+    @api.exception_handler(NinjaValidationError)
+    def malformed(request, exc):
+        problems = _persian_problems(exc.errors)
+        detail = "؛ ".join(f"«{p['field']}» {p['message']}" for p in problems[:10])
+        return api.create_response(request, {"detail": detail, "errors": problems}, status=422)
 
     @api.exception_handler(PermissionDenied)
     def refused(request, exc):
@@ -79,32 +204,61 @@ def Text(max_length: int):  # noqa: N802 - used like a type
     return Annotated[str, StringConstraints(max_length=max_length), AfterValidator(clean)]
 
 
-Count = Annotated[int, Field(ge=0, le=2_147_483_647)]           # PositiveIntegerField
-SmallCount = Annotated[int, Field(ge=0, le=32_767)]             # PositiveSmallIntegerField
-Money = Annotated[int, Field(ge=0, le=9_223_372_036_854_775_807)]  # PositiveBigIntegerField
-Id = Annotated[int, Field(ge=1, le=2**53, description="a record's id")]  # within every database's integers
-JalaliYear = Annotated[int, Field(ge=1300, le=1500, description="Jalali year, e.g. 1405")]
+def _json_number(value):
+    """A number in a JSON body is a JSON number: pydantic would also take `true` as 1 and "5" as 5,
+    which the schema does not allow."""
+    if isinstance(value, (bool, str)):
+        raise ValueError("باید عدد باشد")
+    return value
+
+
+Number = BeforeValidator(_json_number)
+Count = Annotated[int, Field(ge=0, le=2_147_483_647), Number]           # PositiveIntegerField
+SmallCount = Annotated[int, Field(ge=0, le=32_767), Number]             # PositiveSmallIntegerField
+Money = Annotated[int, Field(ge=0, le=9_223_372_036_854_775_807), Number]  # PositiveBigIntegerField
+# within every database's integers
+Id = Annotated[int, Field(ge=1, le=2**53, description="a record's id"), Number]
+JalaliYear = Annotated[int, Field(ge=1300, le=1500, description="Jalali year, e.g. 1405"), Number]
 _ISO = re.compile(r"^(\d{4})-\d{2}-\d{2}$")
 
 
 def _either_calendar(value):
     """A date as ISO 8601 (`2026-03-21`) or Jalali (`1405/01/01`, Persian digits welcome)."""
-    if isinstance(value, str):
-        text = clean(value)
-        iso = _ISO.match(text)
-        if iso and int(iso.group(1)) > 1700:  # no Jalali year of this registry is that large
-            return dt.date.fromisoformat(text)
-        return parse_jalali(text)  # its ValueError carries the Persian reason
-    return value
+    if not isinstance(value, str):
+        raise ValueError("تاریخ باید متن باشد، مثل 2026-03-21 یا 1405/01/01")  # pydantic would read 5 as a timestamp
+    text = clean(value)
+    iso = _ISO.match(text)
+    if iso and int(iso.group(1)) > 1700:  # no Jalali year of this registry is that large
+        return dt.date.fromisoformat(text)
+    return parse_jalali(text)  # its ValueError carries the Persian reason
 
 
-Day = Annotated[dt.date, BeforeValidator(_either_calendar),
-                Field(description="ISO 8601 (2026-03-21) or Jalali (1405/01/01)")]
+# What the schema promises (JSON Schema cannot say "a day that exists in the Jalali calendar" exactly, so the
+# Jalali pattern allows the 29 days every Esfand has; the 30th of a leap Esfand is accepted without being promised).
+JALALI_DATE_PATTERN = (r"^1[34][0-9]{2}/(0[1-6]/(0[1-9]|[12][0-9]|3[01])|(0[7-9]|1[01])/(0[1-9]|[12][0-9]|30)"
+                       r"|12/(0[1-9]|1[0-9]|2[0-9]))$")
+_DAY_SCHEMA = {"anyOf": [
+    {"type": "string", "format": "date", "pattern": r"^(1[7-9]|2[0-9])[0-9]{2}-"},
+    {"type": "string", "pattern": JALALI_DATE_PATTERN},
+], "description": "ISO 8601 (2026-03-21) or Jalali (1405/01/01)"}
+Day = Annotated[dt.date, BeforeValidator(_either_calendar), WithJsonSchema(_DAY_SCHEMA)]
+
+# A name must keep a visible character once normalised (clean drops control characters and invisible marks).
+VISIBLE = r"[^\s\x00-\x1f\x7f\u0640\u064b-\u0652\u0670\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 
 
-def require_province(code: str | None) -> None:
-    """A province code the client sent must exist (else the database would refuse it at commit)."""
-    from khoosheh.registry.models import Province
+def _said_something(value: str) -> str:
+    text = clean(value)
+    if not text:
+        raise ValueError("خالی است")
+    return text
 
-    if not code or not Province.objects.filter(pk=code).exists():
-        raise HttpError(422, f"استانی با کد «{code}» نیست")
+
+def Named(max_length: int):  # noqa: N802 - used like a type
+    """Text that must say something: at least one visible character, at most max_length."""
+    return Annotated[str, StringConstraints(max_length=max_length), AfterValidator(_said_something),
+                     WithJsonSchema({"type": "string", "maxLength": max_length, "pattern": VISIBLE})]
+
+
+PROVINCE_CODES = tuple(p.code for p in reference.provinces())
+ProvinceCode = Annotated[Literal[PROVINCE_CODES], Field(description="official two-digit province code")]

@@ -4,13 +4,13 @@ Every input is bounded as its database column is, and every text is normalised l
 Persian input, so no value a client sends can fail at the database."""
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
 from khoosheh.programs.models import ClinicCase, Indicator, Intervention, Phase, ProblemCategory
 
-from .common import Count, Day, Id, Money, Text, jalali
+from .common import Count, Day, Id, Input, Money, Named, Number, ProvinceCode, Text, jalali
 from .common import JalaliYear as Year
 
 
@@ -97,63 +97,63 @@ class ConsortiumOut(Schema):
 
 # --- what a client sends -----------------------------------------------------------------
 
-class DevelopmentIn(Schema):
+class DevelopmentIn(Input):
     cluster: Id
     agent: Text(150) | None = Field(None, description="username of a cluster development agent")
     started_on: Day | None = None
 
 
-class PhaseIn(Schema):
+class PhaseIn(Input):
     phase: choice_of(Phase)
     note: Text(500) = Field("", description="required when stepping back")
 
 
-class ConsortiumIn(Schema):
-    name: Text(200) = Field(..., min_length=1)
-    province: Text(2)
-    members: list[Id] = Field(..., max_length=1000, description="unit ids, at least three")
+class ConsortiumIn(Input):
+    name: Named(200)
+    province: ProvinceCode
+    members: list[Id] = Field(..., min_length=3, max_length=1000, description="unit ids, at least three")
     clusters: list[Id] = Field([], max_length=100)
     products_hs: list[Text(10)] = Field([], max_length=100)
     target_markets: list[Text(100)] = Field([], max_length=100)
     formed_on: Day | None = None
 
 
-class ExportsIn(Schema):
+class ExportsIn(Input):
     year: Year
     value_usd: Money
 
 
-class CaseIn(Schema):
+class CaseIn(Input):
     unit: Id
     opened_on: Day | None = None
 
 
-class DiagnosisIn(Schema):
+class DiagnosisIn(Input):
     problems: list[choice_of(ProblemCategory)] = Field(..., min_length=1, max_length=20)
     main_problem: choice_of(ProblemCategory)
     note: Text(5000) = ""
 
 
-class InterventionIn(Schema):
+class InterventionIn(Input):
     kind: choice_of(Intervention.Kind)
     date: Day
     amount: Money = Field(0, description="rial")
     note: Text(300) = ""
 
 
-class FollowUpIn(Schema):
+class FollowUpIn(Input):
     date: Day
-    note: Text(500) = Field(..., min_length=1)
+    note: Named(500)
 
 
-class OutcomeIn(Schema):
+class OutcomeIn(Input):
     outcome: choice_of(ClinicCase.Outcome)
     on: Day
     jobs_restored: Count = 0
 
 
-class ProjectFields(Schema):
-    physical_progress: int | None = Field(None, ge=0, le=100, description="percent")
+class ProjectFields(Input):
+    physical_progress: Annotated[int, Field(ge=0, le=100), Number] | None = Field(None, description="percent")
     investment_made: Money | None = Field(None, description="million rial")
     investment_needed: Money | None = Field(None, description="million rial")
     financing_sources: Text(300) | None = None
@@ -166,16 +166,16 @@ class ProjectIn(ProjectFields):
     unit: Id
 
 
-class OpeningIn(Schema):
+class OpeningIn(Input):
     on: Day
     jobs: Count | None = None
 
 
-class TargetIn(Schema):
+class TargetIn(Input):
     year: Year
     indicator: choice_of(Indicator)
     value: Count
-    province: Text(2) | None = Field(None, description="omit for a national target")
+    province: ProvinceCode | Literal[""] | None = Field(None, description="omit (or empty) for a national target")
 
 
 class TargetOut(Schema):

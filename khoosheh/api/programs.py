@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from khoosheh.accounts.models import Role, User
-from khoosheh.accounts.scoping import province_scope, scope_units
+from khoosheh.accounts.scoping import province_scope, require_overview, scope_units
 from khoosheh.clusters.views import visible_clusters
 from khoosheh.programs import services
 from khoosheh.programs.achievements import targets_vs_achievements
@@ -25,7 +25,7 @@ from khoosheh.programs.models import (
 from khoosheh.programs.permissions import visible
 from khoosheh.registry.models import ProductionUnit
 
-from .common import Pages, require_province
+from .common import Pages
 from .program_schemas import (
     CaseIn,
     CaseOut,
@@ -70,7 +70,9 @@ def list_projects(request, min_progress: int = Query(0, ge=0, le=100, descriptio
 @programs.get("/targets", response=list[TargetRowOut])
 def targets(request, year: int = Query(..., ge=1300, le=1500, description="Jalali year"),
             province: str = Query("", pattern=r"^\d{0,2}$", description="province code; empty for the nation")):
-    """Targets and the achievements computed from the records, for a Jalali year."""
+    """Targets and the achievements computed from the records, for a Jalali year (staff only: 403 for agents,
+    parks companies and unit owners)."""
+    require_overview(request.user)
     scope = province_scope(request.user)
     if scope and province and province != scope:
         raise HttpError(404, "Not Found")
@@ -135,14 +137,13 @@ def list_consortia(request):
 
 @programs.post("/consortia", response={201: ConsortiumOut})
 def form_consortium(request, data: ConsortiumIn):
-    require_province(data.province)
     members = list(scope_units(request.user, ProductionUnit.objects.filter(pk__in=data.members)))
     missing = sorted(set(data.members) - {m.pk for m in members})
     if missing:
-        raise HttpError(422, f"این واحدها پیدا نشدند یا در دسترس این حساب نیستند: {missing}")
+        raise HttpError(404, f"این واحدها پیدا نشدند یا در دسترس این حساب نیستند: {missing}")
     clusters = list(visible_clusters(request.user).filter(pk__in=data.clusters))
     if len(clusters) != len(set(data.clusters)):
-        raise HttpError(422, "برخی خوشه‌ها پیدا نشدند یا در دسترس این حساب نیستند")
+        raise HttpError(404, "برخی خوشه‌ها پیدا نشدند یا در دسترس این حساب نیستند")
     consortium = services.form_consortium(request.user, name=data.name, province_code=data.province, members=members,
                                           clusters=clusters, products_hs=data.products_hs,
                                           target_markets=data.target_markets, formed_on=data.formed_on)
@@ -246,7 +247,5 @@ def open_project(request, project_id: int, data: OpeningIn):
 @programs.put("/targets", response=TargetOut)
 def set_target(request, data: TargetIn):
     """Set a Jalali year's target, national or for a province (national staff only)."""
-    if data.province:  # none or empty: a national target
-        require_province(data.province)
     return services.set_target(request.user, year=data.year, indicator=data.indicator, value=data.value,
                                province_code=data.province or None)

@@ -4,12 +4,13 @@ ranked matches, and the path from match to quote to contract.
 Writes call spx.services, as the portal's pages do: the same checks, the same audit."""
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
+from pydantic import ConfigDict
 
 from khoosheh.accounts.scoping import scope_by_province, scope_units
 from khoosheh.core import reference
@@ -17,7 +18,7 @@ from khoosheh.registry.models import ProductionUnit
 from khoosheh.spx import services
 from khoosheh.spx.models import CapabilityProfile, Enquiry, EnquiryMatch
 
-from .common import Count, Day, Id, Money, Pages, SmallCount, Text, require_province
+from .common import Count, Day, Id, Input, Money, Named, Number, Pages, ProvinceCode, SmallCount, Text
 
 spx = Router(tags=["spx"])
 
@@ -60,13 +61,13 @@ class EnquiryOut(Schema):
     hs_code: str
 
 
-class MachineIn(Schema):
-    kind: Text(120) = Field(..., min_length=1)
+class MachineIn(Input):
+    kind: Named(120)
     count: SmallCount = 1
     limit: Text(120) = Field("", description="size or tonnage limit")
 
 
-class ProfileIn(Schema):
+class ProfileIn(Input):
     processes: list[ProcessCode] = Field([], max_length=50, description="codes of the process vocabulary")
     materials: list[Text(100)] = Field([], max_length=50)
     certifications: list[CertificationCode] = Field([], max_length=20)
@@ -76,11 +77,13 @@ class ProfileIn(Schema):
     machines: list[MachineIn] | None = Field(None, max_length=200, description="omit to keep the machines")
 
 
-class EnquiryIn(Schema):
+class EnquiryIn(Input):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"dependentRequired": {"lat": ["lon"], "lon": ["lat"]}})
+
     kind: Literal[tuple(Enquiry.Kind.values)] = Enquiry.Kind.SUBCONTRACTING.value
-    province: Text(2)
-    buyer: Text(200) = Field(..., min_length=1)
-    title: Text(200) = Field(..., min_length=1, description="part or product")
+    province: ProvinceCode
+    buyer: Named(200)
+    title: Named(200) = Field(..., description="part or product")
     description: Text(5000) = ""
     processes: list[ProcessCode] = Field([], max_length=50)
     material: Text(100) = ""
@@ -88,22 +91,23 @@ class EnquiryIn(Schema):
     tolerances: Text(200) = ""
     certifications: list[CertificationCode] = Field([], max_length=20)
     deadline: Day | None = None
-    lat: float | None = Field(None, ge=24, le=40.5, description="preferred place; the province's capital if omitted")
-    lon: float | None = Field(None, ge=44, le=63.5)
+    lat: Annotated[float, Field(ge=24, le=40.5), Number] = Field(
+        None, description="preferred place, with lon; the province's capital if both are omitted")
+    lon: Annotated[float, Field(ge=44, le=63.5), Number] = Field(None, description="with lat")
     hs_code: str = Field("", pattern=r"^(\d{4}(\d{2}){0,3})?$")
     yearly_quantity: Count | None = None
     imported_value_usd: Money | None = None
 
 
-class SendIn(Schema):
+class SendIn(Input):
     matches: list[Id] = Field(..., min_length=1, max_length=100, description="ids of suggested matches")
 
 
-class QuoteIn(Schema):
+class QuoteIn(Input):
     value: Money = Field(..., description="rial")
 
 
-class ContractIn(Schema):
+class ContractIn(Input):
     value: Money = Field(..., description="rial")
     on: Day
 
@@ -151,7 +155,6 @@ def save_profile(request, unit_id: int, data: ProfileIn):
 
 @spx.post("/enquiries", response={201: EnquiryOut})
 def create_enquiry(request, data: EnquiryIn):
-    require_province(data.province)
     if (data.lat is None) != (data.lon is None):
         raise HttpError(422, "عرض و طول جغرافیایی با هم می‌آیند")
     fields = data.dict(exclude={"province"})

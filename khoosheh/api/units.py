@@ -1,22 +1,27 @@
 """Production units: read, filter, create and update, with exactly the import's validation."""
 
 import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Literal
 
 from django.db import IntegrityError
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
+from pydantic import ConfigDict, Strict, WithJsonSchema
 
 from khoosheh.accounts.scoping import can_write, province_scope, scope_units
+from khoosheh.core import reference
 from khoosheh.core.unitfile import RowError
 from khoosheh.core.unitfile.columns import COLUMNS
+from khoosheh.core.unitfile.fields import STATUS_SPELLINGS as _STATUS_SPELLINGS
 from khoosheh.core.unitfile.readers import Table
 from khoosheh.registry.filters import UnitFilter
 from khoosheh.registry.importing import import_table
 from khoosheh.registry.models import ProductionUnit
 
-from .common import Pages, jalali
+from .common import JALALI_DATE_PATTERN, Count, Input, MalformedOut, Named, Number, Pages, Text, jalali
 
 
 class UnitOut(Schema):
@@ -45,22 +50,50 @@ class UnitOut(Schema):
         return jalali(unit.permit_date)
 
 
-class UnitIn(Schema):
-    """One row of the unit-file contract; values as a spreadsheet would hold them."""
+def _province_spellings() -> tuple[str, ...]:
+    return tuple(v for p in reference.provinces() for v in (p.code, str(int(p.code)), f"IR-{p.code}", p.name_fa,
+                                                               p.name_en))
 
-    national_id: str = ""
-    name: str
-    isic: str
-    province: str
-    county: str
-    park: str = ""
-    lat: float | str | None = None
-    lon: float | str | None = None
-    employees: int | str | None = None
-    status: str
-    permit_date: str = Field("", description="Jalali, YYYY/MM/DD")
-    exporter: str | bool | None = None
-    capacity_utilisation: float | str | None = None
+
+def _isic_spellings() -> tuple[str, ...]:
+    classes = [a.code for a in reference.activities() if a.level == "class"]
+    return (*classes, *(c[1:] for c in classes if c.startswith("0")))  # Excel drops the leading zero
+
+
+def Spelled(values: tuple[str, ...], description: str):  # noqa: N802 - used like a type
+    """Text the import reads, with its Persian row-and-column reasons; the schema lists what it accepts."""
+    return Annotated[str, WithJsonSchema({"type": "string", "enum": sorted(set(values)), "description": description})]
+
+
+def Patterned(pattern: str, description: str):  # noqa: N802 - used like a type
+    return Annotated[str, WithJsonSchema({"type": "string", "pattern": pattern, "description": description})]
+
+
+Empty = Literal[""]
+
+
+class UnitIn(Input):
+    """One row of the unit-file contract, read by the import itself, so a refusal names the column and says why
+    in Persian (422).  Beyond the schema the import checks what JSON Schema cannot say: the national ID's check
+    digit, a county of the province, a park of the county, a point within 200 km of the county seat, a permit date
+    that exists and is not in the future."""
+
+    national_id: Patterned(r"^([0-9]{11})?$", "11 digits, or empty") = ""
+    name: Named(250)
+    isic: Spelled(_isic_spellings(), "ISIC rev. 4 class")
+    province: Spelled(_province_spellings(), "code, Persian or English name")
+    county: Named(60) = Field(..., description="code or name of a county of the province")
+    park: Text(150) = Field("", description="industrial park or zone of the county; empty if none")
+    lat: Annotated[float, Field(ge=-90, le=90), Number] | Empty | None = None
+    lon: Annotated[float, Field(ge=-180, le=180), Number] | Empty | None = None
+    employees: Count | Empty | None = None
+    status: Spelled(tuple(_STATUS_SPELLINGS), "فعال، راکد، نیمه‌تمام، تعطیل (or active, idle, half_finished, closed)")
+    permit_date: Patterned(f"({JALALI_DATE_PATTERN})|^$", "Jalali, YYYY/MM/DD; empty if unknown") = ""
+    exporter: Annotated[bool, Strict()] | Literal["", "بله", "خیر"] | None = None
+    capacity_utilisation: Annotated[float, Field(ge=0, le=100), Number] | Empty | None = Field(
+        None, description="percent")
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"dependentRequired": {"lat": ["lon"], "lon": ["lat"]}})
 
 
 class ProblemOut(Schema):
@@ -101,12 +134,21 @@ def get_unit(request, unit_id: int):
     return get_object_or_404(scope_units(request.user, ProductionUnit.objects.select_related("park")), pk=unit_id)
 
 
+def _cell(value) -> str:
+    """A JSON value as the import's cell text (numbers positional: the import reads no exponents)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return format(Decimal(repr(value)), "f")
+    return str(value)
+
+
 def _as_table(data: UnitIn) -> Table:
     values = data.dict()
     headers = [c.name for c in COLUMNS]
-    cells = ["" if values.get(h) is None else ("1" if values[h] is True else "0" if values[h] is False
-                                                else str(values[h])) for h in headers]
-    return Table(headers, iter([(2, cells)]), [])
+    return Table(headers, iter([(2, [_cell(values.get(h)) for h in headers])]), [])
 
 
 def _write(request, data: UnitIn, target: ProductionUnit | None):
@@ -130,15 +172,18 @@ def _write(request, data: UnitIn, target: ProductionUnit | None):
     return Status(201 if outcome.created else 200, unit)
 
 
-@units.post("", response={200: UnitOut, 201: UnitOut, 422: RefusedOut})
+@units.post("", response={200: UnitOut, 201: UnitOut, 422: RefusedOut | MalformedOut})
 def create_unit(request, data: UnitIn):
     """Create a unit (or update the one with that national ID), through the import's checks."""
     return _write(request, data, None)
 
 
-@units.put("/{unit_id}", response={200: UnitOut, 422: RefusedOut})
+@units.put("/{unit_id}", response={200: UnitOut, 422: RefusedOut | MalformedOut})
 def update_unit(request, unit_id: int, data: UnitIn):
     unit = get_object_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=unit_id)
-    if data.national_id and ProductionUnit.objects.filter(national_id=data.national_id).exclude(pk=unit.pk).exists():
+    # Only a unit the caller may see is named as the owner of the ID; one outside their province is
+    # refused by the import like any row they may not write, without saying it exists.
+    others = scope_units(request.user, ProductionUnit.objects.filter(national_id=data.national_id))
+    if data.national_id and others.exclude(pk=unit.pk).exists():
         raise HttpError(409, "این شناسه ملی از آن واحد دیگری است")
     return _write(request, data, unit)

@@ -8,7 +8,7 @@ source "api".  Dates are ISO 8601 (`2024-03-20`) with a Jalali twin (`1403/01/01
 dates sent may be either."""
 
 from .clusters import clusters
-from .common import BearerToken, KhooshehAPI, install_error_answers
+from .common import BearerToken, KhooshehAPI, install_error_answers, refuse_unknown_query
 from .programs import programs
 from .spx import spx
 from .units import units
@@ -16,6 +16,7 @@ from .units import units
 api = KhooshehAPI(title="khoosheh API", version="1", urls_namespace="api-v1", auth=BearerToken(),
                   description=__doc__)
 install_error_answers(api)
+api.add_decorator(refuse_unknown_query, mode="view")
 api.add_router("/units", units)
 api.add_router("/clusters", clusters)
 api.add_router("/programs", programs)

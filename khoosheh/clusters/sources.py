@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+from django.conf import settings
 
 from khoosheh.analysis import UnitColumns
 from khoosheh.analysis.columns import columns_from_records
@@ -19,7 +20,8 @@ def columns_from_file(path: str | Path, *, progress=None) -> tuple[UnitColumns, 
     outcome = ImportOutcome()
     reference = Reference.packaged()
     try:
-        result = validate_rows(read_rows(path), reference, progress=progress)
+        result = validate_rows(read_rows(path), reference, progress=progress,
+                               location_tolerance_km=settings.KHOOSHEH_LOCATION_TOLERANCE_KM)
     except FileProblem as exc:
         outcome.errors.append(RowError(0, "", "", str(exc)))
         return columns_from_records([], reference), {"file": str(path), "units": 0}, outcome

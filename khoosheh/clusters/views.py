@@ -11,10 +11,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khoosheh.accounts.scoping import can_change_province, province_scope, scope_by_province, scope_units
+from khoosheh.accounts.scoping import (
+    can_change_province,
+    get_visible_or_404,
+    province_scope,
+    require_overview,
+    scope_by_province,
+    scope_units,
+)
 from khoosheh.registry.models import Province
 
-from . import services
+from . import jobs, services
 from .forms import NameForm, RejectForm, RunForm
 from .models import Candidate, Cluster, IdentificationRun
 
@@ -58,7 +65,7 @@ def cluster_list(request):
 
 @login_required
 def cluster_detail(request, pk: int):
-    cluster = get_object_or_404(visible_clusters(request.user).select_related("activity", "province", "county"),
+    cluster = get_visible_or_404(visible_clusters(request.user).select_related("activity", "province", "county"),
                                 pk=pk)
     members = scope_units(request.user, cluster.members.select_related("county", "activity"))
     points = [{"lat": u.location[0], "lon": u.location[1], "name": u.name, "url": u.pk,
@@ -74,7 +81,7 @@ def cluster_detail(request, pk: int):
 @login_required
 @require_POST
 def cluster_rename(request, pk: int):
-    cluster = get_object_or_404(visible_clusters(request.user), pk=pk)
+    cluster = get_visible_or_404(visible_clusters(request.user), pk=pk)
     form = NameForm(request.POST)
     if form.is_valid():
         try:
@@ -87,22 +94,23 @@ def cluster_rename(request, pk: int):
 
 @login_required
 def run_list(request):
+    require_overview(request.user)  # runs compare the whole country's candidates
     form = RunForm(request.POST or None)
     can_run = services.can_run(request.user)
     if request.method == "POST":
         if not can_run:
             raise PermissionDenied
         if form.is_valid():
-            run = services.run_identification(request.user, form.params(), note=form.cleaned_data["note"])
-            messages.success(request, _("Identification finished: %(n)s candidate clusters.")
-                             % {"n": run.n_candidates})
-            return redirect("clusters:run_detail", pk=run.pk)
+            # A worker runs it (seconds to minutes at national scale); the job page follows it.
+            job = jobs.start(request.user, form.params(), note=form.cleaned_data["note"])
+            return redirect("jobs:detail", pk=job.pk)
     runs = IdentificationRun.objects.select_related("created_by")
     return render(request, "clusters/run_list.html", {"runs": runs, "form": form, "can_run": can_run})
 
 
 @login_required
 def run_detail(request, pk: int):
+    require_overview(request.user)  # runs compare the whole country's candidates
     run = get_object_or_404(IdentificationRun, pk=pk)
     candidates = visible_candidates(request.user, run).select_related("activity", "province", "county", "cluster")
     review = request.GET.get("review", "")
@@ -110,6 +118,11 @@ def run_detail(request, pk: int):
         candidates = candidates.filter(review=review)
     counts = visible_candidates(request.user, run).aggregate(
         **{value: Count("id", filter=Q(review=value)) for value in Candidate.Review.values})
+    candidates = list(candidates)
+    # A pending candidate that is an already confirmed cluster seen again is offered as its update.
+    matches = services.existing_clusters_for([c for c in candidates if c.review == Candidate.Review.PENDING])
+    for c in candidates:
+        c.existing, c.existing_jaccard = matches.get(c.pk, (None, None))
     return render(request, "clusters/run_detail.html", {
         "run": run, "candidates": candidates, "counts": counts, "review": review,
         "can_review": province_scope(request.user) is not None or request.user.is_national,
@@ -118,18 +131,23 @@ def run_detail(request, pk: int):
 
 
 def _candidate(request, pk):
-    return get_object_or_404(scope_by_province(request.user, Candidate.objects.all()), pk=pk)
+    return get_visible_or_404(scope_by_province(request.user, Candidate.objects.all()), pk=pk)
 
 
 @login_required
 @require_POST
 def candidate_review(request, pk: int):
+    require_overview(request.user)  # runs compare the whole country's candidates
     candidate = _candidate(request, pk)
     action = request.POST.get("action")
     try:
         if action == "confirm":
             cluster = services.confirm(candidate, request.user, name=request.POST.get("name", ""))
             messages.success(request, _("Confirmed as “%(name)s”.") % {"name": cluster.name})
+        elif action == "update":
+            cluster = get_visible_or_404(visible_clusters(request.user), pk=request.POST.get("cluster"))
+            services.update_cluster(candidate, cluster, request.user)
+            messages.success(request, _("“%(name)s” updated from this run.") % {"name": cluster.name})
         elif action == "reject":
             services.reject(candidate, request.user, reason=request.POST.get("reason", ""))
             messages.success(request, _("Rejected."))
@@ -143,6 +161,7 @@ def candidate_review(request, pk: int):
 @login_required
 @require_POST
 def candidates_merge(request, pk: int):
+    require_overview(request.user)  # runs compare the whole country's candidates
     run = get_object_or_404(IdentificationRun, pk=pk)
     chosen = list(visible_candidates(request.user, run).filter(pk__in=request.POST.getlist("candidate"))
                   .select_related("activity", "county"))
@@ -156,6 +175,7 @@ def candidates_merge(request, pk: int):
 
 @login_required
 def run_compare(request):
+    require_overview(request.user)  # runs compare the whole country's candidates
     older = get_object_or_404(IdentificationRun, pk=request.GET.get("a"))
     newer = get_object_or_404(IdentificationRun, pk=request.GET.get("b"))
     comparison = services.compare_runs(older, newer)
@@ -166,5 +186,13 @@ def run_compare(request):
         comparison.gone = [c for c in comparison.gone if keep(c)]
         comparison.changed = [t for t in comparison.changed if keep(t[1])]
         comparison.same = [t for t in comparison.same if keep(t[1])]
+    # Each candidate of either run next to the confirmed cluster it is (or overlaps), so the comparison
+    # leads to the clusters officials work with rather than to run-local codes.
+    shown = comparison.new + comparison.gone + [x for t in comparison.changed + comparison.same for x in t[:2]]
+    visible = set(visible_clusters(request.user).values_list("pk", flat=True))
+    clusters = {pk: cluster for pk, (cluster, _j) in services.existing_clusters_for(shown).items()
+                if cluster.pk in visible}
+    for c in shown:
+        c.existing = clusters.get(c.pk)
     return render(request, "clusters/run_compare.html", {"older": older, "newer": newer, "c": comparison})
 

@@ -3,14 +3,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from khoosheh.accounts.scoping import province_scope
+from khoosheh.accounts.models import Role
+from khoosheh.accounts.scoping import OutsideScope, province_scope, require_overview, sees_overview
 from khoosheh.core.jalali import jalali_year
 from khoosheh.core.text import fold_digits, to_persian_digits
 from khoosheh.programs.achievements import targets_vs_achievements
@@ -27,8 +28,15 @@ def _year(request) -> int:
     return int(text) if text.isdigit() and 1300 <= int(text) <= 1500 else jalali_year(timezone.localdate())
 
 
+# Where a role without the overview starts: its own records.
+ROLE_HOMES = {Role.CLUSTER_AGENT: "programs:development_list", Role.PARKS_COMPANY: "programs:case_list",
+              Role.UNIT_OWNER: "registry:unit_list"}
+
+
 @login_required
 def national(request):
+    if not sees_overview(request.user):
+        return redirect(ROLE_HOMES.get(request.user.role, "registry:unit_list"))
     scope = province_scope(request.user)
     if scope:
         return province(request, scope)
@@ -37,11 +45,12 @@ def national(request):
 
 @login_required
 def province(request, code: str):
+    require_overview(request.user)
     scope = province_scope(request.user)
-    if scope and scope != code:
-        raise Http404
     if not Province.objects.filter(code=code).exists():
         raise Http404
+    if scope and scope != code:
+        raise OutsideScope
     return _dashboard(request, code)
 
 
@@ -70,7 +79,9 @@ def _dashboard(request, code: str | None):
         "spx": figures.spx_figures(request.user, code, year),
         "targets": targets_vs_achievements(year, code),
         "statuses": [(s, label, registry["totals"][s]) for s, label in UnitStatus.choices],
+        # Provincial staff may open their own province only: their map links nowhere (no dead ends).
         "map_svg": mark_safe(_map(values, labels, persian, code,  # noqa: S308  (escaped inside)
+                                  "" if province_scope(request.user) else
                                   f"/dashboard/province/{{code}}/?year={year}&metric={metric}")),
         "metric": metric, "metrics": [("units", _("units")), ("idle_share", _("share idle")),
                                       ("clusters", _("clusters"))],

@@ -7,7 +7,8 @@ everything in one transaction, or nothing.
   reported, never merged silently.
 * A changed status is written to the unit's status history; every created or
   changed unit gets an audit entry with the values before and after.
-* Provincial staff may import their own province's units only.
+* Provincial staff may import their own province's units only: both the row's province
+  and the province of the unit its national ID already belongs to must be theirs.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -79,6 +81,7 @@ def import_units(
     skip_invalid: bool = False,
     progress: Progress | None = None,
     file_name: str | None = None,
+    before_commit: Callable[[ImportOutcome], None] | None = None,
 ) -> ImportOutcome:
     try:
         table = read_rows(path)
@@ -87,19 +90,22 @@ def import_units(
         outcome.errors.append(RowError(0, "", "", str(exc)))
         return outcome
     return import_table(table, user=user, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress,
-                        source_name=file_name or Path(path).name)
+                        source_name=file_name or Path(path).name, before_commit=before_commit)
 
 
 def import_table(table, *, user: User | None = None, dry_run: bool = False, skip_invalid: bool = False,
                  progress: Progress | None = None, source_name: str = "", target: ProductionUnit | None = None,
-                 ) -> ImportOutcome:
+                 before_commit: Callable[[ImportOutcome], None] | None = None) -> ImportOutcome:
     """The import itself, for any table of rows in the contract (a file, or the API's JSON).
 
-    ``target`` makes a one-row table update that unit (the API's PUT), whatever its national ID."""
+    ``target`` makes a one-row table update that unit (the API's PUT), whatever its national ID.
+    ``before_commit(outcome)`` runs inside the import's transaction once everything is written, so
+    what it records (a background job marked done) commits with the units or not at all."""
     outcome = ImportOutcome()
     started = timezone.now()
     reference = reference_from_db()
-    result = validate_rows(table, reference, progress=(lambda n: progress("validate", n, None)) if progress else None)
+    result = validate_rows(table, reference, progress=(lambda n: progress("validate", n, None)) if progress else None,
+                           location_tolerance_km=settings.KHOOSHEH_LOCATION_TOLERANCE_KM)
     outcome.rows_read, outcome.errors, outcome.warnings = result.rows_read, result.errors, result.warnings
     outcome.header_row = result.header_row
     records = _within_scope(result.records, user, reference, outcome)
@@ -107,7 +113,7 @@ def import_table(table, *, user: User | None = None, dry_run: bool = False, skip
         return outcome
     if any(e.row <= outcome.header_row for e in outcome.errors):
         return outcome  # the file itself is unusable (missing columns): nothing to import
-    plan = _plan(records, outcome, target=target)
+    plan = _plan(records, outcome, target=target, province=province_scope(user) if user else None)
     outcome.accepted = True
     if dry_run or not (plan.new or plan.changed or plan.parks):
         return outcome  # re-importing the same file changes nothing, not even the import log
@@ -119,8 +125,21 @@ def import_table(table, *, user: User | None = None, dry_run: bool = False, skip
         batch.skipped_invalid = outcome.skipped_rows
         batch.finished_at = timezone.now()
         batch.save()
-    outcome.written, outcome.batch_id = True, batch.id
+        outcome.written, outcome.batch_id = True, batch.id
+        if before_commit:
+            before_commit(outcome)
     return outcome
+
+
+def out_of_scope_message(province_name: str) -> str:
+    """The one refusal for every row a provincial user may not write.
+
+    A row naming another province and a row whose national ID is registered outside the
+    user's province get the same words, so the refusal never says whether, or where,
+    another unit with that ID exists (national IDs are unique, so only national staff,
+    who see every province, can resolve such a row — by moving the unit, audited)."""
+    return (f"حساب شما فقط واحدهای استان {province_name} را ثبت یا تغییر می‌دهد و این ردیف را نمی‌پذیرد؛ "
+            f"اگر این واحد باید در استان {province_name} ثبت شود، از کارشناسان ستاد ملی بخواهید")
 
 
 def _within_scope(records: list[UnitRecord], user: User | None, ref: Reference, outcome) -> list[UnitRecord]:
@@ -129,15 +148,28 @@ def _within_scope(records: list[UnitRecord], user: User | None, ref: Reference, 
     allowed = province_scope(user)
     if allowed is None:
         return records
+    message = out_of_scope_message(ref.provinces[allowed].name_fa if allowed in ref.provinces else allowed)
     kept = []
     for r in records:
         if r.province_code == allowed:
             kept.append(r)
         else:
-            name = ref.provinces[allowed].name_fa if allowed in ref.provinces else allowed
-            outcome.errors.append(RowError(r.row, "استان", ref.provinces[r.province_code].name_fa,
-                                           f"شما فقط واحدهای استان {name} را می‌توانید وارد کنید"))
-    return kept
+            outcome.errors.append(RowError(r.row, "استان", ref.provinces[r.province_code].name_fa, message))
+    # Units are matched by national ID across the whole country, so the row's province is not
+    # enough: the unit the ID already belongs to must be in the user's province too.
+    elsewhere = _national_ids_outside(allowed, [r.national_id for r in kept if r.national_id])
+    for r in kept:
+        if r.national_id in elsewhere:
+            outcome.errors.append(RowError(r.row, "شناسه ملی", r.national_id, message))
+    return [r for r in kept if r.national_id not in elsewhere]
+
+
+def _national_ids_outside(province: str, ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(ids), CHUNK):
+        found.update(ProductionUnit.objects.filter(national_id__in=ids[i:i + CHUNK]).exclude(province_id=province)
+                     .values_list("national_id", flat=True))
+    return found
 
 
 @dataclass
@@ -158,7 +190,8 @@ def _values(record: UnitRecord, park_ids: dict[tuple[str, str], int]) -> dict:
     }
 
 
-def _plan(records: list[UnitRecord], outcome: ImportOutcome, *, target: ProductionUnit | None = None) -> _Plan:
+def _plan(records: list[UnitRecord], outcome: ImportOutcome, *, target: ProductionUnit | None = None,
+          province: str | None = None) -> _Plan:
     plan = _Plan()
     park_ids = {(c, k): i for c, k, i in IndustrialPark.objects.values_list("county_id", "name_key", "id")}
     for r in records:
@@ -167,7 +200,7 @@ def _plan(records: list[UnitRecord], outcome: ImportOutcome, *, target: Producti
             park_ids[(r.county_code, match_key(r.park))] = None  # placeholder until created
     outcome.new_parks = sorted(plan.parks.values())
     existing = _existing_by_national_id([r.national_id for r in records if r.national_id])
-    unnamed = _existing_without_national_id(records)
+    unnamed = _existing_without_national_id(records, province)
     for r in records:
         values = _values(r, park_ids)
         unit = target or (existing.get(r.national_id) if r.national_id else None)
@@ -201,12 +234,17 @@ def _existing_by_national_id(ids: list[str]) -> dict[str, ProductionUnit]:
     return found
 
 
-def _existing_without_national_id(records: list[UnitRecord]) -> dict[tuple[str, str], list[ProductionUnit]]:
+def _existing_without_national_id(records: list[UnitRecord], province: str | None = None,
+                                  ) -> dict[tuple[str, str], list[ProductionUnit]]:
+    """Units without ID by (name key, county); only within ``province`` if the importer is confined to one."""
     keys = {r.name_key or match_key(r.name) for r in records if not r.national_id}
+    units = ProductionUnit.objects.filter(national_id="")
+    if province is not None:
+        units = units.filter(province_id=province)
     found: dict[tuple[str, str], list[ProductionUnit]] = {}
     keys_list = sorted(keys)
     for i in range(0, len(keys_list), CHUNK):
-        for unit in ProductionUnit.objects.filter(national_id="", name_key__in=keys_list[i:i + CHUNK]):
+        for unit in units.filter(name_key__in=keys_list[i:i + CHUNK]):
             found.setdefault((unit.name_key, unit.county_id), []).append(unit)
     return found
 

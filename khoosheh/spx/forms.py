@@ -1,12 +1,24 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from khoosheh.core import reference
 from khoosheh.core.text import fold_digits
-from khoosheh.portal.fields import JalaliDateField
+from khoosheh.portal.fields import HsCodesField, JalaliDateField
 
-PROCESS_CHOICES = [(p.code, f"{p.name_fa} ({p.name_en})") for p in reference.processes()]
-CERTIFICATION_CHOICES = list(reference.certifications())
+
+def _persian() -> bool:
+    return (get_language() or "fa").startswith("fa")
+
+
+# Labels in the reader's language, chosen when the form is made (callables).
+def PROCESS_CHOICES():  # noqa: N802 - used where a list of choices was
+    return [(p.code, p.name_fa if _persian() else p.name_en) for p in reference.processes()]
+
+
+def CERTIFICATION_CHOICES():  # noqa: N802
+    names_fa = reference.certification_names_fa()
+    return [(code, names_fa.get(code) or name if _persian() else name) for code, name in reference.certifications()]
 
 
 class ProfileForm(forms.Form):
@@ -50,7 +62,7 @@ class EnquiryForm(forms.Form):
     certifications = forms.MultipleChoiceField(label=_("Required certifications"), choices=CERTIFICATION_CHOICES,
                                                required=False, widget=forms.CheckboxSelectMultiple)
     deadline = JalaliDateField(label=_("Deadline"), required=False)
-    hs_code = forms.RegexField(label=_("HS code"), regex=r"^\d{4,10}$", required=False)
+    hs_code = HsCodesField(label=_("HS code"), required=False, many=False)
     yearly_quantity = forms.IntegerField(label=_("Yearly quantity imported"), min_value=0, required=False)
     imported_value_usd = forms.IntegerField(label=_("Yearly imported value (US dollars)"), min_value=0,
                                             required=False)

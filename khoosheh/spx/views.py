@@ -8,7 +8,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khoosheh.accounts.scoping import can_change_province, province_scope, scope_by_province, scope_units
+from khoosheh.accounts.scoping import (
+    can_change_province,
+    get_visible_or_404,
+    province_scope,
+    scope_by_province,
+    scope_units,
+)
 from khoosheh.core import reference
 from khoosheh.core.jalali import jalali_year
 from khoosheh.core.text import fold_digits
@@ -53,7 +59,7 @@ def enquiry_new(request):
 
 @login_required
 def enquiry_detail(request, pk: int):
-    enquiry = get_object_or_404(visible_enquiries(request.user), pk=pk)
+    enquiry = get_visible_or_404(visible_enquiries(request.user), pk=pk)
     names = {p.code: p.name_fa for p in reference.processes()}
     return render(request, "spx/enquiry_detail.html", {
         "e": enquiry, "matches": enquiry.matches.select_related("unit", "unit__county"),
@@ -66,7 +72,7 @@ def enquiry_detail(request, pk: int):
 @login_required
 @require_POST
 def enquiry_action(request, pk: int):
-    enquiry = get_object_or_404(visible_enquiries(request.user), pk=pk)
+    enquiry = get_visible_or_404(visible_enquiries(request.user), pk=pk)
     action = request.POST.get("action")
     if action == "rematch":
         attempt(request, lambda: services.match_enquiry(enquiry, request.user), _("Matched again."))
@@ -91,7 +97,7 @@ def enquiry_action(request, pk: int):
 
 @login_required
 def profile_edit(request, unit_pk: int):
-    unit = get_object_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=unit_pk)
+    unit = get_visible_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=unit_pk)
     if not services.can_edit_profile(request.user, unit):
         raise PermissionDenied
     profile = CapabilityProfile.objects.filter(unit=unit).first()
@@ -118,7 +124,7 @@ def exhibition_list(request):
 
 @login_required
 def exhibition_detail(request, pk: int):
-    exhibition = get_object_or_404(scope_by_province(request.user, Exhibition.objects.all()), pk=pk)
+    exhibition = get_visible_or_404(scope_by_province(request.user, Exhibition.objects.all()), pk=pk)
     if request.method == "POST":
         attempt(request, lambda: services.build_schedule(exhibition, request.user), _("Schedule built."))
         return redirect("spx:exhibition_detail", pk=exhibition.pk)

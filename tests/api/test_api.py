@@ -27,8 +27,9 @@ def bearer(user):
 
 
 def body(**overrides):
-    row = unit_row(national_id=NID_C, name="قطعه‌سازی پویا", province="تهران", county="تهران", lat="35.69",
-                   lon="51.39")
+    """A unit as a JSON client sends it: the file's row, with numbers as JSON numbers."""
+    row = unit_row(national_id=NID_C, name="قطعه‌سازی پویا", province="تهران", county="تهران", lat=35.69,
+                   lon=51.39, employees=85, capacity_utilisation=72)
     row.update(overrides)
     return row
 
@@ -99,7 +100,7 @@ def test_viewers_cannot_write(client, cast, units):
 def test_updating_a_unit_records_its_status_change(client, cast, units):
     unit = units["10"]
     data = body(national_id=NID_B, name="فولاد سپاهان", isic="2410", province="اصفهان", county="اصفهان",
-                lat="32.65", lon="51.67", status="راکد")
+                lat=32.65, lon=51.67, status="راکد")
     response = client.put(f"/api/v1/units/{unit.pk}", data, content_type="application/json",
                           **bearer(cast.isfahan))
     assert response.status_code == 200 and response.json()["status"] == "idle"

@@ -146,5 +146,5 @@ def test_a_consortium_cannot_take_units_the_token_cannot_see(post, world):
     response = post(world.cast.isfahan, "/consortia", {"name": "ک", "province": "10",
                                                        "members": [world.units["idle_isfahan"].pk,
                                                                    world.units["half_isfahan"].pk, yazd_unit.pk]})
-    assert response.status_code == 422 and str(yazd_unit.pk) in response.json()["detail"]
+    assert response.status_code == 404 and str(yazd_unit.pk) in response.json()["detail"]
     assert not ExportConsortium.objects.exists()

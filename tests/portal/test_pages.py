@@ -64,3 +64,40 @@ def test_the_login_page_logs_in_and_out(client, cast):
     assert client.get(reverse("home")).status_code == 200
     client.post(reverse("logout"))
     assert client.get(reverse("home")).status_code == 302
+
+
+# --- error pages ---
+
+
+def test_a_missing_page_is_explained_in_persian_inside_the_layout(client, cast):
+    client.force_login(cast.national)
+    response = client.get("/registry/units/999999/")
+    html = response.content.decode()
+    assert response.status_code == 404 and '<html lang="fa" dir="rtl">' in html
+    assert "وجود ندارد" in html and 'class="brand"' in html and 'href="/"' in html
+
+
+def test_a_provincial_user_following_a_link_to_another_province_is_told_why(client, cast, two_provinces):
+    client.force_login(cast.tehran)
+    kashan = ProductionUnit.objects.get(province_id="10")
+    response = client.get(reverse("registry:unit_detail", args=[kashan.pk]))
+    html = response.content.decode()
+    assert response.status_code == 404 and "بیرون از استان شما" in html and "تهران" in html
+    # Another province's dashboard says the same.
+    assert "بیرون از استان شما" in client.get(reverse("dashboards:province", args=["10"])).content.decode()
+
+
+def test_a_forbidden_action_gets_a_persian_page_saying_why(client, cast):
+    client.force_login(cast.viewer)
+    response = client.post(reverse("clusters:run_list"), {"distance_km": 4})
+    assert response.status_code == 403 and "نقش شما" in response.content.decode()
+
+
+def test_a_server_error_gets_a_persian_page_inside_the_layout(rf, cast):
+    from khoosheh.portal.errors import server_error
+
+    request = rf.get("/")
+    request.user = cast.national
+    response = server_error(request)
+    html = response.content.decode()
+    assert response.status_code == 500 and '<html lang="fa" dir="rtl">' in html and "ثبت شد" in html

@@ -93,6 +93,17 @@ def test_a_changed_status_is_recorded_in_the_history(unit_file, cast):
     assert audit.before == {"status": "active", "employees": 85} and audit.after == {"status": "idle", "employees": 40}
 
 
+def test_the_location_tolerance_is_a_setting(unit_file, settings):
+    # About 3 km into the sea off Bandar Abbas.
+    row = unit_row(province="هرمزگان", county="بندرعباس", lat="27.14", lon="56.27", isic="1020")
+    settings.KHOOSHEH_LOCATION_TOLERANCE_KM = 2
+    outcome = import_units(unit_file([row]))
+    assert not outcome.written and "بیرون از ایران" in outcome.errors[0].message
+    settings.KHOOSHEH_LOCATION_TOLERANCE_KM = 5
+    outcome = import_units(unit_file([row], name="again.csv"))
+    assert outcome.written and "کیلومتر بیرون از مرز" in outcome.warnings[0].message
+
+
 def test_look_alikes_without_national_id_are_reported_not_merged(unit_file):
     lone = dict(national_id="", lat="", lon="")
     import_units(unit_file([unit_row(**lone)]))

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from khoosheh.jobs.models import Job
 from khoosheh.registry.importing import import_units
 from khoosheh.registry.models import ProductionUnit, UnitStatusChange
 from tests.conftest import NID_B, NID_C, unit_row
@@ -112,23 +113,33 @@ def test_the_upload_page_shows_errors_and_offers_the_report(client, cast, unit_f
     client.force_login(cast.national)
     path = unit_file([unit_row(), unit_row(national_id=NID_B, permit_date="1401/12/30")])
     with path.open("rb") as f:
-        page = client.post(reverse("registry:unit_import"), {"file": f})
+        page = client.post(reverse("registry:unit_import"), {"file": f}, follow=True)
     html = page.content.decode()
     assert page.status_code == 200 and "۲۹ روز" in html and ProductionUnit.objects.count() == 0
-    token = page.context["report_token"]
-    report = client.get(reverse("registry:import_report", args=[token]))
+    job = page.context["job"]
+    report = client.get(reverse("jobs:file", args=[job.pk]))
     assert b"".join(report.streaming_content).decode("utf-8-sig").splitlines()[1].startswith("3,")
     # Somebody else cannot fetch the report.
     client.force_login(cast.tehran)
-    assert client.get(reverse("registry:import_report", args=[token])).status_code == 404
+    assert client.get(reverse("jobs:file", args=[job.pk])).status_code == 404
 
 
 def test_the_upload_page_imports_a_valid_file(client, cast, unit_file):
     client.force_login(cast.isfahan)
     path = unit_file([unit_row(province="اصفهان", county="کاشان", lat="33.98", lon="51.43")], name="u.xlsx")
     with path.open("rb") as f:
-        page = client.post(reverse("registry:unit_import"), {"file": f})
-    assert page.context["outcome"].written and ProductionUnit.objects.get().province_id == "10"
+        page = client.post(reverse("registry:unit_import"), {"file": f}, follow=True)
+    assert page.context["job"].result["written"] and ProductionUnit.objects.get().province_id == "10"
+
+
+def test_the_upload_page_imports_a_unit_just_off_the_shore_and_says_how_far_out_it_is(client, cast, unit_file):
+    client.force_login(cast.national)
+    # About 3 km into the sea off Bandar Abbas: within the 5 km tolerance.
+    row = unit_row(province="هرمزگان", county="بندرعباس", lat="27.14", lon="56.27", isic="1020")
+    with unit_file([row]).open("rb") as f:
+        page = client.post(reverse("registry:unit_import"), {"file": f}, follow=True)
+    assert page.context["job"].result["written"] and ProductionUnit.objects.get().county_id == "2202"
+    assert "۳٫۰ کیلومتر بیرون از مرز" in page.content.decode()
 
 
 def test_the_upload_page_refuses_other_file_types(client, cast, tmp_path):
@@ -137,7 +148,7 @@ def test_the_upload_page_refuses_other_file_types(client, cast, tmp_path):
     path.write_bytes(b"MZ")
     with path.open("rb") as f:
         page = client.post(reverse("registry:unit_import"), {"file": f})
-    assert page.context["outcome"] is None and page.context["form"].errors
+    assert page.status_code == 200 and page.context["form"].errors and not Job.objects.exists()
 
 
 def test_choosing_a_county_draws_its_units_on_a_map_placing_those_without_coordinates_at_the_seat(

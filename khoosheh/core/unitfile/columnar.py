@@ -57,15 +57,6 @@ class Found:
     rows_read: int = 0
 
 
-def judge_locations(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Which points count as in Iran, and for accepted points just outside the
-    outline how far outside they are (km; NaN when inside).
-
-    The single door to the location rule, on whole columns: a finer outline
-    with a kilometre tolerance changes this function only."""
-    return geo.in_iran(lat, lon), np.full(len(lat), np.nan)
-
-
 def _attempt(parser: Callable[[str], object], text: str) -> tuple[object, str | None]:
     try:
         return parser(text), None
@@ -74,8 +65,10 @@ def _attempt(parser: Callable[[str], object], text: str) -> tuple[object, str | 
 
 
 class BlockChecker:
-    def __init__(self, reference: Reference, headers: dict[str, str], today: dt.date, max_km: float):
+    def __init__(self, reference: Reference, headers: dict[str, str], today: dt.date, max_km: float,
+                 tolerance_km: float = geo.LOCATION_TOLERANCE_KM):
         self.ref, self.headers, self.today, self.max_km = reference, headers, today, max_km
+        self.tolerance_km = tolerance_km
         self.found = Found()
         self._caches: dict[str, dict] = {}
         self._record_type = None
@@ -291,28 +284,29 @@ class BlockChecker:
         index = np.flatnonzero(located)
         la, lo = lat.to_numpy()[index], lon.to_numpy()[index]
         codes = county.gather(index)
-        inside, outside_km = judge_locations(la, lo)
-        swapped = ~inside
-        if swapped.any():
-            swapped[swapped] = judge_locations(lo[swapped], la[swapped])[0]
+        # The location rule, on whole columns: geo.judge_locations (land outline, km tolerance).
+        judgement = geo.judge_locations(la, lo, tolerance_km=self.tolerance_km)
+        refused = np.asarray(judgement.refused, dtype=bool)
+        swapped = np.zeros(len(index), dtype=bool)
+        swapped[refused] = geo.in_iran(lo[refused], la[refused], tolerance_km=self.tolerance_km)
         seat = lambda attr: codes.replace_strict(  # noqa: E731
             {code: getattr(c, attr) for code, c in self.ref.counties.items()}, return_dtype=pl.Float64).to_numpy()
         distance = geo.haversine_km(la, lo, seat("lat"), seat("lon"))
         column = self._header("lat")
         row_numbers = rows.gather(index)
-        for i in np.flatnonzero(~inside | (distance > self.max_km) | (outside_km > 0)):
+        near = np.asarray(judgement.near, dtype=bool)
+        for i in np.flatnonzero(refused | (distance > self.max_km) | near):
             value = f"{float(la[i])}, {float(lo[i])}"
-            if not inside[i]:
+            if refused[i]:
                 hint = "؛ احتمالاً جای عرض و طول جابه‌جا شده است" if swapped[i] else ""
-                message = f"این نقطه بیرون از ایران است{hint}"
+                message = geo.outside_iran_error(self.tolerance_km) + hint
             elif distance[i] > self.max_km:
                 name = self.ref.counties[codes[int(i)]].name_fa
                 message = (f"این نقطه {to_persian_digits(round(distance[i]))} کیلومتر با مرکز شهرستان "
                            f"{name} فاصله دارد (بیش از {to_persian_digits(round(self.max_km))} کیلومتر)")
             else:
-                self.found.location_warnings.append((row_numbers[int(i)], column, value, (
-                    f"این نقطه {to_persian_digits(round(outside_km[i], 1))} کیلومتر بیرون از مرز ایران است؛ "
-                    "نزدیک مرز پذیرفته شد، آن را بررسی کنید")))
+                self.found.location_warnings.append((row_numbers[int(i)], column, value,
+                                                     geo.near_border_warning(judgement.km_outside[i])))
                 continue
             self.found.location_errors.append((row_numbers[int(i)], column, value, message))
             keep[index[i]] = False

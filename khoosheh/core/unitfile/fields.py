@@ -15,11 +15,12 @@ from ..text import clean, fold_digits, match_key, to_persian_digits
 
 STATUSES = ("active", "idle", "half_finished", "closed")
 STATUS_LABELS_FA = {"active": "فعال", "idle": "راکد", "half_finished": "نیمه‌تمام", "closed": "تعطیل"}
-_STATUS_KEYS = {match_key(k): v for k, v in {
+STATUS_SPELLINGS = {
     "فعال": "active", "راکد": "idle", "نیمه‌تمام": "half_finished", "نیمه تمام": "half_finished",
     "تعطیل": "closed", "active": "active", "idle": "idle", "half-finished": "half_finished",
     "half_finished": "half_finished", "half finished": "half_finished", "closed": "closed",
-}.items()}
+}
+_STATUS_KEYS = {match_key(k): v for k, v in STATUS_SPELLINGS.items()}
 
 _YES = {match_key(v) for v in ("بله", "بلی", "آری", "yes", "y", "true", "1", "دارد")}
 _NO = {match_key(v) for v in ("خیر", "نه", "no", "n", "false", "0", "ندارد")}

@@ -16,7 +16,7 @@ from pathlib import Path
 import jdatetime
 import polars as pl
 
-from ..text import to_persian_digits
+from ..text import persian_number, to_persian_digits
 from .csvcolumns import frame_rows, simple_csv_frame
 from .encoding import EncodingProblem, decode_csv
 
@@ -96,7 +96,7 @@ def _read_csv(path: Path, max_rows: int) -> Table:
         try:
             for number, cells in enumerate(reader, start=2):  # noqa: B007 (number is read after the loop)
                 if number - 1 > max_rows:
-                    raise FileProblem(f"فایل بیش از {to_persian_digits(f'{max_rows:,}')} سطر دارد؛ "
+                    raise FileProblem(f"فایل بیش از {persian_number(max_rows)} سطر دارد؛ "
                                       "آن را به چند فایل تقسیم کنید")
                 yield number, cells
         except csv.Error as exc:
@@ -108,7 +108,7 @@ def _read_csv(path: Path, max_rows: int) -> Table:
 def _csv_problem(row: int, exc: csv.Error) -> FileProblem:
     if "field larger than field limit" in str(exc):
         return FileProblem(f"سطر {to_persian_digits(row)}: خانه‌ای بیش از "
-                           f"{to_persian_digits(f'{csv.field_size_limit():,}')} نویسه دارد؛ "
+                           f"{persian_number(csv.field_size_limit())} نویسه دارد؛ "
                            "چنین خانه‌ای در فهرست واحدها نیست، فایل را بررسی کنید")
     return FileProblem(f"سطر {to_persian_digits(row)} فایل CSV خوانده نشد؛ آیا فایل سالم است؟")
 
@@ -126,7 +126,7 @@ def _read_spreadsheet(path: Path, max_rows: int) -> Table:
     if not data:
         raise FileProblem("برگه اول فایل خالی است؛ سطر اول باید عنوان ستون‌ها باشد")
     if len(data) - 1 > max_rows:
-        raise FileProblem(f"فایل بیش از {max_rows:,} سطر دارد؛ آن را به چند فایل تقسیم کنید")
+        raise FileProblem(f"فایل بیش از {persian_number(max_rows)} سطر دارد؛ آن را به چند فایل تقسیم کنید")
     warnings = []
     if len(workbook.sheet_names) > 1:
         warnings.append(f"فقط برگه اول («{workbook.sheet_names[0]}») خوانده شد")

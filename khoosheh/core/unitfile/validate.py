@@ -10,6 +10,7 @@ from dataclasses import fields as dataclass_fields
 
 import polars as pl
 
+from .. import geo
 from ..reference import Reference
 from ..text import to_persian_digits
 from .columnar import RECORD_COLUMNS, BlockChecker
@@ -100,6 +101,7 @@ def validate_rows(
     reference: Reference,
     *,
     max_km_from_county: float = DEFAULT_MAX_KM_FROM_COUNTY,
+    location_tolerance_km: float = geo.LOCATION_TOLERANCE_KM,
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ValidationResult:
@@ -115,7 +117,7 @@ def validate_rows(
     if not result.ok:
         return result
     headers = {name: table.headers[i] for name, i in positions.items()}
-    checker = BlockChecker(reference, headers, today or dt.date.today(), max_km_from_county)
+    checker = BlockChecker(reference, headers, today or dt.date.today(), max_km_from_county, location_tolerance_km)
     try:
         blocks = _frame_blocks(table.frame, positions) if table.frame is not None else _blocks(table.rows, positions)
         for numbers, cells in blocks:

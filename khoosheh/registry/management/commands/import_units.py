@@ -1,9 +1,11 @@
 import csv
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from khoosheh.core.unitfile import neutralise_formula
+from khoosheh.registry import uploads
 from khoosheh.registry.importing import import_units
 from khoosheh.registry.management.progress import Progress
 
@@ -18,8 +20,17 @@ class Command(BaseCommand):
         parser.add_argument("--skip-invalid", action="store_true", help="import the valid rows, report the rest")
         parser.add_argument("--report", metavar="REPORT.csv", help="write errors and warnings to this CSV")
         parser.add_argument("--progress", action="store_true", help="show progress even when not on a terminal")
+        parser.add_argument("--background", action="store_true",
+                            help="queue the import for `khoosheh worker`, print the job's id and return")
 
-    def handle(self, *args, file, dry_run, skip_invalid, report, progress, **options):
+    def handle(self, *args, file, dry_run, skip_invalid, report, progress, background, **options):
+        if background:
+            if not Path(file).is_file():
+                raise CommandError(f"no such file: {file}")
+            job = uploads.start_file(file, dry_run=dry_run, skip_invalid=skip_invalid)
+            self.stdout.write(f"{job.pk}\n")
+            self.stderr.write(f"job {job.pk} queued: `khoosheh jobs` follows it (a copy of the file is kept)")
+            return
         bar = Progress(force=progress)
         outcome = import_units(file, dry_run=dry_run, skip_invalid=skip_invalid, progress=bar)
         bar.close()
