@@ -51,10 +51,11 @@ class ImportOutcome:
     accepted: bool = False  # validation passed (or invalid rows were skipped)
     written: bool = False  # something in the registry changed
     batch_id: int | None = None
+    header_row: int = 1  # errors at or above it are about the file, not a row
 
     @property
     def skipped_rows(self) -> int:
-        return len({e.row for e in self.errors if e.row > 1})
+        return len({e.row for e in self.errors if e.row > self.header_row})
 
 
 def reference_from_db() -> Reference:
@@ -106,10 +107,11 @@ def import_table(table, *, user: User | None = None, dry_run: bool = False, skip
     result = validate_rows(table, reference, progress=(lambda n: progress("validate", n, None)) if progress else None,
                            location_tolerance_km=settings.KHOOSHEH_LOCATION_TOLERANCE_KM)
     outcome.rows_read, outcome.errors, outcome.warnings = result.rows_read, result.errors, result.warnings
+    outcome.header_row = result.header_row
     records = _within_scope(result.records, user, reference, outcome)
     if outcome.errors and not skip_invalid:
         return outcome
-    if any(e.row <= 1 for e in outcome.errors):
+    if any(e.row <= outcome.header_row for e in outcome.errors):
         return outcome  # the file itself is unusable (missing columns): nothing to import
     plan = _plan(records, outcome, target=target, province=province_scope(user) if user else None,
                  progress=progress)
@@ -208,7 +210,7 @@ def _plan(records: list[UnitRecord], outcome: ImportOutcome, *, target: Producti
         values = _values(r, park_ids)
         unit = target or (existing.get(r.national_id) if r.national_id else None)
         if unit is None and not r.national_id and target is None:
-            twins = unnamed.get((match_key(r.name), r.county_code), [])
+            twins = unnamed.get((r.name_key or match_key(r.name), r.county_code), [])
             unit = next((u for u in twins if _same(u, values)), None)
             if unit is None and twins:
                 outcome.warnings.append(RowError(
@@ -240,7 +242,7 @@ def _existing_by_national_id(ids: list[str]) -> dict[str, ProductionUnit]:
 def _existing_without_national_id(records: list[UnitRecord], province: str | None = None,
                                   ) -> dict[tuple[str, str], list[ProductionUnit]]:
     """Units without ID by (name key, county); only within ``province`` if the importer is confined to one."""
-    keys = {match_key(r.name) for r in records if not r.national_id}
+    keys = {r.name_key or match_key(r.name) for r in records if not r.national_id}
     units = ProductionUnit.objects.filter(national_id="")
     if province is not None:
         units = units.filter(province_id=province)
@@ -257,7 +259,8 @@ def _write(plan: _Plan, batch: ImportBatch, user, outcome: ImportOutcome, progre
     now = timezone.now()
     park_ids = _create_parks(plan.parks)
     total = len(plan.new) + len(plan.changed)
-    _insert_new_units([_with_park(v, r, park_ids) for r, v in plan.new], batch, now, progress, total)
+    _insert_new_units([{**_with_park(v, r, park_ids), "name_key": r.name_key or match_key(r.name)}
+                       for r, v in plan.new], batch, now, progress, total)
     # One set-based statement starts the history of every unit this import created.
     _start_history_of_created_units(batch, now, user, source)
     _update_changed_units(plan, park_ids, now, user, source, outcome)
@@ -296,7 +299,7 @@ def _insert_new_units(values_list: list[dict], batch: ImportBatch, now, progress
             params = []
             for v in chunk:
                 params.extend(ops.adapt_datefield_value(v[k]) if k == "permit_date" else v[k] for k in UNIT_FIELDS)
-                params.extend((match_key(v["name"]), stamp, stamp, batch.pk))
+                params.extend((v["name_key"], stamp, stamp, batch.pk))
             cursor.execute(f"INSERT INTO {table} ({columns}) VALUES "
                            + ", ".join([row_placeholder] * len(chunk)), params)
             if progress:
@@ -306,7 +309,7 @@ def _insert_new_units(values_list: list[dict], batch: ImportBatch, now, progress
 def _copy_units(values_list, batch, now, table: str, columns: str, progress, total: int) -> None:
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for i, v in enumerate(values_list, start=1):
-            copy.write_row((*(v[k] for k in UNIT_FIELDS), match_key(v["name"]), now, now, batch.pk))
+            copy.write_row((*(v[k] for k in UNIT_FIELDS), v["name_key"], now, now, batch.pk))
             if progress and i % 5000 == 0:
                 progress("write", i, total)
 
