@@ -64,6 +64,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "khoosheh.portal.middleware.RequestSizeLimitMiddleware",  # first: refuses before anything reads the body
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -113,6 +114,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
                          "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY;"),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+def _private_database(name) -> None:
+    """The SQLite file holds every record and password hash: readable by its owner only (SQLite gives its -wal and
+    -shm files the same mode).  Created so before SQLite creates it under the umask; an existing one is narrowed."""
+    path = Path(name)
+    if str(name).startswith(":memory:") or str(name).startswith("file:"):
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+    except OSError:
+        pass  # a read-only mount or someone else's file: SQLite will say what is wrong when it opens it
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _private_database(DATABASES["default"]["NAME"])
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
