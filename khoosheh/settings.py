@@ -153,6 +153,7 @@ KHOOSHEH_TRUSTED_PROXIES = envlist("KHOOSHEH_TRUSTED_PROXIES", "")
 KHOOSHEH_API_TOKEN_DAYS = int(os.environ.get("KHOOSHEH_API_TOKEN_DAYS", "90"))
 AXES_CLIENT_IP_CALLABLE = "khoosheh.accounts.lockout.client_ip"
 AXES_HANDLER = "khoosheh.accounts.lockout.LockoutHandler"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are not written to the database (nor made to wait for it)
 # So that the backend marks a locked request (429) whichever rule locked it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_COOLOFF_TIME = float(os.environ.get("KHOOSHEH_LOCKOUT_HOURS", "0.25"))
@@ -221,6 +222,11 @@ KHOOSHEH_MAX_UPLOAD_BYTES = int(os.environ.get("KHOOSHEH_MAX_UPLOAD_BYTES", str(
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Sessions in files of the data folder, not the database: a login must not wait behind an import's write lock
+# on SQLite.  Still server-side, so logging out ends a session for good.
+SESSION_ENGINE = "django.contrib.sessions.backends.file"
+SESSION_FILE_PATH = os.environ.get("KHOOSHEH_SESSION_DIR", str(DATA_DIR / "sessions"))
+Path(SESSION_FILE_PATH).mkdir(parents=True, exist_ok=True, mode=0o700)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
