@@ -13,7 +13,7 @@ can forget the rule:
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -51,6 +51,21 @@ def scope_units(user: User, queryset: QuerySet) -> QuerySet:
         if user.role == Role.CLUSTER_AGENT:
             return queryset.filter(clusters__development__agent=user).distinct()
     return scope_by_province(user, queryset)
+
+
+def sees_overview(user: User) -> bool:
+    """National and provincial figures — dashboards, targets and achievements, area reports, identification runs
+    and their comparisons — are for staff (national, provincial, viewers).  Agents, parks companies and unit
+    owners see only their own records: an aggregate would tell them about every other unit."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_national or user.role not in ROLE_SCOPED
+
+
+def require_overview(user: User) -> None:
+    """The one check every overview page and API read makes (403 otherwise)."""
+    if not sees_overview(user):
+        raise PermissionDenied
 
 
 def can_change_province(user: User, province_code: str | None) -> bool:

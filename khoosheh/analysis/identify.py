@@ -24,7 +24,8 @@ units) evaluated on a grid so that it stays linear in the number of units:
    tests/analysis/test_scan.py checks).
 4. Per activity, the significant windows in order of LLR, each kept when it does
    not overlap one kept before (Kulldorff's secondary clusters without
-   geographical overlap).  Members: the activity's units inside the window.
+   geographical overlap).  Members: the activity's units inside its footprint,
+   a disc around them whose radius best covers the window's excess.
 
 Deterministic: nothing is random, so the same input and parameters give the
 same clusters, in the same order, with the same ids.
@@ -172,15 +173,17 @@ class ClusterIdentifier:
         codes = np.array([a[: p.activity_level] for a in units.activity]) if p.activity_level < 4 else units.activity
         activities, activity_of = np.unique(codes, return_inverse=True)
         national = np.bincount(activity_of, minlength=len(activities)).astype(float)
-        self.progress("windows")
+        # The stage names are those the portal's job page knows (clusters.services.METHOD_STEPS).
+        self.progress("local statistics")
         windows = scan_windows(x, y, activity_of, national, p.radii(), p.min_units, p.alpha)
-        self.progress("clusters")
+        self.progress("grouping")
         for a, member_index, lq, p_window in select_clusters(windows, x, y, activity_of, p.radii(), p.alpha,
                                                              p.min_lq):
             if len(member_index) < p.min_units or np.nansum(units.employees[member_index]) < p.min_employees:
                 continue
             p_value = float(min(1.0, p_window * windows.family))
             self.clusters_.append(self._describe(units, lat, lon, member_index, activities[a], lq, p_value))
+        self.progress("clusters")
         exporter_share = np.nanmean(units.exporter) if np.isfinite(units.exporter).any() else np.nan
         self._finish(units, exporter_share)
         return self
@@ -350,6 +353,7 @@ def select_clusters(windows: Windows, x, y, activity_of, radii, alpha: float, mi
         a = int(windows.activity[remaining[0]])
         own = by_activity[starts[a]:starts[a + 1]]
         ox, oy = x[own], y[own]
+        free = np.ones(len(own), bool)  # a unit belongs to one cluster at most
         share = float(windows.share[remaining[0]])
         while len(remaining):
             best = remaining[0]
@@ -365,7 +369,9 @@ def select_clusters(windows: Windows, x, y, activity_of, radii, alpha: float, mi
                 # has windows of its own), or the rim of a cluster centred elsewhere.
                 remaining = remaining[1:]
                 continue
-            yield a, own[d2 <= fr**2], footprint_lq, float(windows.p_window[best])
+            inside = (d2 <= fr**2) & free
+            free &= ~inside
+            yield a, own[inside], footprint_lq, float(windows.p_window[best])
             rx, ry, rr = windows.x[remaining], windows.y[remaining], windows.radius[remaining]
             apart = (np.hypot(rx - wx, ry - wy) >= rr + wr) & (np.hypot(rx - fx, ry - fy) >= rr + fr)
             remaining = remaining[apart]
@@ -388,18 +394,19 @@ class _Surroundings:
         self.cy = (cells & ((1 << _CELL_BITS) - 1)) - _OFFSET
         self.radii = np.asarray(sorted(radii), float)
 
-    def units_within(self, x0, y0) -> np.ndarray:
+    def units_within(self, x0, y0, radii=None) -> np.ndarray:
         """All units within each radius of (x0, y0) (cell centres, finest grid)."""
-        reach = int(np.ceil(self.radii[-1] / FINEST_CELL_KM)) + 1
+        radii = self.radii if radii is None else np.asarray(radii, float)
+        reach = int(np.ceil(radii[-1] / FINEST_CELL_KM)) + 1
         column = int(np.floor(x0 / FINEST_CELL_KM))
         lo = np.searchsorted(self.cells, (column - reach + _OFFSET) << _CELL_BITS)
         hi = np.searchsorted(self.cells, (column + reach + 1 + _OFFSET) << _CELL_BITS)
         dx = (self.cx[lo:hi] + 0.5) * FINEST_CELL_KM - x0
         dy = (self.cy[lo:hi] + 0.5) * FINEST_CELL_KM - y0
-        return _within(dx**2 + dy**2, self.counts[lo:hi], self.radii)
+        return _within(dx**2 + dy**2, self.counts[lo:hi], radii)
 
     def units_in(self, x0, y0, radius) -> float:
-        return float(_Surroundings(self.cells, self.counts, [radius]).units_within(x0, y0)[0])
+        return float(self.units_within(x0, y0, [radius])[0])
 
     def hollow(self, x0, y0, case_d2, radius, share) -> bool:
         """Whether the disc of half the radius holds less than HOLLOW_SHARE of the disc's excess."""

@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from khoosheh.accounts.models import Role, User
-from khoosheh.accounts.scoping import province_scope, scope_units
+from khoosheh.accounts.scoping import province_scope, require_overview, scope_units
 from khoosheh.clusters.views import visible_clusters
 from khoosheh.programs import services
 from khoosheh.programs.achievements import targets_vs_achievements
@@ -70,7 +70,9 @@ def list_projects(request, min_progress: int = Query(0, ge=0, le=100, descriptio
 @programs.get("/targets", response=list[TargetRowOut])
 def targets(request, year: int = Query(..., ge=1300, le=1500, description="Jalali year"),
             province: str = Query("", pattern=r"^\d{0,2}$", description="province code; empty for the nation")):
-    """Targets and the achievements computed from the records, for a Jalali year."""
+    """Targets and the achievements computed from the records, for a Jalali year (staff only: 403 for agents,
+    parks companies and unit owners)."""
+    require_overview(request.user)
     scope = province_scope(request.user)
     if scope and province and province != scope:
         raise HttpError(404, "Not Found")

@@ -15,11 +15,13 @@ from khoosheh.accounts.scoping import (
     can_change_province,
     get_visible_or_404,
     province_scope,
+    require_overview,
     scope_by_province,
     scope_units,
 )
 from khoosheh.core.text import in_persian_order
 from khoosheh.portal.paging import page_of
+from khoosheh.portal.params import id_param, year_param
 from khoosheh.registry.models import Province
 
 from . import jobs, services
@@ -47,8 +49,8 @@ def cluster_list(request):
     shown = clusters
     if province:
         shown = shown.filter(province_id=province)
-    if year.isdigit():
-        shown = shown.filter(identified_year=int(year))
+    if year:
+        shown = shown.filter(identified_year=year_param(request))
     by_year = clusters.values("identified_year").annotate(n=Count("id")).order_by("identified_year")
     by_province = (clusters.values("province_id", "province__name_fa", "province__name_en")
                    .annotate(n=Count("id")).order_by("-n"))
@@ -95,6 +97,7 @@ def cluster_rename(request, pk: int):
 
 @login_required
 def run_list(request):
+    require_overview(request.user)  # runs compare the whole country's candidates
     form = RunForm(request.POST or None)
     can_run = services.can_run(request.user)
     if request.method == "POST":
@@ -110,6 +113,7 @@ def run_list(request):
 
 @login_required
 def run_detail(request, pk: int):
+    require_overview(request.user)  # runs compare the whole country's candidates
     run = get_object_or_404(IdentificationRun, pk=pk)
     candidates = visible_candidates(request.user, run).select_related("activity", "province", "county", "cluster")
     review = request.GET.get("review", "")
@@ -156,6 +160,7 @@ def _candidate(request, pk):
 @login_required
 @require_POST
 def candidate_review(request, pk: int):
+    require_overview(request.user)  # runs compare the whole country's candidates
     candidate = _candidate(request, pk)
     action = request.POST.get("action")
     try:
@@ -179,6 +184,7 @@ def candidate_review(request, pk: int):
 @login_required
 @require_POST
 def candidates_merge(request, pk: int):
+    require_overview(request.user)  # runs compare the whole country's candidates
     run = get_object_or_404(IdentificationRun, pk=pk)
     chosen = list(visible_candidates(request.user, run).filter(pk__in=request.POST.getlist("candidate"))
                   .select_related("activity", "county"))
@@ -192,8 +198,9 @@ def candidates_merge(request, pk: int):
 
 @login_required
 def run_compare(request):
-    older = get_object_or_404(IdentificationRun, pk=request.GET.get("a"))
-    newer = get_object_or_404(IdentificationRun, pk=request.GET.get("b"))
+    require_overview(request.user)  # runs compare the whole country's candidates
+    older = get_object_or_404(IdentificationRun, pk=id_param(request, "a"))
+    newer = get_object_or_404(IdentificationRun, pk=id_param(request, "b"))
     comparison = services.compare_runs(older, newer)
     scope = province_scope(request.user)
     if scope:

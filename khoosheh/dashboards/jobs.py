@@ -21,7 +21,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from khoosheh.accounts.scoping import province_scope, scope_units
+from khoosheh.accounts.scoping import province_scope, require_overview, scope_units
 from khoosheh.core.text import to_persian_digits
 from khoosheh.jobs import kinds, runner
 from khoosheh.registry.models import ProductionUnit, Province
@@ -63,6 +63,7 @@ class ReportSpec:
             if self.cluster is None or not visible_clusters(user).filter(pk=self.cluster).exists():
                 raise BadSpec(self)
             return self
+        require_overview(user)  # an area report is an overview: national or provincial figures
         province = province_scope(user) or self.province or None
         if province and not Province.objects.filter(code=province).exists():
             raise BadSpec(self)

@@ -3,16 +3,18 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from khoosheh.accounts.scoping import OutsideScope, province_scope
+from khoosheh.accounts.models import Role
+from khoosheh.accounts.scoping import OutsideScope, province_scope, require_overview, sees_overview
 from khoosheh.core.jalali import jalali_year
-from khoosheh.core.text import fold_digits, to_persian_digits
+from khoosheh.core.text import to_persian_digits
+from khoosheh.portal.params import year_param
 from khoosheh.programs.achievements import targets_vs_achievements
 from khoosheh.programs.models import Phase
 from khoosheh.registry.models import Province, UnitStatus
@@ -23,16 +25,11 @@ METRICS = ("units", "idle_share", "clusters")
 
 
 def _year(request) -> int:
-    text = fold_digits(request.GET.get("year", ""))
-    return int(text) if text.isdigit() and 1300 <= int(text) <= 1500 else jalali_year(timezone.localdate())
+    return year_param(request)
 
 
 def role_home(user) -> str | None:
     """Where a role without a province-wide view starts: its own records, not a national dashboard of zeros."""
-    from django.shortcuts import resolve_url
-
-    from khoosheh.accounts.models import Role
-
     if user.is_national:
         return None
     if user.role == Role.UNIT_OWNER:
@@ -49,6 +46,8 @@ def role_home(user) -> str | None:
 def national(request):
     if home := role_home(request.user):
         return redirect(home)
+    if not sees_overview(request.user):
+        return redirect("registry:unit_list")
     scope = province_scope(request.user)
     if scope:
         return province(request, scope)
@@ -57,6 +56,7 @@ def national(request):
 
 @login_required
 def province(request, code: str):
+    require_overview(request.user)
     scope = province_scope(request.user)
     if not Province.objects.filter(code=code).exists():
         raise Http404

@@ -7,15 +7,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khoosheh.accounts.scoping import get_visible_or_404, province_scope, scope_by_province, scope_units
+from khoosheh.accounts.models import Role
+from khoosheh.accounts.scoping import get_visible_or_404, province_scope, scope_by_province, scope_units, sees_overview
 from khoosheh.clusters.models import Cluster
-from khoosheh.core.jalali import jalali_year
 from khoosheh.core.text import fold_digits, in_persian_order
 from khoosheh.portal.actions import attempt, show_form_errors
+from khoosheh.portal.params import year_param
 from khoosheh.registry.models import ProductionUnit, Province
 
 from . import forms, services
@@ -25,12 +25,14 @@ from .permissions import can_change, visible
 
 
 def _year(request) -> int:
-    text = fold_digits(request.GET.get("year", ""))
-    return int(text) if text.isdigit() else jalali_year(timezone.localdate())
+    return year_param(request)
 
 
 @login_required
 def overview(request):
+    if not sees_overview(request.user):  # targets and achievements are the province's or the nation's figures
+        return redirect("programs:development_list" if request.user.role == Role.CLUSTER_AGENT
+                        else "programs:case_list")
     year = _year(request)
     scope = province_scope(request.user)
     province = scope or request.GET.get("province") or None

@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,10 +15,9 @@ from khoosheh.accounts.scoping import (
     scope_units,
 )
 from khoosheh.core import reference
-from khoosheh.core.jalali import jalali_year
-from khoosheh.core.text import fold_digits
 from khoosheh.portal.actions import attempt
 from khoosheh.portal.paging import page_of
+from khoosheh.portal.params import year_param
 from khoosheh.registry.models import ProductionUnit
 
 from . import forms, services
@@ -33,8 +31,7 @@ def visible_enquiries(user):
 @login_required
 def enquiry_list(request):
     enquiries = visible_enquiries(request.user).select_related("province")
-    text = fold_digits(request.GET.get("year", ""))
-    year = int(text) if text.isdigit() else jalali_year(timezone.localdate())
+    year = year_param(request)
     return render(request, "spx/enquiry_list.html", {
         "enquiries": enquiries[:300], "year": year, "report": services.report(visible_enquiries(request.user), year),
         "can_create": province_scope(request.user) is not None or request.user.is_national,

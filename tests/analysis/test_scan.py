@@ -86,3 +86,13 @@ def test_the_same_registry_gives_the_same_clusters():
     first, second = identify_clusters(reg.columns()), identify_clusters(reg.columns())
     assert [(c.id, c.members, c.p_value) for c in first] == [(c.id, c.members, c.p_value) for c in second]
     assert len(first) == 2
+
+
+def test_a_unit_belongs_to_one_cluster_at_most():
+    # A compact group at the edge of a diffuse one of the same activity: footprints may touch,
+    # members are never counted twice.
+    reg = (Registry(5).background(3000, 0, 0, 25, WIDE).scatter(30, 30, 10, 0.5, "2393")
+           .scatter(60, 40, 10, 5.0, "2393"))
+    clusters = identify_clusters(reg.columns())
+    members = [m for c in clusters for m in c.members]
+    assert len(clusters) >= 1 and len(members) == len(set(members))

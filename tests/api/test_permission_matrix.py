@@ -129,3 +129,18 @@ def test_each_role_changes_exactly_the_records_it_may(client, world, records, ro
         assert response.status_code == expected[role], (role, action, response.content)
         written = AuditEntry.objects.count() > before
         assert written == (response.status_code < 300 and action != "match the Isfahan enquiry"), (role, action)
+
+
+# Overview reads: national and provincial figures are for staff.  Agents, parks companies and unit owners see
+# only their own records; the targets and achievements or the identification runs would tell them about every
+# other unit (issue 17, finding 7).
+OVERVIEW_READS = ["/api/v1/programs/targets?year=1405", "/api/v1/clusters/runs"]
+SEES_OVERVIEW = {"national": 200, "isfahan": 200, "viewer": 200, "agent": 403, "parks_company": 403, "owner": 403}
+
+
+@pytest.mark.parametrize("path", OVERVIEW_READS)
+@pytest.mark.parametrize("role", ROLES)
+def test_only_staff_read_targets_and_identification_runs(client, world, records, role, path):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {make_token(getattr(world.cast, role))}"}
+    response = client.get(path, **headers)
+    assert response.status_code == SEES_OVERVIEW[role], (role, path, response.content)

@@ -91,6 +91,17 @@ def test_a_whole_column_is_judged_in_one_call():
     assert judgement.km_outside.shape == (200_000,)
 
 
+def test_polars_columns_with_nulls_are_judged_as_they_are():
+    pl = pytest.importorskip("polars")
+    frame = pl.DataFrame({"lat": [35.69, None, 27.14, 33.31], "lon": [51.39, 51.0, 56.27, 44.36]})
+    judgement = judge_locations(frame["lat"], frame["lon"])
+    # Tehran on land, a row without a latitude not judged, off Bandar Abbas warned, Baghdad refused.
+    assert judgement.inside.tolist() == [True, False, False, False]
+    assert np.isnan(judgement.km_outside[1])
+    assert judgement.near.tolist() == [False, False, True, False]
+    assert judgement.refused.tolist() == [False, False, False, True]
+
+
 def test_the_warning_says_how_far_out_in_persian_digits():
     assert "۳٫۲ کیلومتر بیرون از مرز" in geo.near_border_warning(3.21)
     assert "۰٫۱ کیلومتر" in geo.near_border_warning(0.01)  # never "0.0 km outside"

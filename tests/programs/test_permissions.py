@@ -89,3 +89,46 @@ def test_services_enforce_the_matrix(world, records):
         services.set_target(world.cast.isfahan, year=1404, indicator="units_revived", value=1, province_code="10")
     with pytest.raises(PermissionDenied):
         services.open_case(world.units["idle_yazd"], world.cast.viewer)
+
+
+# --- overview pages: national and provincial figures are for staff (issue 17, finding 7) ------------------------
+
+OVERVIEW_ROLES = ["national", "isfahan", "viewer", "agent", "parks_company", "owner"]
+STAFF = {"national", "isfahan", "viewer"}
+
+
+@pytest.fixture
+def overview_pages(world, django_user_model):
+    from khoosheh.accounts.models import Role
+    from khoosheh.clusters.models import IdentificationRun
+
+    owner = django_user_model.objects.create_user("owner", password="x", role=Role.UNIT_OWNER)
+    owner.units.add(world.units["idle_yazd"])
+    world.cast.owner = owner
+    services.set_target(world.cast.national, year=1404, indicator="units_revived", value=987654)
+    older = IdentificationRun.objects.create(params={}, n_units=1, n_candidates=0)
+    newer = IdentificationRun.objects.create(params={}, n_units=1, n_candidates=0)
+    return [f"/clusters/runs/compare/?a={older.pk}&b={newer.pk}", "/clusters/runs/", f"/clusters/runs/{newer.pk}/",
+            "/dashboard/province/21/", "/dashboard/report.xlsx?year=1404"]
+
+
+@pytest.mark.parametrize("role", OVERVIEW_ROLES)
+def test_only_staff_open_run_comparisons_dashboards_and_area_reports(client, world, overview_pages, role):
+    client.force_login(getattr(world.cast, role))
+    for path in overview_pages:
+        status = client.get(path).status_code
+        if role in STAFF:
+            assert status in (200, 404), (role, path, status)  # 404: Yazd is outside Isfahan's province
+        else:
+            assert status == 403, (role, path, status)
+
+
+@pytest.mark.parametrize("role", OVERVIEW_ROLES)
+def test_roles_without_the_overview_land_on_their_own_records_not_the_targets(client, world, overview_pages, role):
+    client.force_login(getattr(world.cast, role))
+    for path in ("/", "/programs/?year=1404"):
+        response = client.get(path, follow=True)
+        assert response.status_code == 200, (role, path)
+        # The national target (987,654) is shown to staff only.
+        shown = "۹۸۷٬۶۵۴" in response.content.decode() or "987,654" in response.content.decode()
+        assert shown == (role in {"national", "viewer"} and path.startswith("/programs")), (role, path)

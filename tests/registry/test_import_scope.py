@@ -103,7 +103,8 @@ def test_the_upload_page_refuses_the_row_and_leaves_the_unit_alone(client, cast,
     client.force_login(cast.isfahan)
     for dry_run in (True, False):
         with unit_file([takeover_row()]).open("rb") as f:
-            page = client.post(reverse("registry:unit_import"), {"file": f, "dry_run": dry_run or ""})
+            page = client.post(reverse("registry:unit_import"), {"file": f, "dry_run": dry_run or ""},
+                               follow=True)  # the job page, once the import ran
         assert page.status_code == 200
         assert OUT_OF_SCOPE_MESSAGE in page.content.decode()
         assert tehran_unit.name not in page.content.decode()

@@ -5,6 +5,14 @@
   var IRAN_CENTRE = [32.4, 53.7];
   var STAR_COLOURS = ["#8a99a8", "#d9a400", "#e07b00", "#b3261e"];
 
+  /* A name as a tooltip's content: a text node, never markup.  Leaflet treats a string as HTML,
+     and names come from the provinces' files (a name like <img onerror=...> must show as itself). */
+  function text(value) {
+    var span = document.createElement("span");
+    span.textContent = value == null ? "" : String(value);
+    return span;
+  }
+
   /* fitOutline: frame the whole country once its outline has loaded (the national view). */
   function outlineMap(el, fitOutline) {
     var tiles = document.body.dataset.mapTiles;  /* optional: KHOOSHEH_MAP_TILES, only when online */
@@ -33,7 +41,7 @@
       var colour = STAR_COLOURS[c.stars] || STAR_COLOURS[0];
       var circle = L.circle([c.lat, c.lon], {radius: Math.max(c.extent_km, 0.5) * 1000, color: colour, weight: 1.5,
                                              fillColor: colour, fillOpacity: 0.25, className: "cluster-extent"});
-      circle.bindTooltip(c.label, {direction: "top", sticky: true});
+      circle.bindTooltip(text(c.label), {direction: "top", sticky: true});
       if (c.url) { circle.on("click", function () { window.location.href = c.url; }); }
       return circle;
     }));
@@ -44,7 +52,7 @@
     return L.featureGroup(clusters.map(function (c) {
       var colour = STAR_COLOURS[c.stars] || STAR_COLOURS[0];
       var dot = L.circleMarker([c.lat, c.lon], {radius: 3, weight: 1, color: colour, fillOpacity: 0.9});
-      dot.bindTooltip(c.label, {direction: "top"});
+      dot.bindTooltip(text(c.label), {direction: "top"});
       if (c.url) { dot.on("click", function () { window.location.href = c.url; }); }
       return dot;
     }));
@@ -69,5 +77,5 @@
     else { map.setView(fallback || IRAN_CENTRE, 5); }
   }
 
-  window.khoosheh = {outlineMap: outlineMap, clusterLayer: clusterLayer, clusterCentres: clusterCentres, fit: fit};
+  window.khoosheh = {text: text, outlineMap: outlineMap, clusterLayer: clusterLayer, clusterCentres: clusterCentres, fit: fit};
 })();
