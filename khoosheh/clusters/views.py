@@ -18,6 +18,7 @@ from khoosheh.accounts.scoping import (
     require_overview,
     scope_by_province,
     scope_units,
+    sees_overview,
 )
 from khoosheh.core.text import in_persian_order
 from khoosheh.portal.paging import page_of
@@ -58,6 +59,7 @@ def cluster_list(request):
     table = {(r["province_id"], r["identified_year"]): r["n"] for r in
              clusters.values("province_id", "identified_year").annotate(n=Count("id"))}
     return render(request, "clusters/cluster_list.html", {
+        "sees_runs": sees_overview(request.user),  # agents, parks companies, owners: no dead-end link
         "clusters": page_of(request, shown), "n_shown": shown.count(), "by_year": by_year, "years": years,
         "by_province": [{**row, "per_year": [table.get((row["province_id"], y), 0) for y in years]}
                         for row in by_province],
