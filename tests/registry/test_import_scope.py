@@ -116,9 +116,16 @@ def bearer(user):
     return {"HTTP_AUTHORIZATION": f"Bearer {make_token(user)}"}
 
 
+def as_json(row):
+    """The file's row as a JSON client sends it: numbers as JSON numbers."""
+    numbers = {"lat": float, "lon": float, "employees": int, "capacity_utilisation": float}
+    return {k: numbers[k](v) if k in numbers and v != "" else v for k, v in row.items()}
+
+
 def test_api_post_refuses_another_provinces_national_id_like_any_forbidden_row(client, cast, unit_file, tehran_unit):
     before = unit_state(tehran_unit)
-    response = client.post("/api/v1/units", takeover_row(), content_type="application/json", **bearer(cast.isfahan))
+    response = client.post("/api/v1/units", as_json(takeover_row()), content_type="application/json",
+                           **bearer(cast.isfahan))
     assert response.status_code == 422, response.content
     assert [e["message"] for e in response.json()["errors"]] == [unknown_but_forbidden_message(unit_file,
                                                                                                  cast.isfahan)]
@@ -131,7 +138,7 @@ def test_api_put_on_an_own_unit_cannot_borrow_another_provinces_national_id(clie
                  user=cast.isfahan)
     own = ProductionUnit.objects.get(national_id=NID_B)
     before, own_before, traces = unit_state(tehran_unit), unit_state(own), isfahan_traces(cast.isfahan)
-    response = client.put(f"/api/v1/units/{own.pk}", takeover_row(), content_type="application/json",
+    response = client.put(f"/api/v1/units/{own.pk}", as_json(takeover_row()), content_type="application/json",
                           **bearer(cast.isfahan))
     # Not "409 this ID belongs to another unit": the same refusal as for any row out of reach.
     assert response.status_code == 422, response.content
@@ -142,7 +149,7 @@ def test_api_put_on_an_own_unit_cannot_borrow_another_provinces_national_id(clie
 
 def test_api_put_on_another_provinces_unit_answers_404(client, cast, tehran_unit):
     before = unit_state(tehran_unit)
-    response = client.put(f"/api/v1/units/{tehran_unit.pk}", takeover_row(), content_type="application/json",
+    response = client.put(f"/api/v1/units/{tehran_unit.pk}", as_json(takeover_row()), content_type="application/json",
                           **bearer(cast.isfahan))
     assert response.status_code == 404
     assert unit_state(tehran_unit) == before
