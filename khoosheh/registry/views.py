@@ -142,6 +142,22 @@ def unit_import(request):
 
 
 @login_required
+def import_template(request):
+    """An empty XLSX in the contract with drop-down lists from the reference tables."""
+    from khoosheh.core.unitfile.writers import write_template
+
+    from .importing import reference_from_db
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "template.xlsx"
+        write_template(path, reference_from_db())
+        data = path.read_bytes()
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="khoosheh-units-template.xlsx"'
+    return response
+
+
+@login_required
 def import_sample(request):
     path = Path(__file__).parent / "samples" / "units-sample.csv"
     return FileResponse(path.open("rb"), as_attachment=True, filename="khoosheh-units-sample.csv",
