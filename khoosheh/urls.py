@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from khoosheh.api.v1 import api as api_v1
 from khoosheh.dashboards import views as dashboard_views
+from khoosheh.portal import manage
 from khoosheh.portal import views as portal_views
 
 urlpatterns = [
@@ -13,12 +15,44 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="portal/login.html",
                                                 redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", portal_views.account, name="account"),
+    path("account/tokens/<int:pk>/revoke/", portal_views.token_revoke, name="token_revoke"),
+    path("account/password/", auth_views.PasswordChangeView.as_view(
+        template_name="portal/account_form.html", extra_context={
+            "title": _("Change your password"), "button": _("Change password"),
+            "intro": _("Your API tokens stop working when the password changes.")}), name="password_change"),
+    path("account/password/done/", portal_views.account_message(
+        _("Password changed"), _("Your password was changed. Your API tokens no longer work; make new ones."),
+        "account", _("Your account")), name="password_change_done"),
+    path("password-reset/", auth_views.PasswordResetView.as_view(
+        template_name="portal/account_form.html", email_template_name="portal/password_reset_email.txt",
+        subject_template_name="portal/password_reset_subject.txt", extra_context={
+            "title": _("Forgot your password?"), "button": _("Send the link"),
+            "intro": _("Write the email address of your account; a link to choose a new password is sent to it.")}),
+        name="password_reset"),
+    path("password-reset/sent/", portal_views.account_message(
+        _("Link sent"), _("If an account has that address, a link to choose a new password was sent to it."),
+        "login", _("Log in")), name="password_reset_done"),
+    path("password-reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
+        template_name="portal/account_form.html", extra_context={
+            "title": _("Choose a new password"), "button": _("Change password"), "intro": ""}),
+        name="password_reset_confirm"),
+    path("password-reset/done/", portal_views.account_message(
+        _("Password changed"), _("Your password was changed; log in with the new one."), "login", _("Log in")),
+        name="password_reset_complete"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("registry/", include("khoosheh.registry.urls")),
     path("clusters/", include("khoosheh.clusters.urls")),
     path("programs/", include("khoosheh.programs.urls")),
     path("spx/", include("khoosheh.spx.urls")),
     path("jobs/", include("khoosheh.jobs.urls")),
+    path("manage/", manage.index, name="manage"),
+    path("manage/users/new/", manage.user_edit, name="manage_user_new"),
+    path("manage/users/<int:pk>/", manage.user_edit, name="manage_user"),
+    path("manage/parks/new/", manage.park_edit, name="manage_park_new"),
+    path("manage/parks/<int:pk>/", manage.park_edit, name="manage_park"),
+    path("manage/exhibitions/new/", manage.exhibition_edit, name="manage_exhibition_new"),
+    path("manage/exhibitions/<int:pk>/", manage.exhibition_edit, name="manage_exhibition"),
     path("iran.geojson", portal_views.iran_outline, name="iran_outline"),
     path("api/v1/", api_v1.urls),
     path("admin/", admin.site.urls),
@@ -27,3 +61,5 @@ urlpatterns = [
 handler403 = "khoosheh.portal.errors.permission_denied"
 handler404 = "khoosheh.portal.errors.page_not_found"
 handler500 = "khoosheh.portal.errors.server_error"
+
+handler400 = "khoosheh.portal.views.bad_request"

@@ -78,6 +78,11 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # A token lives KHOOSHEH_API_TOKEN_DAYS, until revoked, or until its user's password changes (the stamp is a
+    # hash of the password hash the token was made under).
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    password_stamp = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("API token")

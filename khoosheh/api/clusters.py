@@ -3,7 +3,7 @@
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from khoosheh.accounts.scoping import require_overview, scope_units
@@ -50,7 +50,7 @@ clusters = Router(tags=["clusters"])
 
 @clusters.get("", response=list[ClusterOut])
 @paginate(Pages)
-def list_clusters(request, year: int | None = None):
+def list_clusters(request, year: int | None = Query(None, ge=1300, le=1500, description="Jalali year identified")):
     found = visible_clusters(request.user)
     return found.filter(identified_year=year) if year else found
 

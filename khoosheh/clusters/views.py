@@ -19,6 +19,8 @@ from khoosheh.accounts.scoping import (
     scope_by_province,
     scope_units,
 )
+from khoosheh.portal.paging import page_of
+from khoosheh.portal.params import id_param, year_param
 from khoosheh.registry.models import Province
 
 from . import jobs, services
@@ -46,8 +48,8 @@ def cluster_list(request):
     shown = clusters
     if province:
         shown = shown.filter(province_id=province)
-    if year.isdigit():
-        shown = shown.filter(identified_year=int(year))
+    if year:
+        shown = shown.filter(identified_year=year_param(request))
     by_year = clusters.values("identified_year").annotate(n=Count("id")).order_by("identified_year")
     by_province = (clusters.values("province_id", "province__name_fa", "province__name_en")
                    .annotate(n=Count("id")).order_by("-n"))
@@ -55,7 +57,7 @@ def cluster_list(request):
     table = {(r["province_id"], r["identified_year"]): r["n"] for r in
              clusters.values("province_id", "identified_year").annotate(n=Count("id"))}
     return render(request, "clusters/cluster_list.html", {
-        "clusters": shown, "by_year": by_year, "years": years,
+        "clusters": page_of(request, shown), "n_shown": shown.count(), "by_year": by_year, "years": years,
         "by_province": [{**row, "per_year": [table.get((row["province_id"], y), 0) for y in years]}
                         for row in by_province],
         "provinces": Province.objects.filter(code__in=clusters.values("province_id")),
@@ -118,15 +120,35 @@ def run_detail(request, pk: int):
         candidates = candidates.filter(review=review)
     counts = visible_candidates(request.user, run).aggregate(
         **{value: Count("id", filter=Q(review=value)) for value in Candidate.Review.values})
-    candidates = list(candidates)
+    page = page_of(request, candidates)
+    candidates = list(page)
     # A pending candidate that is an already confirmed cluster seen again is offered as its update.
     matches = services.existing_clusters_for([c for c in candidates if c.review == Candidate.Review.PENDING])
     for c in candidates:
         c.existing, c.existing_jaccard = matches.get(c.pk, (None, None))
     return render(request, "clusters/run_detail.html", {
-        "run": run, "candidates": candidates, "counts": counts, "review": review,
+        "run": run, "candidates": candidates, "page": page, "counts": counts, "review": review,
         "can_review": province_scope(request.user) is not None or request.user.is_national,
         "reject_form": RejectForm(), "other_runs": IdentificationRun.objects.exclude(pk=run.pk)[:20],
+    })
+
+
+@login_required
+def candidate_detail(request, pk: int):
+    """A candidate reviewed by what it is: its figures, its members and where they are."""
+    candidate = get_visible_or_404(scope_by_province(request.user, Candidate.objects.select_related(
+        "activity", "province", "county", "run", "cluster")), pk=pk)
+    members = scope_units(request.user, candidate.members.select_related("county", "activity"))
+    points = [{"lat": u.location[0], "lon": u.location[1], "name": u.name, "by_county": u.lat is None}
+              for u in members]
+    existing = services.existing_clusters_for([candidate]).get(candidate.pk) \
+        if candidate.review == Candidate.Review.PENDING else None
+    return render(request, "clusters/candidate_detail.html", {
+        "c": candidate, "members": page_of(request, members), "points": points,
+        "extent": {"lat": candidate.lat, "lon": candidate.lon, "extent_km": candidate.extent_km,
+                   "stars": candidate.stars, "label": candidate.code},
+        "existing": existing[0] if existing else None, "existing_jaccard": existing[1] if existing else None,
+        "can_review": can_change_province(request.user, candidate.province_id),
     })
 
 
@@ -176,8 +198,8 @@ def candidates_merge(request, pk: int):
 @login_required
 def run_compare(request):
     require_overview(request.user)  # runs compare the whole country's candidates
-    older = get_object_or_404(IdentificationRun, pk=request.GET.get("a"))
-    newer = get_object_or_404(IdentificationRun, pk=request.GET.get("b"))
+    older = get_object_or_404(IdentificationRun, pk=id_param(request, "a"))
+    newer = get_object_or_404(IdentificationRun, pk=id_param(request, "b"))
     comparison = services.compare_runs(older, newer)
     scope = province_scope(request.user)
     if scope:

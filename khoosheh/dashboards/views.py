@@ -3,17 +3,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from khoosheh.accounts.models import Role
 from khoosheh.accounts.scoping import OutsideScope, province_scope, require_overview, sees_overview
-from khoosheh.core.jalali import jalali_year
-from khoosheh.core.text import fold_digits, to_persian_digits
+from khoosheh.core.text import to_persian_digits
+from khoosheh.portal.params import year_param
 from khoosheh.programs.achievements import targets_vs_achievements
 from khoosheh.programs.models import Phase
 from khoosheh.registry.models import Province, UnitStatus
@@ -24,19 +23,29 @@ METRICS = ("units", "idle_share", "clusters")
 
 
 def _year(request) -> int:
-    text = fold_digits(request.GET.get("year", ""))
-    return int(text) if text.isdigit() and 1300 <= int(text) <= 1500 else jalali_year(timezone.localdate())
+    return year_param(request)
 
 
-# Where a role without the overview starts: its own records.
-ROLE_HOMES = {Role.CLUSTER_AGENT: "programs:development_list", Role.PARKS_COMPANY: "programs:case_list",
-              Role.UNIT_OWNER: "registry:unit_list"}
+def role_home(user) -> str | None:
+    """Where a role without a province-wide view starts: its own records, not a national dashboard of zeros."""
+    if user.is_national:
+        return None
+    if user.role == Role.UNIT_OWNER:
+        units = list(user.units.values_list("pk", flat=True)[:2])
+        return resolve_url("registry:unit_detail", units[0]) if len(units) == 1 else resolve_url("registry:unit_list")
+    if user.role == Role.PARKS_COMPANY:
+        return resolve_url("registry:unit_list")
+    if user.role == Role.CLUSTER_AGENT:
+        return resolve_url("programs:development_list")
+    return None
 
 
 @login_required
 def national(request):
+    if home := role_home(request.user):
+        return redirect(home)
     if not sees_overview(request.user):
-        return redirect(ROLE_HOMES.get(request.user.role, "registry:unit_list"))
+        return redirect("registry:unit_list")
     scope = province_scope(request.user)
     if scope:
         return province(request, scope)

@@ -201,7 +201,7 @@ def execute(job_id: int, *, in_worker: bool = False) -> None:
         if heartbeat:
             heartbeat.stop()
         stage, done, total = progress.latest  # the last step, which the throttled beats may have skipped
-        Job.objects.filter(pk=job_id).update(stage=stage, done=done, total=total)
+        Job.objects.filter(pk=job_id).exclude(status=Job.Status.QUEUED).update(stage=stage, done=done, total=total)
         _progress_file(job_id).unlink(missing_ok=True)
         _cancel_file(job_id).unlink(missing_ok=True)
 
@@ -322,10 +322,20 @@ def recover(job: Job) -> Job:
     """A running job whose worker died: queue it again, or (attempts used up) mark it failed."""
     if job.status != Job.Status.RUNNING or not lease_expired(job):
         return job
+    try:
+        _recover_locked(job)
+    except OperationalError:  # SQLite busy with another job's import: a worker's janitor will do it
+        log.info("job %s: recovery postponed, the database is busy", job.pk)
+        return job
+    _progress_file(job.pk).unlink(missing_ok=True)
+    return Job.objects.get(pk=job.pk)
+
+
+def _recover_locked(job: Job) -> None:
     with transaction.atomic():
         locked = Job.objects.select_for_update().filter(pk=job.pk, status=Job.Status.RUNNING).first()
         if locked is None or not lease_expired(locked):
-            return Job.objects.get(pk=job.pk)
+            return  # another process got there first, or the worker beat again
         _forget_task(locked.task_id)
         kind = kinds.all_kinds().get(locked.kind)
         if kind and kind.rerun_after_crash and locked.attempts < settings.KHOOSHEH_JOB_ATTEMPTS:
@@ -335,8 +345,6 @@ def recover(job: Job) -> Job:
             log.warning("job %s: its worker %s stopped; failed after %s attempts", locked.pk, locked.worker,
                         locked.attempts)
             _end(locked.pk, Job.Status.FAILED, error=CRASHED)
-    _progress_file(job.pk).unlink(missing_ok=True)
-    return Job.objects.get(pk=job.pk)
 
 
 def recover_stale() -> int:

@@ -7,16 +7,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khoosheh.accounts.models import Role
 from khoosheh.accounts.scoping import get_visible_or_404, province_scope, scope_by_province, scope_units, sees_overview
 from khoosheh.clusters.models import Cluster
-from khoosheh.core.jalali import jalali_year
 from khoosheh.core.text import fold_digits
 from khoosheh.portal.actions import attempt, show_form_errors
+from khoosheh.portal.params import year_param
 from khoosheh.registry.models import ProductionUnit, Province
 
 from . import forms, services
@@ -26,8 +25,7 @@ from .permissions import can_change, visible
 
 
 def _year(request) -> int:
-    text = fold_digits(request.GET.get("year", ""))
-    return int(text) if text.isdigit() else jalali_year(timezone.localdate())
+    return year_param(request)
 
 
 @login_required

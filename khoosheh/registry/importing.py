@@ -14,7 +14,9 @@ everything in one transaction, or nothing.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 from collections.abc import Callable
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,21 +115,24 @@ def import_table(table, *, user: User | None = None, dry_run: bool = False, skip
         return outcome
     if any(e.row <= outcome.header_row for e in outcome.errors):
         return outcome  # the file itself is unusable (missing columns): nothing to import
-    plan = _plan(records, outcome, target=target, province=province_scope(user) if user else None)
-    outcome.accepted = True
-    if dry_run or not (plan.new or plan.changed or plan.parks):
-        return outcome  # re-importing the same file changes nothing, not even the import log
-    with transaction.atomic():
-        batch = ImportBatch.objects.create(file_name=source_name, imported_by=user,
-                                           started_at=started, rows_read=outcome.rows_read)
-        _write(plan, batch, user, outcome, progress)
-        batch.created, batch.updated, batch.unchanged = outcome.created, outcome.updated, outcome.unchanged
-        batch.skipped_invalid = outcome.skipped_rows
-        batch.finished_at = timezone.now()
-        batch.save()
-        outcome.written, outcome.batch_id = True, batch.id
-        if before_commit:
-            before_commit(outcome)
+    with nullcontext() if dry_run else one_import_at_a_time():
+        # Planned inside the turn: an import that waited must see what the one before it wrote.
+        plan = _plan(records, outcome, target=target, province=province_scope(user) if user else None,
+                     progress=progress)
+        outcome.accepted = True
+        if dry_run or not (plan.new or plan.changed or plan.parks):
+            return outcome  # re-importing the same file changes nothing, not even the import log
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(file_name=source_name, imported_by=user,
+                                               started_at=started, rows_read=outcome.rows_read)
+            _write(plan, batch, user, outcome, progress)
+            batch.created, batch.updated, batch.unchanged = outcome.created, outcome.updated, outcome.unchanged
+            batch.skipped_invalid = outcome.skipped_rows
+            batch.finished_at = timezone.now()
+            batch.save()
+            outcome.written, outcome.batch_id = True, batch.id
+            if before_commit:
+                before_commit(outcome)
     return outcome
 
 
@@ -140,6 +145,24 @@ def out_of_scope_message(province_name: str) -> str:
     who see every province, can resolve such a row — by moving the unit, audited)."""
     return (f"حساب شما فقط واحدهای استان {province_name} را ثبت یا تغییر می‌دهد و این ردیف را نمی‌پذیرد؛ "
             f"اگر این واحد باید در استان {province_name} ثبت شود، از کارشناسان ستاد ملی بخواهید")
+
+
+@contextmanager
+def one_import_at_a_time():
+    """On SQLite, imports take turns (a file lock in the data folder, across processes): a second import waits
+    for the first to commit instead of failing after the 10 s busy timeout with "database is locked".  PostgreSQL
+    lets imports write side by side.  (The task queue runs imports one at a time as well.)"""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    path = Path(settings.DATA_DIR) / ".import.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _within_scope(records: list[UnitRecord], user: User | None, ref: Reference, outcome) -> list[UnitRecord]:
@@ -191,8 +214,10 @@ def _values(record: UnitRecord, park_ids: dict[tuple[str, str], int]) -> dict:
 
 
 def _plan(records: list[UnitRecord], outcome: ImportOutcome, *, target: ProductionUnit | None = None,
-          province: str | None = None) -> _Plan:
+          province: str | None = None, progress: Progress | None = None) -> _Plan:
     plan = _Plan()
+    if progress:
+        progress("compare", 0, len(records))  # matching against the registry: seconds at 100,000 rows
     park_ids = {(c, k): i for c, k, i in IndustrialPark.objects.values_list("county_id", "name_key", "id")}
     for r in records:
         if r.park and (r.county_code, match_key(r.park)) not in park_ids:
@@ -201,7 +226,9 @@ def _plan(records: list[UnitRecord], outcome: ImportOutcome, *, target: Producti
     outcome.new_parks = sorted(plan.parks.values())
     existing = _existing_by_national_id([r.national_id for r in records if r.national_id])
     unnamed = _existing_without_national_id(records, province)
-    for r in records:
+    for i, r in enumerate(records, start=1):
+        if progress and i % 5000 == 0:
+            progress("compare", i, len(records))
         values = _values(r, park_ids)
         unit = target or (existing.get(r.national_id) if r.national_id else None)
         if unit is None and not r.national_id and target is None:

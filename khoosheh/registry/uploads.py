@@ -23,7 +23,8 @@ ERRORS_SHOWN, WARNINGS_SHOWN = 200, 100
 KIND = kinds.Kind(
     name="import", handler="khoosheh.registry.uploads.run_import", label=_("import of a unit file"),
     result_template="registry/import_result.html",
-    stages={"validate": _("checking the rows"), "write": _("writing to the registry")},
+    stages={"validate": _("checking the rows"), "compare": _("comparing with the registry"),
+            "write": _("writing to the registry")},
 )
 
 

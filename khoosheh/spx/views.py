@@ -2,9 +2,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -16,9 +15,9 @@ from khoosheh.accounts.scoping import (
     scope_units,
 )
 from khoosheh.core import reference
-from khoosheh.core.jalali import jalali_year
-from khoosheh.core.text import fold_digits
 from khoosheh.portal.actions import attempt
+from khoosheh.portal.paging import page_of
+from khoosheh.portal.params import year_param
 from khoosheh.registry.models import ProductionUnit
 
 from . import forms, services
@@ -32,8 +31,7 @@ def visible_enquiries(user):
 @login_required
 def enquiry_list(request):
     enquiries = visible_enquiries(request.user).select_related("province")
-    text = fold_digits(request.GET.get("year", ""))
-    year = int(text) if text.isdigit() else jalali_year(timezone.localdate())
+    year = year_param(request)
     return render(request, "spx/enquiry_list.html", {
         "enquiries": enquiries[:300], "year": year, "report": services.report(visible_enquiries(request.user), year),
         "can_create": province_scope(request.user) is not None or request.user.is_national,
@@ -42,12 +40,19 @@ def enquiry_list(request):
 
 @login_required
 def enquiry_new(request):
-    form = forms.EnquiryForm(request.POST or None)
-    province = province_scope(request.user) or request.POST.get("province") or request.GET.get("province", "23")
+    scope = province_scope(request.user)
+    form = forms.EnquiryForm(request.POST or None, initial={"buyer_province": scope})
     if request.method == "POST" and form.is_valid():
         def create():
             data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-            enquiry = services.create_enquiry(request.user, province_code=province, **data)
+            # The buyer's place decides the enquiry's province and where distances are measured from;
+            # provincial staff enter their own province's enquiries.
+            county = data.pop("buyer_county", None)
+            province = scope or data.pop("buyer_province", None) or (county[:2] if county else None)
+            data.pop("buyer_province", None)
+            if not province:
+                raise ValidationError(_("Choose the buyer's province (or county)."))
+            enquiry = services.create_enquiry(request.user, province_code=province, county_code=county, **data)
             services.match_enquiry(enquiry, request.user)
             return enquiry
 
@@ -132,8 +137,13 @@ def exhibition_detail(request, pk: int):
     meetings = exhibition.meetings.select_related("looker", "offerer")
     if who and who.isdigit():
         meetings = meetings.filter(looker_id=who) | meetings.filter(offerer_id=who)
+    # One participant's agenda is short and printed whole; everyone's schedule is paged.
+    page = page_of(request, meetings.order_by("slot", "table"), per_page=1000 if who else 100)
+    for meeting in page:
+        meeting.starts, meeting.ends = exhibition.slot_times(meeting.slot)
+    participant = exhibition.participants.filter(pk=who).first() if who and who.isdigit() else None
     return render(request, "spx/exhibition_detail.html", {
-        "x": exhibition, "meetings": meetings.order_by("slot", "table")[:600],
+        "x": exhibition, "meetings": page, "page": page, "participant": participant,
         "participants": exhibition.participants.all(), "who": who,
         "can_change": can_change_province(request.user, exhibition.province_id),
     })

@@ -57,11 +57,20 @@ def token(django_user_model, db):
     return make_token(user)
 
 
+def _send_unknown_nulls(case) -> None:
+    """An undeclared query parameter generated as null would not reach the server at all (null parameters are
+    left out of the URL), yet schemathesis would expect it refused: send it empty, as `?name=`."""
+    if case.query:
+        declared = {parameter.name for parameter in case.operation.query}
+        case.query = {k: "" if v is None and k not in declared else v for k, v in case.query.items()}
+
+
 @pytest.mark.slow
 @schema.parametrize()
 @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_passes_every_schemathesis_check(case, token):
     REQUESTS["n"] += 1
+    _send_unknown_nulls(case)
     headers = {"Authorization": f"Bearer {token}"}
     rule = BEYOND_THE_SCHEMA.get(case.operation.label)
     if rule is None:

@@ -255,3 +255,17 @@ def test_the_review_page_offers_the_update_and_the_comparison_links_the_cluster(
     assert Cluster.objects.count() == 1 and candidate(newer, "2393").cluster == cluster
     compare = client.get(reverse("clusters:run_compare"), {"a": run.pk, "b": newer.pk}).content.decode()
     assert detail in compare
+
+
+def test_a_candidate_is_reviewed_on_its_own_page_with_members_and_a_map(client, run, cast):
+    client.force_login(cast.national)
+    tiles = candidate(run, "2393")
+    page = client.get(reverse("clusters:candidate_detail", args=[tiles.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="members-map"' in html and 'id="map-points"' in html
+    assert len(page.context["points"]) == tiles.members.count()
+    assert reverse("registry:unit_detail", args=[tiles.members.first().pk]) in html
+    assert 'value="confirm"' in html
+    # Isfahan's staff are told the Yazd candidate is outside their province.
+    client.force_login(cast.isfahan)
+    assert client.get(reverse("clusters:candidate_detail", args=[tiles.pk])).status_code == 404

@@ -101,3 +101,31 @@ def test_a_server_error_gets_a_persian_page_inside_the_layout(rf, cast):
     response = server_error(request)
     html = response.content.decode()
     assert response.status_code == 500 and '<html lang="fa" dir="rtl">' in html and "ثبت شد" in html
+
+
+# --- a home page for each role ---
+
+
+def test_a_unit_owner_lands_on_their_own_unit_not_a_national_dashboard(client, cast, two_provinces,
+                                                                        django_user_model):
+    from khoosheh.accounts.models import Role
+
+    owner = django_user_model.objects.create_user("owner", password="x", role=Role.UNIT_OWNER)
+    unit = ProductionUnit.objects.first()
+    owner.units.add(unit)
+    client.force_login(owner)
+    assert client.get(reverse("home")).url == reverse("registry:unit_detail", args=[unit.pk])
+
+
+def test_a_parks_company_and_a_cluster_agent_land_on_their_own_records(client, cast, django_user_model):
+    from khoosheh.accounts.models import Role
+
+    parks = django_user_model.objects.create_user("parks", password="x", role=Role.PARKS_COMPANY)
+    agent = django_user_model.objects.create_user("agent", password="x", role=Role.CLUSTER_AGENT)
+    client.force_login(parks)
+    assert client.get(reverse("home")).url == reverse("registry:unit_list")
+    client.force_login(agent)
+    assert client.get(reverse("home")).url == reverse("programs:development_list")
+    # National and provincial staff keep their dashboards.
+    client.force_login(cast.isfahan)
+    assert client.get(reverse("home")).status_code == 200

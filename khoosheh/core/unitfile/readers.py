@@ -116,27 +116,31 @@ def _csv_problem(row: int, exc: csv.Error) -> FileProblem:
 def _read_spreadsheet(path: Path, max_rows: int) -> Table:
     from python_calamine import CalamineWorkbook
 
-    _refuse_zip_bomb(path)
+    _refuse_zip_bomb(path, max_rows)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
-        data = sheet.to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own types for broken files
         raise FileProblem(f"فایل اکسل خوانده نشد ({type(exc).__name__})؛ آیا فایل سالم و از نوع XLSX است؟") from exc
-    if not data:
+    if sheet.end is None:
         raise FileProblem("برگه اول فایل خالی است؛ سطر اول باید عنوان ستون‌ها باشد")
-    if len(data) - 1 > max_rows:
+    if sheet.end[0] > max_rows:  # the last row's number past the header's (row 1)
         raise FileProblem(f"فایل بیش از {persian_number(max_rows)} سطر دارد؛ آن را به چند فایل تقسیم کنید")
     warnings = []
     if len(workbook.sheet_names) > 1:
         warnings.append(f"فقط برگه اول («{workbook.sheet_names[0]}») خوانده شد")
-    headers = [cell_text(v) for v in data[0]]
-    rows = ((number, [cell_text(v) for v in cells]) for number, cells in enumerate(data[1:], start=2))
+    # Row by row, from row 1 (empty rows above the first cell included, so numbers stay the
+    # spreadsheet's), but only from the first used column: no grid of empty cells is built.
+    data = sheet.iter_rows()
+    headers = [cell_text(v) for v in next(data)]
+    rows = ((number, [cell_text(v) for v in cells]) for number, cells in enumerate(data, start=2))
     return Table(headers, rows, warnings)
 
 
-def _refuse_zip_bomb(path: Path) -> None:
+def _refuse_zip_bomb(path: Path, max_rows: int = MAX_ROWS) -> None:
     import zipfile
+
+    from .xlsx_guard import SheetTooLarge, check_xlsx
 
     if not zipfile.is_zipfile(path):
         return  # an old .xls or .ods-less file: calamine judges it
@@ -144,3 +148,10 @@ def _refuse_zip_bomb(path: Path) -> None:
         size = sum(info.file_size for info in archive.infolist())
     if size > MAX_XLSX_UNCOMPRESSED_BYTES:
         raise FileProblem("فایل اکسل پس از بازشدن بیش از اندازه بزرگ است و پذیرفته نمی‌شود")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        # Declared sizes can lie, and calamine holds a sheet as a dense grid from its first cell to
+        # its last: measure the real sheet before calamine may allocate it (xlsx_guard).
+        try:
+            check_xlsx(path, max_rows=max_rows, max_bytes=MAX_XLSX_UNCOMPRESSED_BYTES)
+        except SheetTooLarge as exc:
+            raise FileProblem(str(exc)) from None

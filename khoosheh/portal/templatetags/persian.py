@@ -42,7 +42,7 @@ def num(value) -> str:
         text = f"{value:,.1f}"
     else:
         text = f"{int(value):,}"
-    return _digits(text.replace(",", "٬")) if _persian() else text
+    return _digits(text.replace(",", "٬").replace(".", "٫")) if _persian() else text
 
 
 @register.filter

@@ -1,0 +1,32 @@
+"""Query parameters the pages read, checked once: a value no page could use is refused with 400 and a Persian
+reason (portal.views.bad_request shows it), never carried to the database or the Jalali calendar (a 500)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import BadRequest
+from django.http import Http404
+from django.utils import timezone
+
+from khoosheh.core.jalali import jalali_year
+from khoosheh.core.text import fold_digits
+
+YEARS = (1300, 1500)
+LARGEST_ID = 2**53  # within every database's integers
+
+
+def year_param(request, name: str = "year") -> int:
+    """A Jalali year from the query (Persian digits welcome); this year when absent."""
+    text = fold_digits(request.GET.get(name, "")).strip()
+    if not text:
+        return jalali_year(timezone.localdate())
+    if not text.isdigit() or not YEARS[0] <= int(text) <= YEARS[1]:
+        raise BadRequest("سال باید سالی شمسی بین ۱۳۰۰ و ۱۵۰۰ باشد، مثل ۱۴۰۵")
+    return int(text)
+
+
+def id_param(request, name: str) -> int:
+    """A record's id from the query: anything but a plausible id names no record (404)."""
+    text = fold_digits(request.GET.get(name, "")).strip()
+    if not text.isdigit() or not 0 < int(text) <= LARGEST_ID:
+        raise Http404
+    return int(text)
