@@ -116,14 +116,16 @@ def test_an_exhibition_schedule_has_no_double_booking(world):
 def test_a_participants_agenda_has_clock_times_and_prints(client, world):
     import datetime as dt
 
-    exhibition = Exhibition.objects.create(name="نمایشگاه", city="تهران", province_id="23", starts_on=timezone.localdate(),
-                                           slots=3, tables=2, day_starts_at=dt.time(9, 30), slot_minutes=25)
+    exhibition = Exhibition.objects.create(name="نمایشگاه", city="تهران", province_id="23",
+                                           starts_on=timezone.localdate(), slots=3, tables=2,
+                                           day_starts_at=dt.time(9, 30), slot_minutes=25)
     buyer = Participant.objects.create(exhibition=exhibition, kind="buyer", name="خریدار", needs=["casting"])
     for i in range(3):
         Participant.objects.create(exhibition=exhibition, kind="unit", name=f"واحد {i}", offers=["casting"])
     services.build_schedule(exhibition, world.cast.national)
     client.force_login(world.cast.national)
-    html = client.get(reverse("spx:exhibition_detail", args=[exhibition.pk]), {"participant": buyer.pk}).content.decode()
+    html = client.get(reverse("spx:exhibition_detail", args=[exhibition.pk]),
+                      {"participant": buyer.pk}).content.decode()
     # Slot 1 starts at 09:30, slot 3 ends at 10:45; the agenda has a print button and a print style.
     assert "۰۹:۳۰–۰۹:۵۵" in html and "۱۰:۲۰–۱۰:۴۵" in html and 'data-print="1"' in html
     assert exhibition.slot_times(2) == (dt.time(9, 55), dt.time(10, 20))
