@@ -63,6 +63,7 @@ MAX_RADIUS_KM = 15.0
 MIN_CASES = 10
 REPLICATES = 999
 ALPHA = 0.01
+PILOT = 99  # replicates computed in full before the others are only computed above a floor
 
 
 @dataclass
@@ -199,11 +200,9 @@ def _population(distances, lo, hi, d):
 
 
 @njit(cache=True)
-def _best_windows(xy, cx, cy, width, height, radius, cases, centres, pointer, distances, n_all, min_cases):
-    """Each centre's most likely window: (LLR, radius, c, n); LLR 0 where no window qualifies."""
-    n_cells = width * height
-    # The cases bucketed by cell (a counting sort).
-    cell_count = np.zeros(n_cells + 1, np.int64)
+def _bucket_cases(cx, cy, width, height, cases):
+    """The cases bucketed by cell (a counting sort): bucket[cell_start[k]:cell_start[k+1]] lie in cell k."""
+    cell_count = np.zeros(width * height + 1, np.int64)
     for i in cases:
         cell_count[cy[i] * width + cx[i] + 1] += 1
     cell_start = np.cumsum(cell_count)
@@ -213,21 +212,35 @@ def _best_windows(xy, cx, cy, width, height, radius, cases, centres, pointer, di
         k = cy[i] * width + cx[i]
         bucket[filled[k]] = i
         filled[k] += 1
+    return bucket, cell_start
+
+
+@njit(cache=True)
+def _gather(xy, cx, cy, width, bucket, cell_start, i, r32, near):
+    """Distances from unit i to the cases within the radius, written to near; returns how many."""
+    m = 0
+    for gy in range(cy[i] - 1, cy[i] + 2):
+        for gx in range(cx[i] - 1, cx[i] + 2):
+            k = gy * width + gx
+            for s in range(cell_start[k], cell_start[k + 1]):
+                d = _distance(xy, i, bucket[s])
+                if d <= r32:
+                    near[m] = d
+                    m += 1
+    return m
+
+
+@njit(cache=True)
+def _best_windows(xy, cx, cy, width, height, radius, cases, centres, pointer, distances, n_all, min_cases):
+    """Each centre's most likely window: (LLR, radius, c, n); LLR 0 where no window qualifies."""
+    bucket, cell_start = _bucket_cases(cx, cy, width, height, cases)
     big_c = float(len(cases))
     r32 = np.float32(radius)
     best = np.zeros((len(centres), 4))
     near = np.empty(len(cases), np.float32)
     for position in range(len(centres)):
         i = centres[position]
-        m = 0
-        for gy in range(cy[i] - 1, cy[i] + 2):
-            for gx in range(cx[i] - 1, cx[i] + 2):
-                k = gy * width + gx
-                for s in range(cell_start[k], cell_start[k + 1]):
-                    d = _distance(xy, i, bucket[s])
-                    if d <= r32:
-                        near[m] = d
-                        m += 1
+        m = _gather(xy, cx, cy, width, bucket, cell_start, i, r32, near)
         if m < min_cases:
             continue
         ordered = near[:m]
@@ -245,18 +258,100 @@ def _best_windows(xy, cx, cy, width, height, radius, cases, centres, pointer, di
     return best
 
 
+SHELL_GROWTH = 1.1  # population ratio between successive shells of the pruning bound
+_MAX_SHELLS = 1024
+
+
+@njit(cache=True)
+def _scan_maximum(xy, cx, cy, width, height, radius, cases, centres, pointer, distances, n_all, min_cases, floor):
+    """The largest LLR over all windows, exactly as ``_best_windows`` would give it, but skipping
+    windows that cannot beat the largest found so far.  Around each centre the radii are cut into
+    shells by population (each about 10% more units than the last, read off the sorted distances);
+    a window in shell k holds at most the cases out to the shell's outer edge and at least the units
+    out to its inner edge, and the LLR rises with cases and falls with units (high rates), so
+    LLR(cases to the outer edge, units to the inner edge) bounds every window of the shell.  Only
+    shells whose bound beats the running maximum are sorted and evaluated window by window.
+    With ``floor`` > 0 the running maximum starts there, and -1 is returned when no window beats it."""
+    bucket, cell_start = _bucket_cases(cx, cy, width, height, cases)
+    big_c = float(len(cases))
+    r32 = np.float32(radius)
+    near = np.empty(len(cases), np.float32)
+    shell_of = np.empty(len(cases), np.int64)
+    grouped = np.empty(len(cases), np.float32)
+    edge_r = np.empty(_MAX_SHELLS, np.float32)
+    edge_n = np.empty(_MAX_SHELLS, np.int64)
+    in_shell = np.zeros(_MAX_SHELLS + 1, np.int64)
+    top = floor
+    for position in range(len(centres)):
+        i = centres[position]
+        m = _gather(xy, cx, cy, width, bucket, cell_start, i, r32, near)
+        if m < min_cases:
+            continue
+        lo, hi = pointer[i], pointer[i + 1]
+        population = hi - lo
+        shells = 0
+        n_edge = min_cases
+        while True:  # the last shell ends at the farthest unit within the radius: it holds every case
+            if n_edge >= population or shells == _MAX_SHELLS - 1:
+                edge_n[shells] = population
+                edge_r[shells] = distances[hi - 1]
+                shells += 1
+                break
+            edge_n[shells] = n_edge
+            edge_r[shells] = distances[lo + n_edge - 1]
+            shells += 1
+            n_edge = max(n_edge + 1, int(n_edge * SHELL_GROWTH))
+        in_shell[: shells + 1] = 0
+        for s in range(m):  # first shell whose outer edge reaches the case (ties share a shell)
+            a, b = 0, shells - 1
+            while a < b:
+                mid = (a + b) // 2
+                if edge_r[mid] >= near[s]:
+                    b = mid
+                else:
+                    a = mid + 1
+            shell_of[s] = a
+            in_shell[a + 1] += 1
+        for k in range(shells):
+            in_shell[k + 1] += in_shell[k]  # in_shell[k]: cases before shell k
+        for s in range(m):
+            grouped[in_shell[shell_of[s]]] = near[s]
+            in_shell[shell_of[s]] += 1
+        # in_shell[k] now ends shell k: shell k is grouped[in_shell[k-1]:in_shell[k]].
+        for k in range(shells):
+            first = in_shell[k - 1] if k > 0 else 0
+            last = in_shell[k]
+            if last < min_cases or last == first:
+                continue
+            inner = edge_n[k - 1] if k > 0 else 1
+            bound = _llr(float(last), float(max(last, inner)), big_c, n_all)
+            if bound <= top:
+                continue
+            ordered = grouped[first:last]
+            ordered.sort()
+            for j in range(last - first):
+                c = first + j + 1
+                if c < min_cases or (j + 1 < last - first and ordered[j + 1] == ordered[j]):
+                    continue
+                n = _population(distances, lo, hi, ordered[j])
+                value = _llr(float(c), float(n), big_c, n_all)
+                if value > top:
+                    top = value
+    return top if top > floor or floor == 0 else -1.0
+
+
 @njit(cache=True, parallel=True)
 def _replicate_maxima(xy, cx, cy, width, height, radius, relabelled, centre_all, pointer, distances, n_all,
-                      min_cases):
-    """The scan statistic (the largest LLR) of each relabelled data set (one row of case indices each)."""
+                      min_cases, floor):
+    """The scan statistic (the largest LLR) of each relabelled data set (one row of case indices each);
+    -1 for a data set whose statistic does not exceed ``floor`` (when floor > 0)."""
     maxima = np.zeros(relabelled.shape[0])
     everyone = np.arange(xy.shape[0])
     for r in prange(relabelled.shape[0]):
         cases = relabelled[r]
         centres = everyone if centre_all else cases
-        best = _best_windows(xy, cx, cy, width, height, radius, cases, centres, pointer, distances, n_all,
-                             min_cases)
-        maxima[r] = best[:, 0].max() if best.shape[0] else 0.0
+        maxima[r] = _scan_maximum(xy, cx, cy, width, height, radius, cases, centres, pointer, distances, n_all,
+                                  min_cases, floor)
     return maxima
 
 
@@ -298,11 +393,14 @@ class BernoulliScan:
     """``BernoulliScan(...).fit(xy, is_case)`` on projected coordinates in km.
 
     Sets ``clusters_`` (the clusters with p <= ``alpha``, most likely first), ``most_likely_``
-    (the best window, significant or not; None when no window has 10 cases), and
-    ``maxima_`` (the replicates' scan statistics)."""
+    (the best window, significant or not; None when no window has 10 cases), ``maxima_`` (the
+    replicates' scan statistics) and ``floor_``.  Unless ``exact``, replicates past the first 99 are
+    computed only where they exceed ``floor_`` (-1 in ``maxima_`` otherwise): p-values <= alpha are
+    exact, and a p-value of a window below the floor is a lower bound (always > alpha)."""
 
     def __init__(self, *, max_radius_km: float = MAX_RADIUS_KM, min_cases: int = MIN_CASES,
-                 replicates: int = REPLICATES, alpha: float = ALPHA, centres: str = "cases", seed: int = 0):
+                 replicates: int = REPLICATES, alpha: float = ALPHA, centres: str = "cases", seed: int = 0,
+                 exact: bool = False, pilot: int = PILOT):
         if max_radius_km <= 0:
             raise ValueError("max_radius_km must be positive")
         if min_cases < 1 or replicates < 1:
@@ -310,7 +408,7 @@ class BernoulliScan:
         if centres not in ("cases", "all"):
             raise ValueError('centres must be "cases" or "all"')
         self.max_radius_km, self.min_cases, self.replicates = max_radius_km, min_cases, replicates
-        self.alpha, self.centres, self.seed = alpha, centres, seed
+        self.alpha, self.centres, self.seed, self.exact, self.pilot = alpha, centres, seed, exact, pilot
 
     def fit(self, xy: np.ndarray, is_case: np.ndarray, *, prepared: tuple | None = None,
             activity: str = "") -> BernoulliScan:
@@ -319,7 +417,7 @@ class BernoulliScan:
         cases = np.flatnonzero(is_case).astype(np.int64)
         self.clusters_: list[ScanCluster] = []
         self.most_likely_: ScanCluster | None = None
-        self.maxima_ = np.zeros(0)
+        self.maxima_, self.floor_ = np.zeros(0), 0.0
         if len(cases) < self.min_cases:
             return self
         n_all = float(len(xy))
@@ -329,7 +427,7 @@ class BernoulliScan:
         best = _best_windows(*args, cases, centres, pointer, distances, n_all, self.min_cases)
         rng = np.random.default_rng(self.seed)
         relabelled = np.stack([rng.choice(len(xy), len(cases), replace=False) for _ in range(self.replicates)])
-        self.maxima_ = _replicate_maxima(*args, relabelled, centre_all, pointer, distances, n_all, self.min_cases)
+        self.maxima_, self.floor_ = self._monte_carlo(args, relabelled, centre_all, pointer, distances, n_all)
         sorted_maxima = np.sort(self.maxima_)
 
         def p_value(llr):
@@ -354,6 +452,28 @@ class BernoulliScan:
             if cluster.p_value <= self.alpha:
                 self.clusters_.append(cluster)
         return self
+
+    def _monte_carlo(self, args, relabelled, centre_all, pointer, distances, n_all):
+        """The replicates' statistics.  The first ``pilot`` are computed in full; the others only
+        where they exceed the pilot's median (-1 otherwise), which is all a p-value <= alpha needs:
+        when at least alpha (R + 1) replicates exceed that floor, a window below it has p > alpha
+        whatever the others are, and a window above it is counted exactly.  Where that check fails
+        the rest are computed in full."""
+        pilot = self.pilot
+        first = _replicate_maxima(*args, relabelled[:pilot], centre_all, pointer, distances, n_all,
+                                  self.min_cases, 0.0)
+        if len(relabelled) <= pilot or self.exact:
+            return (np.concatenate([first, _replicate_maxima(*args, relabelled[pilot:], centre_all, pointer, distances,
+                                                             n_all, self.min_cases, 0.0)]), 0.0)
+        floor = float(np.median(first))
+        rest = _replicate_maxima(*args, relabelled[pilot:], centre_all, pointer, distances, n_all, self.min_cases,
+                                 floor)
+        maxima = np.concatenate([first, rest])
+        if 1 + (maxima >= floor).sum() <= self.alpha * (len(relabelled) + 1):
+            rest = _replicate_maxima(*args, relabelled[pilot:], centre_all, pointer, distances, n_all,
+                                     self.min_cases, 0.0)
+            return np.concatenate([first, rest]), 0.0
+        return maxima, floor
 
     @staticmethod
     def _cluster(grid, activity, centre, row, p, case_mask) -> ScanCluster:

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "khoosheh.portal.middleware.RequestSizeLimitMiddleware",  # first: refuses before anything reads the body
     "django.middleware.security.SecurityMiddleware",
     "khoosheh.portal.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -119,6 +120,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+
+def _private_database(name) -> None:
+    """The SQLite file holds every record and password hash: readable by its owner only (SQLite gives its -wal and
+    -shm files the same mode).  Created so before SQLite creates it under the umask; an existing one is narrowed."""
+    path = Path(name)
+    if str(name).startswith(":memory:") or str(name).startswith("file:"):
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+    except OSError:
+        pass  # a read-only mount or someone else's file: SQLite will say what is wrong when it opens it
+
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    _private_database(DATABASES["default"]["NAME"])
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "login"
@@ -138,6 +158,7 @@ KHOOSHEH_TRUSTED_PROXIES = envlist("KHOOSHEH_TRUSTED_PROXIES", "")
 KHOOSHEH_API_TOKEN_DAYS = int(os.environ.get("KHOOSHEH_API_TOKEN_DAYS", "90"))
 AXES_CLIENT_IP_CALLABLE = "khoosheh.accounts.lockout.client_ip"
 AXES_HANDLER = "khoosheh.accounts.lockout.LockoutHandler"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are not written to the database (nor made to wait for it)
 # So that the backend marks a locked request (429) whichever rule locked it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_COOLOFF_TIME = float(os.environ.get("KHOOSHEH_LOCKOUT_HOURS", "0.25"))
@@ -178,6 +199,8 @@ KHOOSHEH_PIPELINE_THRESHOLD = int(os.environ.get("KHOOSHEH_PIPELINE_THRESHOLD", 
 # A unit's location this many km outside Iran's land outline is still accepted, with a warning that
 # says how far it is (a factory on the shore, coordinates rounded to two decimals); farther, refused.
 KHOOSHEH_LOCATION_TOLERANCE_KM = float(os.environ.get("KHOOSHEH_LOCATION_TOLERANCE_KM", "5"))
+if not 0 <= KHOOSHEH_LOCATION_TOLERANCE_KM <= 100:  # core.geo measures distances up to 100 km
+    raise ValueError(f"KHOOSHEH_LOCATION_TOLERANCE_KM must be between 0 and 100, not {KHOOSHEH_LOCATION_TOLERANCE_KM}")
 
 # The point maps draw Iran's outline from the package and need nothing else.  Where the portal is
 # online, a background tile layer may be added: a URL template such as
@@ -222,6 +245,11 @@ KHOOSHEH_MAX_UPLOAD_BYTES = int(os.environ.get("KHOOSHEH_MAX_UPLOAD_BYTES", str(
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Sessions in files of the data folder, not the database: a login must not wait behind an import's write lock
+# on SQLite.  Still server-side, so logging out ends a session for good.
+SESSION_ENGINE = "django.contrib.sessions.backends.file"
+SESSION_FILE_PATH = os.environ.get("KHOOSHEH_SESSION_DIR", str(DATA_DIR / "sessions"))
+Path(SESSION_FILE_PATH).mkdir(parents=True, exist_ok=True, mode=0o700)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

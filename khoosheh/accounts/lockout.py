@@ -51,7 +51,12 @@ def client_ip(request) -> str | None:
 
 
 class LockoutHandler(AxesDatabaseHandler):
-    """Axes' database handler, plus the per-username count over all addresses."""
+    """Axes' database handler, plus the per-username count over all addresses; a successful login writes only
+    when there are failed attempts to clear (on SQLite a write would wait behind a long import)."""
+
+    def user_logged_in(self, sender, request, user, **kwargs):
+        if AccessAttempt.objects.exists():  # a read: WAL lets it through while an import writes
+            super().user_logged_in(sender, request, user, **kwargs)
 
     def is_locked(self, request, credentials=None) -> bool:
         if super().is_locked(request, credentials):

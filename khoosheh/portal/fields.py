@@ -9,7 +9,9 @@ class JalaliDateField(forms.CharField):
     """A date typed the Jalali way (1404/05/12, Persian digits welcome)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "۱۴۰۴/۰۱/۰۱", "dir": "ltr"}))
+        # data-jalali: static/khoosheh/js/jalali-picker.js adds day, month and year lists beside the box.
+        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "۱۴۰۴/۰۱/۰۱", "dir": "ltr",
+                                                           "data-jalali": "1"}))
         super().__init__(**kwargs)
 
     def to_python(self, value):

@@ -75,9 +75,11 @@ class _Words:
         if model is None:
             return None
         try:
-            return model._meta.get_field(key)
+            field = model._meta.get_field(key)
         except FieldDoesNotExist:
             return None
+        # A reverse relation (an exhibition's "meetings") is a count the service wrote, not a field.
+        return None if field.auto_created and not field.concrete else field
 
     def label(self, model, key: str) -> str:
         field = self.field(model, key)

@@ -14,7 +14,9 @@ everything in one transaction, or nothing.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 from collections.abc import Callable
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,10 +53,11 @@ class ImportOutcome:
     accepted: bool = False  # validation passed (or invalid rows were skipped)
     written: bool = False  # something in the registry changed
     batch_id: int | None = None
+    header_row: int = 1  # errors at or above it are about the file, not a row
 
     @property
     def skipped_rows(self) -> int:
-        return len({e.row for e in self.errors if e.row > 1})
+        return len({e.row for e in self.errors if e.row > self.header_row})
 
 
 def reference_from_db() -> Reference:
@@ -106,27 +109,30 @@ def import_table(table, *, user: User | None = None, dry_run: bool = False, skip
     result = validate_rows(table, reference, progress=(lambda n: progress("validate", n, None)) if progress else None,
                            location_tolerance_km=settings.KHOOSHEH_LOCATION_TOLERANCE_KM)
     outcome.rows_read, outcome.errors, outcome.warnings = result.rows_read, result.errors, result.warnings
+    outcome.header_row = result.header_row
     records = _within_scope(result.records, user, reference, outcome)
     if outcome.errors and not skip_invalid:
         return outcome
-    if any(e.row <= 1 for e in outcome.errors):
+    if any(e.row <= outcome.header_row for e in outcome.errors):
         return outcome  # the file itself is unusable (missing columns): nothing to import
-    plan = _plan(records, outcome, target=target, province=province_scope(user) if user else None,
-                 progress=progress)
-    outcome.accepted = True
-    if dry_run or not (plan.new or plan.changed or plan.parks):
-        return outcome  # re-importing the same file changes nothing, not even the import log
-    with transaction.atomic():
-        batch = ImportBatch.objects.create(file_name=source_name, imported_by=user,
-                                           started_at=started, rows_read=outcome.rows_read)
-        _write(plan, batch, user, outcome, progress)
-        batch.created, batch.updated, batch.unchanged = outcome.created, outcome.updated, outcome.unchanged
-        batch.skipped_invalid = outcome.skipped_rows
-        batch.finished_at = timezone.now()
-        batch.save()
-        outcome.written, outcome.batch_id = True, batch.id
-        if before_commit:
-            before_commit(outcome)
+    with nullcontext() if dry_run else one_import_at_a_time():
+        # Planned inside the turn: an import that waited must see what the one before it wrote.
+        plan = _plan(records, outcome, target=target, province=province_scope(user) if user else None,
+                     progress=progress)
+        outcome.accepted = True
+        if dry_run or not (plan.new or plan.changed or plan.parks):
+            return outcome  # re-importing the same file changes nothing, not even the import log
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(file_name=source_name, imported_by=user,
+                                               started_at=started, rows_read=outcome.rows_read)
+            _write(plan, batch, user, outcome, progress)
+            batch.created, batch.updated, batch.unchanged = outcome.created, outcome.updated, outcome.unchanged
+            batch.skipped_invalid = outcome.skipped_rows
+            batch.finished_at = timezone.now()
+            batch.save()
+            outcome.written, outcome.batch_id = True, batch.id
+            if before_commit:
+                before_commit(outcome)
     return outcome
 
 
@@ -139,6 +145,24 @@ def out_of_scope_message(province_name: str) -> str:
     who see every province, can resolve such a row — by moving the unit, audited)."""
     return (f"حساب شما فقط واحدهای استان {province_name} را ثبت یا تغییر می‌دهد و این ردیف را نمی‌پذیرد؛ "
             f"اگر این واحد باید در استان {province_name} ثبت شود، از کارشناسان ستاد ملی بخواهید")
+
+
+@contextmanager
+def one_import_at_a_time():
+    """On SQLite, imports take turns (a file lock in the data folder, across processes): a second import waits
+    for the first to commit instead of failing after the 10 s busy timeout with "database is locked".  PostgreSQL
+    lets imports write side by side.  (The task queue runs imports one at a time as well.)"""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    path = Path(settings.DATA_DIR) / ".import.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _within_scope(records: list[UnitRecord], user: User | None, ref: Reference, outcome) -> list[UnitRecord]:
@@ -208,7 +232,7 @@ def _plan(records: list[UnitRecord], outcome: ImportOutcome, *, target: Producti
         values = _values(r, park_ids)
         unit = target or (existing.get(r.national_id) if r.national_id else None)
         if unit is None and not r.national_id and target is None:
-            twins = unnamed.get((match_key(r.name), r.county_code), [])
+            twins = unnamed.get((r.name_key or match_key(r.name), r.county_code), [])
             unit = next((u for u in twins if _same(u, values)), None)
             if unit is None and twins:
                 outcome.warnings.append(RowError(
@@ -240,7 +264,7 @@ def _existing_by_national_id(ids: list[str]) -> dict[str, ProductionUnit]:
 def _existing_without_national_id(records: list[UnitRecord], province: str | None = None,
                                   ) -> dict[tuple[str, str], list[ProductionUnit]]:
     """Units without ID by (name key, county); only within ``province`` if the importer is confined to one."""
-    keys = {match_key(r.name) for r in records if not r.national_id}
+    keys = {r.name_key or match_key(r.name) for r in records if not r.national_id}
     units = ProductionUnit.objects.filter(national_id="")
     if province is not None:
         units = units.filter(province_id=province)
@@ -257,7 +281,8 @@ def _write(plan: _Plan, batch: ImportBatch, user, outcome: ImportOutcome, progre
     now = timezone.now()
     park_ids = _create_parks(plan.parks)
     total = len(plan.new) + len(plan.changed)
-    _insert_new_units([_with_park(v, r, park_ids) for r, v in plan.new], batch, now, progress, total)
+    _insert_new_units([{**_with_park(v, r, park_ids), "name_key": r.name_key or match_key(r.name)}
+                       for r, v in plan.new], batch, now, progress, total)
     # One set-based statement starts the history of every unit this import created.
     _start_history_of_created_units(batch, now, user, source)
     _update_changed_units(plan, park_ids, now, user, source, outcome)
@@ -296,7 +321,7 @@ def _insert_new_units(values_list: list[dict], batch: ImportBatch, now, progress
             params = []
             for v in chunk:
                 params.extend(ops.adapt_datefield_value(v[k]) if k == "permit_date" else v[k] for k in UNIT_FIELDS)
-                params.extend((match_key(v["name"]), stamp, stamp, batch.pk))
+                params.extend((v["name_key"], stamp, stamp, batch.pk))
             cursor.execute(f"INSERT INTO {table} ({columns}) VALUES "
                            + ", ".join([row_placeholder] * len(chunk)), params)
             if progress:
@@ -306,7 +331,7 @@ def _insert_new_units(values_list: list[dict], batch: ImportBatch, now, progress
 def _copy_units(values_list, batch, now, table: str, columns: str, progress, total: int) -> None:
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for i, v in enumerate(values_list, start=1):
-            copy.write_row((*(v[k] for k in UNIT_FIELDS), match_key(v["name"]), now, now, batch.pk))
+            copy.write_row((*(v[k] for k in UNIT_FIELDS), v["name_key"], now, now, batch.pk))
             if progress and i % 5000 == 0:
                 progress("write", i, total)
 

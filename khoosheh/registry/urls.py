@@ -11,3 +11,4 @@ urlpatterns = [
     path("units/import/", views.unit_import, name="unit_import"),
 ]
 urlpatterns.append(path("units/import/sample.csv", views.import_sample, name="unit_import_sample"))
+urlpatterns.append(path("units/import/template.xlsx", views.import_template, name="unit_import_template"))

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from khoosheh.core import reference
 from khoosheh.core.text import fold_digits
-from khoosheh.portal.fields import HsCodesField, JalaliDateField
+from khoosheh.portal.fields import CountyField, HsCodesField, JalaliDateField, ProvinceField
 
 
 def _persian() -> bool:
@@ -51,6 +51,8 @@ class EnquiryForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[("subcontracting", _("subcontracting enquiry")),
                                                        ("import_substitution", _("import substitution"))])
     buyer = forms.CharField(label=_("Buyer"), max_length=200)
+    buyer_province = ProvinceField(label=_("Buyer's province"), required=False)
+    buyer_county = CountyField(label=_("Buyer's county (distances are measured from its seat)"), required=False)
     title = forms.CharField(label=_("Part or product"), max_length=200)
     description = forms.CharField(label=_("Description and technical requirements"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
@@ -66,6 +68,15 @@ class EnquiryForm(forms.Form):
     yearly_quantity = forms.IntegerField(label=_("Yearly quantity imported"), min_value=0, required=False)
     imported_value_usd = forms.IntegerField(label=_("Yearly imported value (US dollars)"), min_value=0,
                                             required=False)
+
+    def clean(self):
+        from khoosheh.registry.models import County
+
+        data = super().clean()
+        county, province = data.get("buyer_county"), data.get("buyer_province")
+        if county and province and not County.objects.filter(code=county, province_id=province).exists():
+            self.add_error("buyer_county", _("This county is not in the buyer's province."))
+        return data
 
 
 class QuoteForm(forms.Form):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -40,12 +40,19 @@ def enquiry_list(request):
 
 @login_required
 def enquiry_new(request):
-    form = forms.EnquiryForm(request.POST or None)
-    province = province_scope(request.user) or request.POST.get("province") or request.GET.get("province", "23")
+    scope = province_scope(request.user)
+    form = forms.EnquiryForm(request.POST or None, initial={"buyer_province": scope})
     if request.method == "POST" and form.is_valid():
         def create():
             data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-            enquiry = services.create_enquiry(request.user, province_code=province, **data)
+            # The buyer's place decides the enquiry's province and where distances are measured from;
+            # provincial staff enter their own province's enquiries.
+            county = data.pop("buyer_county", None)
+            province = scope or data.pop("buyer_province", None) or (county[:2] if county else None)
+            data.pop("buyer_province", None)
+            if not province:
+                raise ValidationError(_("Choose the buyer's province (or county)."))
+            enquiry = services.create_enquiry(request.user, province_code=province, county_code=county, **data)
             services.match_enquiry(enquiry, request.user)
             return enquiry
 

@@ -61,8 +61,9 @@ def test_windows_centred_on_every_unit_find_the_same_cluster():
     rng = np.random.default_rng(1)
     xy = np.vstack([_background(rng, 250, side_km=30), rng.normal(15, 0.7, (15, 2))])
     is_case = np.concatenate([_labels(rng, 250, 0.05), np.ones(15, bool)])
-    by_cases = BernoulliScan(**QUICK).fit(xy, is_case)
-    by_all = BernoulliScan(centres="all", **QUICK).fit(xy, is_case)
+    # 19 replicates and alpha 0.05 are enough to compare the two choices of centres.
+    by_cases = BernoulliScan(replicates=19, alpha=0.05).fit(xy, is_case)
+    by_all = BernoulliScan(centres="all", replicates=19, alpha=0.05).fit(xy, is_case)
     # SaTScan's centres (all locations) can only find windows at least as likely as the case-centred ones.
     assert by_all.most_likely_.llr >= by_cases.most_likely_.llr
     assert len(set(by_all.clusters_[0].member_index) & set(range(250, 265))) >= 13
@@ -123,3 +124,20 @@ def test_parameters_are_checked():
         BernoulliScan(max_radius_km=0)
     with pytest.raises(ValueError):
         BernoulliScan(centres="grid")
+
+
+def test_skipping_replicates_below_the_floor_changes_no_significant_result():
+    rng = np.random.default_rng(9)
+    plants = [rng.normal(centre, 0.8, (15, 2)) for centre in ((10, 10), (30, 25))]
+    xy = np.vstack([_background(rng, 400), *plants])
+    is_case = np.concatenate([_labels(rng, 400, 0.05), np.ones(30, bool)])
+    prepared = prepare(xy)
+    # A pilot of 19 full replicates, then 80 computed only above the pilot's median.
+    fast = BernoulliScan(replicates=99, pilot=19, seed=2).fit(xy, is_case, prepared=prepared)
+    exact = BernoulliScan(replicates=99, pilot=19, seed=2, exact=True).fit(xy, is_case, prepared=prepared)
+    assert fast.floor_ > 0 and exact.floor_ == 0
+    # Every replicate above the floor has its exact statistic; the clusters and their p-values agree.
+    above = fast.maxima_ >= 0
+    assert np.array_equal(fast.maxima_[above], exact.maxima_[above])
+    assert (exact.maxima_[~above] <= fast.floor_).all()
+    assert [(c.centre, c.p_value) for c in fast.clusters_] == [(c.centre, c.p_value) for c in exact.clusters_]

@@ -169,3 +169,42 @@ def test_choosing_a_county_draws_its_units_on_a_map_placing_those_without_coordi
     assert (by_name["کارگاه با مختصات"]["lat"], by_name["کارگاه با مختصات"]["by_county"]) == (32.66, False)
     assert (by_name["کارگاه بی‌مختصات"]["lat"], by_name["کارگاه بی‌مختصات"]["by_county"]) == (isfahan.lat, True)
     assert client.get(reverse("registry:unit_list"), {"province": "10"}).context["county_map"] is None
+
+
+def test_the_unit_lists_province_filter_is_in_persian_alphabetical_order(client, cast):
+    from khoosheh.core.text import persian_sort_key
+
+    client.force_login(cast.national)
+    names = [p.name_fa for p in client.get(reverse("registry:unit_list")).context["provinces"]]
+    assert names == sorted(names, key=persian_sort_key) and names.index("بوشهر") < names.index("چهارمحال و بختیاری")
+    assert names[-1] == "یزد" and names.index("کرمان") < names.index("گیلان")
+
+
+def test_the_import_template_has_drop_down_lists_from_the_reference_tables(client, cast, tmp_path):
+    import re
+    import zipfile
+
+    from khoosheh.core.unitfile import read_rows, validate_rows
+    from khoosheh.core.unitfile.columns import COLUMNS
+    from khoosheh.registry.importing import reference_from_db
+
+    client.force_login(cast.isfahan)
+    response = client.get(reverse("registry:unit_import_template"))
+    assert response.status_code == 200
+    path = tmp_path / "template.xlsx"
+    path.write_bytes(b"".join(response.streaming_content) if response.streaming else response.content)
+    with zipfile.ZipFile(path) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+        lists = book.read("xl/worksheets/sheet2.xml").decode()
+        workbook = book.read("xl/workbook.xml").decode()
+        strings = book.read("xl/sharedStrings.xml").decode()
+    # One list rule per drop-down column, each pointing at the hidden "lists" sheet.
+    letters = {c.name: chr(ord("A") + i) for i, c in enumerate(COLUMNS)}
+    ranges = set(re.findall(r'sqref="([A-Z]+)2:', sheet))
+    assert ranges == {letters[c] for c in ("province", "county", "isic", "status", "exporter")}
+    assert sheet.count("<formula1>lists!") == 5
+    assert 'state="hidden"' in workbook and "<row" in lists
+    assert "اصفهان" in strings and "نیمه‌تمام" in strings and "2393" in strings
+    # And the empty template is a valid unit file: its headers are the contract's.
+    result = validate_rows(read_rows(path), reference_from_db())
+    assert result.ok and result.rows_read == 0

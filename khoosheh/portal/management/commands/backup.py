@@ -4,10 +4,11 @@ from khoosheh.portal.backup import backup
 
 
 class Command(BaseCommand):
-    help = "Write the whole database to one compressed file, with a count and checksum per table."
+    help = ("Write the whole database (one snapshot) and the data folder's files to one compressed file, readable by "
+            "its owner only, with a count and checksum per table and per file.")
 
     def add_arguments(self, parser):
-        parser.add_argument("output", metavar="BACKUP.json.gz")
+        parser.add_argument("output", metavar="BACKUP.tar.gz")
 
     def handle(self, *args, output, **options):
         summary = backup(output)

@@ -5,10 +5,11 @@ from khoosheh.portal.backup import RestoreError, restore
 
 class Command(BaseCommand):
     help = ("Replace the whole database with a backup, in one transaction; counts and checksums of every table "
-            "must match the backup's, or nothing changes.")
+            "must match the backup's, or nothing changes.  Then the data folder's files (uploads, reports) are "
+            "replaced by the backup's, each checksum verified.")
 
     def add_arguments(self, parser):
-        parser.add_argument("input", metavar="BACKUP.json.gz")
+        parser.add_argument("input", metavar="BACKUP.tar.gz")
         parser.add_argument("--yes", action="store_true", help="do not ask: the current data will be replaced")
 
     def handle(self, *args, input, yes, **options):

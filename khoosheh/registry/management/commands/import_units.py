@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from khoosheh.core.unitfile import neutralise_formula
 from khoosheh.registry import uploads
 from khoosheh.registry.importing import import_units
 from khoosheh.registry.management.progress import Progress
@@ -57,12 +58,14 @@ class Command(BaseCommand):
 
 
 def write_report(path: str, outcome) -> None:
+    """Errors and warnings as CSV.  Values and headers come from the uploaded file, so they get
+    the export's guard: a spreadsheet must not run a cell "=HYPERLINK(...)" as a formula."""
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["row", "column", "value", "message", "severity"])
         for severity, items in (("error", outcome.errors), ("warning", outcome.warnings)):
             for e in items:
-                writer.writerow([e.row, e.column, e.value, e.message, severity])
+                writer.writerow([e.row, *(neutralise_formula(v) for v in (e.column, e.value, e.message)), severity])
 
 
 if __name__ == "__main__":  # pragma: no cover
