@@ -4,6 +4,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export KHOOSHEH_DATA_DIR ?= $(CURDIR)/var
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
 
 .PHONY: demo test lint install clean messages
 
@@ -18,8 +20,11 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/khoosheh migrate --verbosity 0
 	$(BIN)/khoosheh demo-data --if-empty
-	@echo "khoosheh: open http://127.0.0.1:8000 and log in as demo / demo"
-	$(BIN)/khoosheh runserver 127.0.0.1:8000 --noreload
+	@echo "khoosheh: open http://$(HOST):$(PORT) and log in as demo / demo (a worker runs the background jobs)"
+	@# The worker runs beside the portal and stops with it (Ctrl+C, or runserver ending any other way).
+	@$(BIN)/khoosheh worker --verbosity 0 & worker=$$!; \
+	  trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/khoosheh runserver $(HOST):$(PORT) --noreload
 
 lint: $(STAMP)
 	$(BIN)/ruff check khoosheh tests bench tools

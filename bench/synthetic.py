@@ -1,14 +1,24 @@
 """Synthetic registries with planted clusters, for measuring identification.
 
-Background units sit around real county seats (weighted by seat population)
-with one national activity mix everywhere, so the background itself has no
-clusters: any activity is only as common in a place as everywhere else.
-Planted clusters are dense groups of one activity of various sizes and
-spreads, some inside the largest cities, some as pairs of one activity in
-nearby towns; below-threshold groups are planted too (they must not be
-reported); 3% of all units have no coordinates.  Every plant stands out from
-its own activity's background where it lies (MIN_DENSITY_RATIO), so that a
-planted cluster is a cluster by the definition the method is asked to meet.
+Background units sit around real county seats (the shipped reference table, weighted by seat
+population) with one national activity mix everywhere, so the background itself has no
+clusters: an activity is only as common in a place as everywhere else.  Planted clusters are
+groups of one activity drawn from a 2-D normal around a point near a seat:
+
+- sizes 10-150 and spreads (standard deviation) 1-8 km, drawn independently for every plant,
+  with no rule tying spread to size or to the density around it;
+- a quarter inside the five largest cities, a third in the five most common activities;
+- pairs of one activity in towns 25-60 km apart;
+- decoys that must not be reported: groups below the 10-unit threshold, and groups that only
+  follow the general density (an activity's extra units scattered like the background);
+- 3% of all units without coordinates (they stand at their county seat).
+
+The only rule on where plants go keeps two plants of one activity 30 km apart (overlapping
+plants would be one cluster, not two).  A plant that no method could tell from its activity's
+own background where it lies is not removed by a generator rule: each plant gets an *oracle
+bound* — the best Jaccard that an oracle knowing its true centre can reach with any disc
+around that centre (the k nearest units of its activity, best k) — and the benchmark excludes
+plants whose bound is below the matching threshold, and reports how many, per stratum.
 """
 
 from __future__ import annotations
@@ -18,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from khoosheh.analysis import UnitColumns
+from khoosheh.analysis.grid import project_km
 from khoosheh.core.geo import haversine_km, in_iran
 from khoosheh.core.reference import read_reference_csv
 
@@ -29,22 +40,13 @@ ACTIVITY_MIX = {
     "2732": 1, "2750": 2, "2813": 2, "2819": 2, "2821": 1, "2829": 2, "2930": 3, "3100": 4, "3211": 1,
     "3290": 2,
 }
-SIZES = (15, 30, 60, 120, 250)
-# A group of 15 spread over kilometres of Tehran is no cluster by any definition: it
-# is indistinguishable from the city's own mix.  Inside the big cities plant 60+.
-CITY_SIZES = (60, 120, 250)
-# Likewise 15 units scattered with a 5 km standard deviation are about 0.1 units per
-# km², thinner than any town's own industry: small groups are planted compact.
-MAX_SPREAD_KM = {15: 2.0, 30: 3.5}
-SPREADS_KM = (1.0, 2.0, 3.5, 5.0)
-# And a plant must stand out from its own activity's ordinary units where it lies: within one
-# spread of its centre it must be at least this many times as dense as that background.  Below
-# about 2.2 not even an oracle that knows the plant's centre and spread can pick a set of units
-# that overlaps the plant at Jaccard 0.5 (the activity's ordinary units inside the plant's area
-# cannot be told from its own), so such a plant would measure the metric, not the method.
-MIN_DENSITY_RATIO = 3.0
-_WITHIN_ONE_SPREAD = 1 - np.exp(-0.5)  # share of a 2-D normal plant within one standard deviation
-_BACKGROUND_SPREADS_KM = np.linspace(3, 15, 13)  # background units scatter 3-15 km around their seat
+# The five most common activities (ties broken by code): plants there sit on the thickest background.
+TOP_ACTIVITIES = tuple(sorted(ACTIVITY_MIX, key=lambda a: (-ACTIVITY_MIX[a], a))[:5])
+SIZE_STRATA = ((10, 15), (16, 40), (41, 150))  # drawn with equal chance, then uniformly within
+SPREAD_KM = (1.0, 8.0)
+SEPARATION_KM = 30.0  # two plants of one activity are kept this far apart
+MATCH_JACCARD = 0.5  # a reported cluster matches a plant at this Jaccard (the benchmark's rule)
+KINDS_OF_DECOY = ("below threshold", "follows density")
 
 
 @dataclass
@@ -53,8 +55,20 @@ class Planted:
     county: str
     size: int
     spread_km: float
-    kind: str  # "town", "big city", "pair", "below threshold"
+    kind: str  # "town", "big city", "pair", or a decoy: "below threshold", "follows density"
     members: np.ndarray = field(repr=False, default=None)
+    centre: tuple[float, float] = (0.0, 0.0)  # lat, lon
+    in_big_city: bool = False
+    top_activity: bool = False
+    oracle_jaccard: float = float("nan")  # best Jaccard of a disc around the true centre (set for truth)
+
+    @property
+    def is_decoy(self) -> bool:
+        return self.kind in KINDS_OF_DECOY
+
+    @property
+    def separable(self) -> bool:
+        return self.oracle_jaccard >= MATCH_JACCARD
 
 
 @dataclass
@@ -64,7 +78,12 @@ class SyntheticRegistry:
 
     @property
     def truth(self) -> list[Planted]:
-        return [p for p in self.planted if p.kind != "below threshold"]
+        """The plants a method should find: not decoys, and separable by the oracle bound."""
+        return [p for p in self.planted if not p.is_decoy and p.separable]
+
+    @property
+    def excluded(self) -> list[Planted]:
+        return [p for p in self.planted if not p.is_decoy and not p.separable]
 
 
 def _seats():
@@ -77,15 +96,22 @@ def _seats():
     return code, province, lat, lon, np.maximum(population, 5000) ** 0.9
 
 
+def big_city_counties() -> list[str]:
+    """The counties of the five largest seats (where "big city" plants go)."""
+    code, _, _, _, weight = _seats()
+    return [str(c) for c in code[np.argsort(-weight)[:5]]]
+
+
 def _scatter(rng, lat, lon, spread_km, n):
     return (lat + rng.normal(0, spread_km / 111.0, n),
             lon + rng.normal(0, spread_km / (111.0 * np.cos(np.radians(lat))), n))
 
 
 def make_registry(n_units: int, seed: int, *, n_clusters: int = 40, n_pairs: int = 3, n_small: int = 10,
-                  missing_share: float = 0.03, min_density_ratio: float = MIN_DENSITY_RATIO) -> SyntheticRegistry:
+                  n_diffuse: int = 3, missing_share: float = 0.03) -> SyntheticRegistry:
     rng = np.random.default_rng(seed)
     code, province, seat_lat, seat_lon, weight = _seats()
+    seat_p = weight / weight.sum()
     activities = np.array(list(ACTIVITY_MIX))
     mix = np.array(list(ACTIVITY_MIX.values()), float)
     mix /= mix.sum()
@@ -93,6 +119,7 @@ def make_registry(n_units: int, seed: int, *, n_clusters: int = 40, n_pairs: int
 
     parts_lat, parts_lon, parts_act, parts_seat = [], [], [], []
     planted: list[Planted] = []
+    centres: list[tuple[str, float, float]] = []
     count = 0
 
     def add(seat_index, lat, lon, acts):
@@ -104,72 +131,58 @@ def make_registry(n_units: int, seed: int, *, n_clusters: int = 40, n_pairs: int
         start, count = count, count + len(lat)
         return np.arange(start, count)
 
-    centres: list[tuple[str, float, float]] = []
-    share_of = dict(zip(activities, mix, strict=True))
-
-    def background_density(c_lat, c_lon, activity) -> float:
-        """Expected units per km² of the activity's ordinary (background) units at a point."""
-        d = haversine_km(c_lat, c_lon, seat_lat, seat_lon)[:, None]
-        s2 = _BACKGROUND_SPREADS_KM[None, :] ** 2
-        per_seat = (np.exp(-d**2 / (2 * s2)) / (2 * np.pi * s2)).mean(axis=1)
-        return n_units * share_of[activity] * float((weight / weight.sum() * per_seat).sum())
-
-    def stands_out(c_lat, c_lon, activity, size, spread) -> bool:
-        ordinary = background_density(c_lat, c_lon, activity) * np.pi * spread**2
-        return _WITHIN_ONE_SPREAD * size >= min_density_ratio * ordinary
-
     def plant(seat_index, activity, size, spread, kind, offset_km=None) -> bool:
         offset = rng.uniform(0, 8) if offset_km is None else offset_km
         angle = rng.uniform(0, 2 * np.pi)
         c_lat = seat_lat[seat_index] + offset * np.sin(angle) / 111.0
         c_lon = seat_lon[seat_index] + offset * np.cos(angle) / (111.0 * np.cos(np.radians(seat_lat[seat_index])))
-        # Two plants of one activity that overlap are one cluster, not two: keep them 20 km
-        # apart; where every activity is taken already (Tehran at a million units), plant nothing.
-        taken = {a for a, la, lo in centres if haversine_km(c_lat, c_lon, la, lo) < 20}
+        # Two plants of one activity that overlap are one cluster, not two: keep them apart; where every
+        # activity is taken already, plant nothing here.
+        taken = {a for a, la, lo in centres if haversine_km(c_lat, c_lon, la, lo) < SEPARATION_KM}
         if activity in taken:
             free = [a for a in activities if a not in taken]
             if not free:
                 return False
-            activity = rng.choice(free)
-        if kind != "below threshold":
-            # Tighter where the activity's own background is dense; if even 1 km is not enough, not here.
-            fitting = [s for s in SPREADS_KM if s <= spread and stands_out(c_lat, c_lon, activity, size, s)]
-            if not fitting:
-                return False
-            spread = fitting[-1]
+            activity = str(rng.choice(free))
         centres.append((activity, c_lat, c_lon))
         lat, lon = _scatter(rng, c_lat, c_lon, spread, size)
         members = add(seat_index, lat, lon, np.full(size, activity))
-        planted.append(Planted(activity, code[seat_index], size, spread, kind, members))
+        planted.append(Planted(activity, code[seat_index], size, round(float(spread), 2), kind, members,
+                               (float(c_lat), float(c_lon)), bool(seat_index in big), activity in TOP_ACTIVITIES))
         return True
 
-    # Planted clusters: a quarter inside the big cities, the rest in towns with population; a plant
-    # that cannot stand out where it was drawn is drawn again elsewhere (a few tries).
+    def draw_size():
+        low, high = SIZE_STRATA[rng.integers(len(SIZE_STRATA))]
+        return int(rng.integers(low, high + 1))
+
     for i in range(n_clusters):
         in_big_city = i % 4 == 0
-        size = int(rng.choice(CITY_SIZES if in_big_city else SIZES))
-        spreads = [s for s in SPREADS_KM if s <= MAX_SPREAD_KM.get(size, 99)]
-        activity, spread = rng.choice(activities, p=mix), float(rng.choice(spreads))
-        for _ in range(20):
-            seat_index = big[rng.integers(len(big))] if in_big_city else rng.choice(len(code), p=weight / weight.sum())
-            if plant(seat_index, activity, size, spread, "big city" if in_big_city else "town"):
-                break
-    # Pairs: one activity in two towns 25-60 km apart.
-    for _ in range(n_pairs):
-        activity, size, spread = rng.choice(activities, p=mix), int(rng.choice(SIZES[1:4])), 2.0
-        for _ in range(20):
-            first, second = _nearby_towns(rng, seat_lat, seat_lon, weight)
-            if plant(first, activity, size, spread, "pair", offset_km=1):
-                if not plant(second, activity, size, spread, "pair", offset_km=1):
-                    planted[-1].kind = "town"  # its partner could not stand out there: a single plant
-                break
-    # Below the threshold of 10 units: must not be reported.
-    for _ in range(n_small):
-        plant(rng.choice(len(code), p=weight / weight.sum()), rng.choice(activities, p=mix), int(rng.integers(4, 8)),
-              1.0, "below threshold")
+        activity = str(rng.choice(TOP_ACTIVITIES) if i % 3 == 1 else rng.choice(activities, p=mix))
+        size, spread = draw_size(), rng.uniform(*SPREAD_KM)
+        seat_index = big[rng.integers(len(big))] if in_big_city else rng.choice(len(code), p=seat_p)
+        plant(seat_index, activity, size, spread, "big city" if in_big_city else "town")
+    for _ in range(n_pairs):  # one activity in two towns 25-60 km apart
+        activity, size, spread = str(rng.choice(activities, p=mix)), draw_size(), rng.uniform(*SPREAD_KM)
+        first, second = _nearby_towns(rng, seat_lat, seat_lon, weight)
+        if plant(first, activity, size, spread, "pair", offset_km=1):
+            plant(second, planted[-1].activity, size, spread, "pair", offset_km=1)
+    for _ in range(n_small):  # below the 10-unit threshold
+        plant(rng.choice(len(code), p=seat_p), str(rng.choice(activities, p=mix)), int(rng.integers(4, 10)), 1.0,
+              "below threshold")
+    for _ in range(n_diffuse):  # extra units that only follow the general density of a big city
+        seat_index = big[rng.integers(len(big))]
+        n = int(rng.integers(30, 80))
+        spread = rng.uniform(3, 15, n)
+        lat = seat_lat[seat_index] + rng.normal(0, 1, n) * spread / 111.0
+        lon = seat_lon[seat_index] + rng.normal(0, 1, n) * spread / (111.0 * np.cos(np.radians(seat_lat[seat_index])))
+        activity = str(rng.choice(activities, p=mix))
+        members = add(seat_index, lat, lon, np.full(n, activity))
+        planted.append(Planted(activity, code[seat_index], n, 9.0, "follows density", members,
+                               (float(seat_lat[seat_index]), float(seat_lon[seat_index])), True,
+                               activity in TOP_ACTIVITIES))
 
     background = max(n_units - count, 0)
-    seat_index = rng.choice(len(code), size=background, p=weight / weight.sum())
+    seat_index = rng.choice(len(code), size=background, p=seat_p)
     spread = rng.uniform(3, 15, background)
     lat = seat_lat[seat_index] + rng.normal(0, 1, background) * spread / 111.0
     km_per_degree_lon = 111.0 * np.cos(np.radians(seat_lat[seat_index]))
@@ -179,7 +192,7 @@ def make_registry(n_units: int, seed: int, *, n_clusters: int = 40, n_pairs: int
     # Rounded as a file stores them (5 decimals, about a metre) before the Iran check.
     lat, lon = np.concatenate(parts_lat).round(5), np.concatenate(parts_lon).round(5)
     seat = np.concatenate(parts_seat)
-    outside = ~in_iran(lat, lon)
+    outside = ~in_iran(lat, lon, tolerance_km=0)  # strictly on land: no warnings on import
     lat[outside], lon[outside] = seat_lat[seat[outside]], seat_lon[seat[outside]]
     n = len(lat)
     missing = rng.random(n) < missing_share
@@ -192,7 +205,27 @@ def make_registry(n_units: int, seed: int, *, n_clusters: int = 40, n_pairs: int
         province=province[seat], county=code[seat], lat=lat, lon=lon, seat_lat=seat_lat[seat],
         seat_lon=seat_lon[seat], employees=employees, exporter=exporter, status=status,
     )
+    for p in planted:
+        if not p.is_decoy:
+            p.oracle_jaccard = oracle_jaccard(columns, p)
     return SyntheticRegistry(columns, planted)
+
+
+def oracle_jaccard(columns: UnitColumns, plant: Planted) -> float:
+    """The best Jaccard with the plant's members of any disc around its true centre: the k units
+    of its activity nearest the centre, for the best k.  Units without coordinates stand at their
+    county seat, as every method places them.  A plant whose bound is below 0.5 cannot be matched
+    by a disc that knows where it is, so it measures the metric rather than a method."""
+    lat = np.where(np.isnan(columns.lat), columns.seat_lat, columns.lat)
+    lon = np.where(np.isnan(columns.lon), columns.seat_lon, columns.lon)
+    same = np.flatnonzero(columns.activity == plant.activity)
+    x, y = project_km(lat[same], lon[same])
+    cx, cy = project_km(np.array([plant.centre[0]]), np.array([plant.centre[1]]))
+    order = np.argsort(np.hypot(x - cx[0], y - cy[0]), kind="stable")
+    is_member = np.isin(same[order], plant.members)
+    shared = np.cumsum(is_member)
+    taken = np.arange(1, len(order) + 1)
+    return float((shared / (taken + len(plant.members) - shared)).max())
 
 
 def _nearby_towns(rng, seat_lat, seat_lon, weight):
@@ -204,21 +237,41 @@ def _nearby_towns(rng, seat_lat, seat_lon, weight):
             return first, rng.choice(options)
 
 
-def evaluate(clusters, registry: SyntheticRegistry, *, jaccard: float = 0.5) -> dict:
-    """Recall, precision and F1: a planted cluster is found when a reported
-    cluster of the same activity shares members with it at Jaccard >= 0.5."""
-    truth = registry.truth
-    reported = [(c.isic, set(map(int, c.member_index))) for c in clusters]
-    matched_reports: set[int] = set()
-    found = 0
-    for p in truth:
+def match(clusters, registry: SyntheticRegistry, *, jaccard: float = MATCH_JACCARD) -> dict:
+    """One-to-one matching of reported clusters to plants of the same activity at Jaccard >= 0.5,
+    best pairs first.  Returns {"plant": {plant position: (report position, Jaccard)},
+    "ignored": report positions that match an excluded (inseparable) plant, counted neither way}."""
+    reported = [(str(c.isic), set(map(int, c.member_index))) for c in clusters]
+    pairs = []
+    for position, p in enumerate(registry.planted):
+        if p.is_decoy:
+            continue
         members = set(map(int, p.members))
-        hits = [i for i, (activity, m) in enumerate(reported)
-                if activity == p.activity and len(m & members) / len(m | members) >= jaccard]
-        if hits:
-            found += 1
-            matched_reports.update(hits)
+        for r, (activity, m) in enumerate(reported):
+            if activity == p.activity and m & members:
+                value = len(m & members) / len(m | members)
+                if value >= jaccard:
+                    pairs.append((value, position, r))
+    plant_match: dict[int, tuple[int, float]] = {}
+    used: set[int] = set()
+    for value, position, r in sorted(pairs, key=lambda t: (-t[0], t[1], t[2])):
+        if position not in plant_match and r not in used:
+            plant_match[position] = (r, value)
+            used.add(r)
+    ignored = {r for position, (r, _) in plant_match.items() if not registry.planted[position].separable}
+    return {"plant": {k: v for k, v in plant_match.items() if registry.planted[k].separable}, "ignored": ignored}
+
+
+def evaluate(clusters, registry: SyntheticRegistry, *, jaccard: float = MATCH_JACCARD) -> dict:
+    """Recall, precision, F1 and mean Jaccard of matched pairs (one-to-one, Jaccard >= 0.5, same
+    activity) over the separable plants; reports matching an excluded plant count neither way."""
+    matched = match(clusters, registry, jaccard=jaccard)
+    truth = registry.truth
+    found = len(matched["plant"])
+    considered = len(clusters) - len(matched["ignored"])
     recall = found / len(truth) if truth else 1.0
-    precision = len(matched_reports) / len(reported) if reported else 1.0
+    precision = found / considered if considered else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"recall": recall, "precision": precision, "f1": f1, "planted": len(truth), "reported": len(reported)}
+    mean_jaccard = float(np.mean([v for _, v in matched["plant"].values()])) if found else float("nan")
+    return {"recall": recall, "precision": precision, "f1": f1, "jaccard": mean_jaccard, "planted": len(truth),
+            "excluded": len(registry.excluded), "reported": len(clusters)}

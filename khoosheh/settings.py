@@ -57,15 +57,19 @@ INSTALLED_APPS = [
     "khoosheh.programs",
     "khoosheh.spx",
     "khoosheh.dashboards",
+    "khoosheh.jobs",
     "khoosheh.api",
     "ninja",  # serves the API docs' own files, no CDN
     "axes",  # login throttling and lock-out
+    "django_tasks",  # the task queue (Django 6's tasks API, backported) ...
+    "django_tasks_db",  # ... on the database: no broker; SKIP LOCKED on PostgreSQL
     "khoosheh.portal",
 ]
 
 MIDDLEWARE = [
     "khoosheh.portal.middleware.RequestSizeLimitMiddleware",  # first: refuses before anything reads the body
     "django.middleware.security.SecurityMiddleware",
+    "khoosheh.portal.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "khoosheh.portal.middleware.PersianFirstLocaleMiddleware",
@@ -93,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "khoosheh.portal.context_processors.portal",
+                "khoosheh.portal.csp.nonce",
             ],
             "builtins": ["khoosheh.portal.templatetags.persian"],
         },
@@ -191,6 +196,12 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 # the bar provincial programs use.
 KHOOSHEH_PIPELINE_THRESHOLD = int(os.environ.get("KHOOSHEH_PIPELINE_THRESHOLD", "60"))
 
+# A unit's location this many km outside Iran's land outline is still accepted, with a warning that
+# says how far it is (a factory on the shore, coordinates rounded to two decimals); farther, refused.
+KHOOSHEH_LOCATION_TOLERANCE_KM = float(os.environ.get("KHOOSHEH_LOCATION_TOLERANCE_KM", "5"))
+if not 0 <= KHOOSHEH_LOCATION_TOLERANCE_KM <= 100:  # core.geo measures distances up to 100 km
+    raise ValueError(f"KHOOSHEH_LOCATION_TOLERANCE_KM must be between 0 and 100, not {KHOOSHEH_LOCATION_TOLERANCE_KM}")
+
 # The point maps draw Iran's outline from the package and need nothing else.  Where the portal is
 # online, a background tile layer may be added: a URL template such as
 # https://tile.openstreetmap.org/{z}/{x}/{y}.png and the attribution its licence asks for.
@@ -201,8 +212,20 @@ KHOOSHEH_MAP_TILES_ATTRIBUTION = os.environ.get("KHOOSHEH_MAP_TILES_ATTRIBUTION"
 # while the browser waits; their files are kept in REPORTS_DIR for KHOOSHEH_REPORT_KEEP_DAYS.
 KHOOSHEH_REPORT_INLINE_ROWS = int(os.environ.get("KHOOSHEH_REPORT_INLINE_ROWS", "2000"))
 KHOOSHEH_REPORT_KEEP_DAYS = int(os.environ.get("KHOOSHEH_REPORT_KEEP_DAYS", "7"))
-KHOOSHEH_REPORTS_IN_BACKGROUND = os.environ.get("KHOOSHEH_REPORTS_IN_BACKGROUND", "true").lower() == "true"
 REPORTS_DIR = Path(os.environ.get("KHOOSHEH_REPORTS_DIR", DATA_DIR / "reports"))
+
+# Long work (imports from the portal, identification runs, large reports) goes through one task queue
+# on the database, run by `khoosheh worker` (docs/operations.md).  False runs each job at once in the
+# process that asks (tests, one-off scripts).  A running job's worker renews its lease every second;
+# a job whose lease is older than KHOOSHEH_JOB_LEASE_SECONDS (or whose worker process on this machine
+# is gone) is queued again, up to KHOOSHEH_JOB_ATTEMPTS runs in all, then marked failed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+KHOOSHEH_JOBS_IN_BACKGROUND = envbool("KHOOSHEH_JOBS_IN_BACKGROUND", True)
+KHOOSHEH_JOBS_DIR = Path(os.environ.get("KHOOSHEH_JOBS_DIR", DATA_DIR / "jobs"))
+KHOOSHEH_JOB_LEASE_SECONDS = int(os.environ.get("KHOOSHEH_JOB_LEASE_SECONDS", "60"))
+KHOOSHEH_JOB_HEARTBEAT_SECONDS = float(os.environ.get("KHOOSHEH_JOB_HEARTBEAT_SECONDS", "1"))
+KHOOSHEH_JOB_ATTEMPTS = int(os.environ.get("KHOOSHEH_JOB_ATTEMPTS", "2"))
+KHOOSHEH_JOB_KEEP_DAYS = int(os.environ.get("KHOOSHEH_JOB_KEEP_DAYS", "7"))
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

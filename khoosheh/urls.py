@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from khoosheh.api.v1 import api as api_v1
 from khoosheh.dashboards import views as dashboard_views
+from khoosheh.portal import manage
 from khoosheh.portal import views as portal_views
 
 urlpatterns = [
@@ -44,9 +45,21 @@ urlpatterns = [
     path("clusters/", include("khoosheh.clusters.urls")),
     path("programs/", include("khoosheh.programs.urls")),
     path("spx/", include("khoosheh.spx.urls")),
+    path("jobs/", include("khoosheh.jobs.urls")),
+    path("manage/", manage.index, name="manage"),
+    path("manage/users/new/", manage.user_edit, name="manage_user_new"),
+    path("manage/users/<int:pk>/", manage.user_edit, name="manage_user"),
+    path("manage/parks/new/", manage.park_edit, name="manage_park_new"),
+    path("manage/parks/<int:pk>/", manage.park_edit, name="manage_park"),
+    path("manage/exhibitions/new/", manage.exhibition_edit, name="manage_exhibition_new"),
+    path("manage/exhibitions/<int:pk>/", manage.exhibition_edit, name="manage_exhibition"),
     path("iran.geojson", portal_views.iran_outline, name="iran_outline"),
     path("api/v1/", api_v1.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "khoosheh.portal.errors.permission_denied"
+handler404 = "khoosheh.portal.errors.page_not_found"
+handler500 = "khoosheh.portal.errors.server_error"
 
 handler400 = "khoosheh.portal.views.bad_request"

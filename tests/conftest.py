@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,8 @@ from django.utils import timezone
 
 from khoosheh.core.unitfile.columns import COLUMNS
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+# ../shared/data beside the checkout; KHOOSHEH_SHARED_DATA points elsewhere (e.g. from a git worktree).
+SHARED_DATA = Path(os.environ.get("KHOOSHEH_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
 
 # Headers in the order of the contract, Persian.
 FA_HEADERS = [c.header_fa for c in COLUMNS]
@@ -68,6 +70,14 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def jobs_run_at_once(settings, tmp_path):
+    """Background jobs run within the request that starts them, unless a test starts a worker;
+    their files go to the test's own folder."""
+    settings.KHOOSHEH_JOBS_IN_BACKGROUND = False
+    settings.KHOOSHEH_JOBS_DIR = tmp_path / "jobs"
+
+
 @pytest.fixture
 def unit_file(tmp_path):
     def make(rows, name="units.csv", headers="fa"):
@@ -93,7 +103,7 @@ def cast(db, django_user_model):
     return Cast
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_data():
     if not SHARED_DATA.exists():
         pytest.skip("../shared/data is not present on this machine")

@@ -13,8 +13,9 @@ can forget the rule:
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.http import Http404
 
 from .models import Role, User
 
@@ -78,3 +79,24 @@ def can_change_province(user: User, province_code: str | None) -> bool:
 def can_write(user: User) -> bool:
     """May the user change anything at all (some province, or all)?"""
     return user.is_authenticated and user.is_active and (user.is_national or user.role == Role.PROVINCIAL)
+
+
+class OutsideScope(Http404):
+    """The record exists but lies outside what the user's role and province let them see.  Still a 404 (the
+    record is not there for this user), but the error page says why: a provincial user following a link to
+    another province is told it is outside their province, not shown a bare "not found"."""
+
+
+def get_visible_or_404(queryset: QuerySet, **lookup):
+    """One record of a scoped queryset; if it exists only outside the scope, OutsideScope, else Http404."""
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError, ValidationError):
+        pass
+    try:
+        exists = queryset.model._default_manager.filter(**lookup).exists()
+    except (ValueError, TypeError, ValidationError):
+        exists = False
+    if exists:
+        raise OutsideScope
+    raise Http404

@@ -23,7 +23,7 @@ import numpy as np
 
 from khoosheh.core.geo import haversine_km
 from khoosheh.core.reference import processes
-from khoosheh.core.text import match_key
+from khoosheh.core.text import match_key, persian_number
 
 from .textindex import TextIndex
 
@@ -135,7 +135,8 @@ class SupplierIndex:
         for code in sorted(enquiry.certifications):
             reasons.append(f"گواهی {code} ✓")
         if enquiry.quantity and not math.isnan(s.monthly_capacity[i]):
-            reasons.append(f"ظرفیت ماهانه {int(s.monthly_capacity[i]):,} برای {int(enquiry.quantity):,} سفارش")
+            reasons.append(f"ظرفیت ماهانه {persian_number(s.monthly_capacity[i])} برای "
+                           f"{persian_number(enquiry.quantity)} سفارش")
         own_words = s.products[i] if s.products is not None else s.texts[i]
         words = self.text.matching_words(" ".join([enquiry.text, enquiry.material]), own_words)
         if words:
@@ -143,11 +144,12 @@ class SupplierIndex:
         if parts["material"]:
             reasons.append(f"با {enquiry.material} کار می‌کند")
         if distance_km is not None:
-            reasons.append(f"فاصله {round(distance_km):,} کیلومتر")
+            reasons.append(f"فاصله {persian_number(distance_km)} کیلومتر")
         if parts["cluster"]:
             reasons.append("عضو یک خوشه صنعتی تأییدشده")
         if s.quotes[i]:
-            reasons.append(f"سابقه: {int(s.contracts[i])} قرارداد از {int(s.quotes[i])} پیشنهاد قیمت")
+            reasons.append(f"سابقه: {persian_number(s.contracts[i])} قرارداد از "
+                           f"{persian_number(s.quotes[i])} پیشنهاد قیمت")
         return Match(int(s.ids[i]), s.names[i], round(score, 4), reasons, parts)
 
 

@@ -48,8 +48,15 @@ class KhooshehAPI(NinjaAPI):
                 # would serialise as two "422" keys, which strict JSON parsers (Swagger UI's) refuse.
                 responses = {str(code): answer for code, answer in operation["responses"].items()}
                 for code, text in _ERRORS.items():
-                    responses.setdefault(code, {
-                        "description": text, "content": {"application/json": {"schema": _ERROR}}})
+                    if code not in responses:
+                        responses[code] = {"description": text,
+                                           "content": {"application/json": {"schema": _ERROR}}}
+                        continue
+                    # A route that declares its own refusal (units: row errors) still answers
+                    # ninja's {"detail": ...} when the body does not fit: either shape may come.
+                    content = responses[code].get("content", {}).get("application/json")
+                    if content and content.get("schema") not in (None, _ERROR):
+                        content["schema"] = {"anyOf": [content["schema"], _ERROR]}
                 operation["responses"] = responses
         return schema
 

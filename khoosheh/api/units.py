@@ -181,6 +181,9 @@ def create_unit(request, data: UnitIn):
 @units.put("/{unit_id}", response={200: UnitOut, 422: RefusedOut | MalformedOut})
 def update_unit(request, unit_id: int, data: UnitIn):
     unit = get_object_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=unit_id)
-    if data.national_id and ProductionUnit.objects.filter(national_id=data.national_id).exclude(pk=unit.pk).exists():
+    # Only a unit the caller may see is named as the owner of the ID; one outside their province is
+    # refused by the import like any row they may not write, without saying it exists.
+    others = scope_units(request.user, ProductionUnit.objects.filter(national_id=data.national_id))
+    if data.national_id and others.exclude(pk=unit.pk).exists():
         raise HttpError(409, "این شناسه ملی از آن واحد دیگری است")
     return _write(request, data, unit)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,19 +24,28 @@ from khoosheh.registry.models import ProductionUnit
 from .models import Candidate, Cluster, IdentificationRun
 from .sources import columns_from_db
 
+# A candidate whose members overlap a confirmed cluster of the same activity at least this much
+# (Jaccard: shared members / all members of either) is the same concentration seen again by a newer
+# run: review offers it as an update of that cluster, never as a second cluster (docs/methodology.md).
+SAME_CLUSTER_JACCARD = 0.5
+
 FIGURES = ("activity_id", "province_id", "county_id", "provinces", "counties", "lat", "lon", "extent_km",
            "n_units", "employees", "lq", "p_value", "share_small", "share_exporters", "share_idle",
            "located_by_county", "score", "stars", "star_reasons")
 
 
 @transaction.atomic
-def run_identification(user: User | None, params: IdentifyParams, *, note: str = "") -> IdentificationRun:
-    """Analyse the whole registry (the counterfactual is national, whoever asks)."""
+def run_identification(user: User | None, params: IdentifyParams, *, note: str = "", progress=None,
+                       before_commit: Callable[[IdentificationRun], None] | None = None) -> IdentificationRun:
+    """Analyse the whole registry (the counterfactual is national, whoever asks).
+
+    ``progress(stage, done, total)`` follows the method's steps; ``before_commit(run)`` runs inside
+    the transaction (a background job marks itself done there, so it commits with the run)."""
     if user is not None and not user.is_national:
         raise PermissionDenied
     started = time.perf_counter()
     columns, _, unit_ids = columns_from_db()
-    identifier = ClusterIdentifier(params).fit(columns)
+    identifier = ClusterIdentifier(params, progress=method_steps(progress)).fit(columns)
     run = IdentificationRun.objects.create(created_by=user, params=dataclasses.asdict(params), n_units=len(columns),
                                            n_candidates=len(identifier.clusters_), note=clean(note))
     candidates = [Candidate(run=run, code=c.id, activity_id=c.isic, province_id=c.province, county_id=c.county,
@@ -56,7 +65,20 @@ def run_identification(user: User | None, params: IdentifyParams, *, note: str =
     run.seconds = round(time.perf_counter() - started, 2)
     run.save(update_fields=["seconds"])
     record_change(user, "create", run, after={"params": run.params, "candidates": run.n_candidates})
+    if before_commit:
+        before_commit(run)
     return run
+
+
+METHOD_STEPS = ("grid", "local statistics", "grouping", "clusters")
+
+
+def method_steps(progress):
+    """The method names its steps; the job's progress counts them (step i of 4)."""
+    if progress is None:
+        return None
+    return lambda stage: progress(stage, METHOD_STEPS.index(stage) if stage in METHOD_STEPS else 0,
+                                  len(METHOD_STEPS))
 
 
 def _nan_none(value):
@@ -74,9 +96,90 @@ def _check_reviewer(user: User, candidate: Candidate) -> None:
         raise ValidationError("این خوشه پیش‌تر بررسی شده است")
 
 
+def jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def _member_sets(through, owner: str, owners) -> dict[int, set[int]]:
+    sets: dict[int, set[int]] = {}
+    for owner_id, unit_id in through.objects.filter(**{f"{owner}__in": owners}).values_list(
+            f"{owner}_id", "productionunit_id"):
+        sets.setdefault(owner_id, set()).add(unit_id)
+    return sets
+
+
+def existing_clusters_for(candidates) -> dict[int, tuple[Cluster, float]]:
+    """For each candidate, the confirmed cluster of its activity it overlaps most, if at or above
+    SAME_CLUSTER_JACCARD (candidate id -> (cluster, Jaccard)).  A candidate already turned into a
+    cluster is matched to that cluster itself."""
+    candidates = list(candidates)
+    if not candidates:
+        return {}
+    clusters = {c.pk: c for c in Cluster.objects.filter(activity_id__in={c.activity_id for c in candidates})
+                .select_related("province")}
+    cluster_sets = _member_sets(Cluster.members.through, "cluster", list(clusters))
+    candidate_sets = _member_sets(Candidate.members.through, "candidate", [c.pk for c in candidates])
+    found = {}
+    for candidate in candidates:
+        mine = candidate_sets.get(candidate.pk, set())
+        best, best_j = None, 0.0
+        for pk, members in cluster_sets.items():
+            cluster = clusters[pk]
+            if cluster.activity_id != candidate.activity_id:
+                continue
+            j = jaccard(mine, members)
+            if j > best_j:
+                best, best_j = cluster, j
+        if best is not None and best_j >= SAME_CLUSTER_JACCARD:
+            found[candidate.pk] = (best, best_j)
+    return found
+
+
+def existing_cluster_for(candidate: Candidate) -> Cluster | None:
+    match = existing_clusters_for([candidate]).get(candidate.pk)
+    return match[0] if match else None
+
+
+def _refuse_duplicate(candidate: Candidate) -> None:
+    existing = existing_cluster_for(candidate)
+    if existing is not None:
+        raise ValidationError(f"این نامزد همان خوشهٔ ثبت‌شدهٔ «{existing.name}» است (بیشتر واحدهایش مشترک‌اند)؛ "
+                              "به‌جای خوشهٔ تازه، آن خوشه را به‌روز کنید")
+
+
+@transaction.atomic
+def update_cluster(candidate: Candidate, cluster: Cluster, user: User) -> Cluster:
+    """A newer run's view of an existing cluster: its members and figures are refreshed from the candidate;
+    its name, identification year and earlier candidates stay, and the change is audited."""
+    _check_reviewer(user, candidate)
+    if not can_change_province(user, cluster.province_id):
+        raise PermissionDenied
+    if existing_cluster_for(candidate) != cluster:
+        raise ValidationError("این نامزد با این خوشه همپوشانی کافی ندارد")
+    before = _snapshot(cluster)
+    old_members = set(cluster.members.values_list("pk", flat=True))
+    new_members = set(candidate.members.values_list("pk", flat=True))
+    for field in FIGURES:
+        setattr(cluster, field, getattr(candidate, field))
+    cluster.save()
+    cluster.members.set(new_members)
+    _mark(candidate, user, Candidate.Review.CONFIRMED, cluster=cluster)
+    record_change(user, "update", cluster, before=before,
+                  after={**_snapshot(cluster), "from_candidate": candidate.code, "run": candidate.run_id,
+                         "members_added": len(new_members - old_members),
+                         "members_removed": len(old_members - new_members)})
+    return cluster
+
+
+def _snapshot(cluster: Cluster) -> dict:
+    return {"n_units": cluster.n_units, "employees": cluster.employees, "lq": round(cluster.lq, 2),
+            "extent_km": round(cluster.extent_km, 2), "stars": cluster.stars, "county": cluster.county_id}
+
+
 @transaction.atomic
 def confirm(candidate: Candidate, user: User, *, name: str = "") -> Cluster:
     _check_reviewer(user, candidate)
+    _refuse_duplicate(candidate)
     cluster = Cluster(**{f: getattr(candidate, f) for f in FIGURES},
                       name=clean(name) or default_name(candidate.activity, candidate.county),
                       confirmed_at=timezone.now(), confirmed_by=user)
@@ -106,6 +209,7 @@ def merge(candidates: Iterable[Candidate], user: User, *, name: str = "") -> Clu
         raise ValidationError("فقط خوشه‌های یک فعالیت ادغام می‌شوند")
     for c in candidates:
         _check_reviewer(user, c)
+        _refuse_duplicate(c)
     largest = candidates[0]
     members = ProductionUnit.objects.filter(candidate_clusters__in=candidates).distinct()
     figures = {f: getattr(largest, f) for f in FIGURES}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import polars as pl
+from django.conf import settings
 
 from khoosheh.analysis import UnitColumns
 from khoosheh.analysis.columns import columns_from_records
@@ -18,13 +20,30 @@ def columns_from_file(path: str | Path, *, progress=None) -> tuple[UnitColumns, 
     outcome = ImportOutcome()
     reference = Reference.packaged()
     try:
-        result = validate_rows(read_rows(path), reference, progress=progress)
+        result = validate_rows(read_rows(path), reference, progress=progress,
+                               location_tolerance_km=settings.KHOOSHEH_LOCATION_TOLERANCE_KM)
     except FileProblem as exc:
         outcome.errors.append(RowError(0, "", "", str(exc)))
         return columns_from_records([], reference), {"file": str(path), "units": 0}, outcome
     outcome.rows_read, outcome.errors, outcome.warnings = result.rows_read, result.errors, result.warnings
-    columns = columns_from_records(result.records, reference)
+    columns = columns_from_frame(result.frame, reference)
     return columns, {"file": Path(path).name, "units": len(columns), "rows_read": result.rows_read}, outcome
+
+
+def columns_from_frame(frame: pl.DataFrame, reference: Reference) -> UnitColumns:
+    """The validated rows as analysis columns, without a Python object per unit (a file may hold a million)."""
+    seat = lambda attr: frame["county_code"].replace_strict(  # noqa: E731
+        {code: getattr(c, attr) for code, c in reference.counties.items()}, return_dtype=pl.Float64).to_numpy()
+    number = lambda name: frame[name].cast(pl.Float64).fill_null(np.nan).to_numpy()  # noqa: E731
+    text = lambda name: frame[name].to_numpy().astype(str)  # noqa: E731
+    # Named as UnitRecord.key names a unit: its national ID, or its row.
+    key = frame.select(pl.when(pl.col("national_id") == "").then(pl.format("row:{}", pl.col("row")))
+                       .otherwise(pl.col("national_id"))).to_series()
+    return UnitColumns(
+        key=np.array(key.to_list(), dtype=object), activity=text("isic"), province=text("province_code"),
+        county=text("county_code"), lat=number("lat"), lon=number("lon"), seat_lat=seat("lat"),
+        seat_lon=seat("lon"), employees=number("employees"), exporter=number("exporter"), status=text("status"),
+    )
 
 
 def columns_from_db(units=None) -> tuple[UnitColumns, dict, np.ndarray]:

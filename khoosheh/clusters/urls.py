@@ -11,5 +11,6 @@ urlpatterns = [
     path("runs/<int:pk>/", views.run_detail, name="run_detail"),
     path("runs/<int:pk>/merge/", views.candidates_merge, name="candidates_merge"),
     path("runs/compare/", views.run_compare, name="run_compare"),
+    path("candidates/<int:pk>/", views.candidate_detail, name="candidate_detail"),
     path("candidates/<int:pk>/review/", views.candidate_review, name="candidate_review"),
 ]

@@ -13,15 +13,18 @@ from django.views.decorators.http import require_POST
 
 from khoosheh.accounts.scoping import (
     can_change_province,
+    get_visible_or_404,
     province_scope,
     require_overview,
     scope_by_province,
     scope_units,
 )
+from khoosheh.core.text import in_persian_order
+from khoosheh.portal.paging import page_of
 from khoosheh.portal.params import id_param, year_param
 from khoosheh.registry.models import Province
 
-from . import services
+from . import jobs, services
 from .forms import NameForm, RejectForm, RunForm
 from .models import Candidate, Cluster, IdentificationRun
 
@@ -55,17 +58,17 @@ def cluster_list(request):
     table = {(r["province_id"], r["identified_year"]): r["n"] for r in
              clusters.values("province_id", "identified_year").annotate(n=Count("id"))}
     return render(request, "clusters/cluster_list.html", {
-        "clusters": shown, "by_year": by_year, "years": years,
+        "clusters": page_of(request, shown), "n_shown": shown.count(), "by_year": by_year, "years": years,
         "by_province": [{**row, "per_year": [table.get((row["province_id"], y), 0) for y in years]}
                         for row in by_province],
-        "provinces": Province.objects.filter(code__in=clusters.values("province_id")),
+        "provinces": in_persian_order(Province.objects.filter(code__in=clusters.values("province_id"))),
         "selected_province": province, "selected_year": year,
     })
 
 
 @login_required
 def cluster_detail(request, pk: int):
-    cluster = get_object_or_404(visible_clusters(request.user).select_related("activity", "province", "county"),
+    cluster = get_visible_or_404(visible_clusters(request.user).select_related("activity", "province", "county"),
                                 pk=pk)
     members = scope_units(request.user, cluster.members.select_related("county", "activity"))
     points = [{"lat": u.location[0], "lon": u.location[1], "name": u.name, "url": u.pk,
@@ -81,7 +84,7 @@ def cluster_detail(request, pk: int):
 @login_required
 @require_POST
 def cluster_rename(request, pk: int):
-    cluster = get_object_or_404(visible_clusters(request.user), pk=pk)
+    cluster = get_visible_or_404(visible_clusters(request.user), pk=pk)
     form = NameForm(request.POST)
     if form.is_valid():
         try:
@@ -101,10 +104,9 @@ def run_list(request):
         if not can_run:
             raise PermissionDenied
         if form.is_valid():
-            run = services.run_identification(request.user, form.params(), note=form.cleaned_data["note"])
-            messages.success(request, _("Identification finished: %(n)s candidate clusters.")
-                             % {"n": run.n_candidates})
-            return redirect("clusters:run_detail", pk=run.pk)
+            # A worker runs it (seconds to minutes at national scale); the job page follows it.
+            job = jobs.start(request.user, form.params(), note=form.cleaned_data["note"])
+            return redirect("jobs:detail", pk=job.pk)
     runs = IdentificationRun.objects.select_related("created_by")
     return render(request, "clusters/run_list.html", {"runs": runs, "form": form, "can_run": can_run})
 
@@ -119,15 +121,40 @@ def run_detail(request, pk: int):
         candidates = candidates.filter(review=review)
     counts = visible_candidates(request.user, run).aggregate(
         **{value: Count("id", filter=Q(review=value)) for value in Candidate.Review.values})
+    page = page_of(request, candidates)
+    candidates = list(page)
+    # A pending candidate that is an already confirmed cluster seen again is offered as its update.
+    matches = services.existing_clusters_for([c for c in candidates if c.review == Candidate.Review.PENDING])
+    for c in candidates:
+        c.existing, c.existing_jaccard = matches.get(c.pk, (None, None))
     return render(request, "clusters/run_detail.html", {
-        "run": run, "candidates": candidates, "counts": counts, "review": review,
+        "run": run, "candidates": candidates, "page": page, "counts": counts, "review": review,
         "can_review": province_scope(request.user) is not None or request.user.is_national,
         "reject_form": RejectForm(), "other_runs": IdentificationRun.objects.exclude(pk=run.pk)[:20],
     })
 
 
+@login_required
+def candidate_detail(request, pk: int):
+    """A candidate reviewed by what it is: its figures, its members and where they are."""
+    candidate = get_visible_or_404(scope_by_province(request.user, Candidate.objects.select_related(
+        "activity", "province", "county", "run", "cluster")), pk=pk)
+    members = scope_units(request.user, candidate.members.select_related("county", "activity"))
+    points = [{"lat": u.location[0], "lon": u.location[1], "name": u.name, "by_county": u.lat is None}
+              for u in members]
+    existing = services.existing_clusters_for([candidate]).get(candidate.pk) \
+        if candidate.review == Candidate.Review.PENDING else None
+    return render(request, "clusters/candidate_detail.html", {
+        "c": candidate, "members": page_of(request, members), "points": points,
+        "extent": {"lat": candidate.lat, "lon": candidate.lon, "extent_km": candidate.extent_km,
+                   "stars": candidate.stars, "label": candidate.code},
+        "existing": existing[0] if existing else None, "existing_jaccard": existing[1] if existing else None,
+        "can_review": can_change_province(request.user, candidate.province_id),
+    })
+
+
 def _candidate(request, pk):
-    return get_object_or_404(scope_by_province(request.user, Candidate.objects.all()), pk=pk)
+    return get_visible_or_404(scope_by_province(request.user, Candidate.objects.all()), pk=pk)
 
 
 @login_required
@@ -140,6 +167,10 @@ def candidate_review(request, pk: int):
         if action == "confirm":
             cluster = services.confirm(candidate, request.user, name=request.POST.get("name", ""))
             messages.success(request, _("Confirmed as “%(name)s”.") % {"name": cluster.name})
+        elif action == "update":
+            cluster = get_visible_or_404(visible_clusters(request.user), pk=request.POST.get("cluster"))
+            services.update_cluster(candidate, cluster, request.user)
+            messages.success(request, _("“%(name)s” updated from this run.") % {"name": cluster.name})
         elif action == "reject":
             services.reject(candidate, request.user, reason=request.POST.get("reason", ""))
             messages.success(request, _("Rejected."))
@@ -178,5 +209,13 @@ def run_compare(request):
         comparison.gone = [c for c in comparison.gone if keep(c)]
         comparison.changed = [t for t in comparison.changed if keep(t[1])]
         comparison.same = [t for t in comparison.same if keep(t[1])]
+    # Each candidate of either run next to the confirmed cluster it is (or overlaps), so the comparison
+    # leads to the clusters officials work with rather than to run-local codes.
+    shown = comparison.new + comparison.gone + [x for t in comparison.changed + comparison.same for x in t[:2]]
+    visible = set(visible_clusters(request.user).values_list("pk", flat=True))
+    clusters = {pk: cluster for pk, (cluster, _j) in services.existing_clusters_for(shown).items()
+                if cluster.pk in visible}
+    for c in shown:
+        c.existing = clusters.get(c.pk)
     return render(request, "clusters/run_compare.html", {"older": older, "newer": newer, "c": comparison})
 

@@ -28,6 +28,8 @@ def _parse_clean(value: str) -> dt.date:
     if not match:
         raise InvalidJalaliDate("تاریخ باید به شکل سال/ماه/روز شمسی باشد، مثل ۱۴۰۲/۰۷/۰۹")
     year, month, day = (int(g) for g in match.groups())
+    if year < 1:
+        raise InvalidJalaliDate("سال ۰ وجود ندارد؛ تاریخ باید به شکل سال/ماه/روز شمسی باشد، مثل ۱۴۰۲/۰۷/۰۹")
     if not 1 <= month <= 12:
         raise InvalidJalaliDate(f"ماه {to_persian_digits(month)} وجود ندارد؛ ماه باید بین ۱ و ۱۲ باشد")
     last_day = month_length(year, month)

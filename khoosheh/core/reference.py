@@ -133,7 +133,13 @@ def processes() -> tuple[Process, ...]:
 
 @functools.cache
 def certifications() -> tuple[tuple[str, str], ...]:
+    """(code, English name)."""
     return tuple((r["code"], r["name"]) for r in read_reference_csv("certifications.csv"))
+
+
+@functools.cache
+def certification_names_fa() -> dict[str, str]:
+    return {r["code"]: r["name_fa"] for r in read_reference_csv("certifications.csv")}
 
 
 @functools.cache

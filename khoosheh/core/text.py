@@ -91,3 +91,26 @@ def match_key(value: object) -> str:
 def to_persian_digits(value: object) -> str:
     """Latin digits to Persian ones, for text a person reads."""
     return str(value).translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+
+
+# Persian alphabetical order (as in dictionaries and the official lists of provinces); in code-point order
+# پ چ ژ گ come after ی, and ک/ی sit apart from their place.  Letter variants sort with their base letter.
+_ALPHABET = ["آ", "اأإٱ", "ب", "پ", "ت", "ث", "ج", "چ", "ح", "خ", "د", "ذ", "ر", "ز", "ژ", "س", "ش", "ص", "ض",
+             "ط", "ظ", "ع", "غ", "ف", "ق", "کك", "گ", "ل", "م", "ن", "وؤ", "هةۀ", "یيىئ"]
+_SORT_TABLE = {ord(variant): chr(0xE000 + rank) for rank, letters in enumerate(_ALPHABET) for variant in letters}
+_SORT_TABLE.update({ord(ZWNJ): None, **_DIGITS})
+
+
+def persian_sort_key(value: object) -> str:
+    """Key that sorts Persian names in alphabetical order (Latin text and digits before Persian letters)."""
+    return clean(value).casefold().translate(_SORT_TABLE)
+
+
+def persian_number(value: float) -> str:
+    """A whole number as a Persian reader writes it: Persian digits, the Arabic thousands separator (٬)."""
+    return to_persian_digits(f"{round(value):,}".replace(",", "٬"))
+
+
+def in_persian_order(items, name=str) -> list:
+    """Places, parks, people… sorted by name in Persian alphabetical order."""
+    return sorted(items, key=lambda item: persian_sort_key(name(item)))

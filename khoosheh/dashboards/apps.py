@@ -6,3 +6,10 @@ class DashboardsConfig(AppConfig):
     name = "khoosheh.dashboards"
     label = "dashboards"
     verbose_name = _("Dashboards")
+
+    def ready(self) -> None:
+        from khoosheh.jobs import kinds
+
+        from .jobs import KIND
+
+        kinds.register(KIND)

@@ -2,39 +2,34 @@
 
 A report is described by a `ReportSpec` (what, for whom to scope it, which format).  Small ones
 are built in the request (views call `build` with a BytesIO); large ones — listing more rows than
-KHOOSHEH_REPORT_INLINE_ROWS — become a `ReportJob` that a worker thread of the web process builds
-while the page shows its progress.  No broker is needed, so `make demo` needs nothing installed;
-the job's state lives in the database, so any worker process can answer the progress page.
+KHOOSHEH_REPORT_INLINE_ROWS — become a `ReportJob` (a `jobs.Job` of kind "report") on the task
+queue, built by `khoosheh worker` while the page shows its progress (khoosheh.jobs).
 
-A job interrupted by a restart stops sending heartbeats (its `updated_at`) and is shown as failed
-after STALE_AFTER; the file is written beside its final name and renamed only when complete, so
-a half-written report is never offered."""
+A job whose worker dies is queued again by the next worker (khoosheh.jobs.runner.recover); the
+file is written beside its final name and renamed only when complete, so a half-written report is
+never offered."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
 import logging
-import threading
-import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from khoosheh.accounts.scoping import province_scope, require_overview, scope_units
 from khoosheh.core.text import to_persian_digits
+from khoosheh.jobs import kinds, runner
 from khoosheh.registry.models import ProductionUnit, Province
 
 from . import reports
 from .models import ReportJob
 
 log = logging.getLogger(__name__)
-STALE_AFTER = dt.timedelta(minutes=15)
 FORMATS = ("xlsx", "pdf")
 STAGES = {"figures": _("collecting the figures"), "units": _("listing the units"),
           "members": _("listing the members"), "layout": _("laying out the pages"), "pdf": _("writing the PDF")}
@@ -134,71 +129,32 @@ def build(spec: ReportSpec, user, target=None, *, progress=reports._no_progress)
 
 # --- jobs ------------------------------------------------------------------------------------
 
-_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="khoosheh-report")
+KIND = kinds.Kind(name="report", handler="khoosheh.dashboards.jobs.run_report", label=_("large report"),
+                  result_template="dashboards/report_result.html", stages=STAGES)
 
 
 def submit(spec: ReportSpec, user) -> ReportJob:
-    """Queue the report; it starts when the request's transaction commits."""
+    """Queue the report on the task queue; `khoosheh worker` builds it."""
     spec = spec.scoped_for(user)
     remove_expired()
-    job = ReportJob.objects.create(user=user, spec=dataclasses.asdict(spec), title=spec.title())
-    if settings.KHOOSHEH_REPORTS_IN_BACKGROUND:
-        transaction.on_commit(lambda: _executor.submit(_run_in_worker, job.pk))
-    else:
-        run(job.pk)  # tests and one-off scripts: build it now
-    return job
+    job = runner.submit("report", user=user, title=spec.title(), params=dataclasses.asdict(spec))
+    return ReportJob.objects.get(pk=job.pk)
 
 
-def _run_in_worker(job_id: int) -> None:
-    connections.close_all()  # start from fresh connections of this thread, whatever the last job left
-    try:
-        run(job_id)
-    except Exception:  # noqa: BLE001 - a job must never stay "queued" because its worker failed early
-        log.exception("report job %s could not run", job_id)
-        ReportJob.objects.filter(pk=job_id).exclude(status=ReportJob.Status.DONE).update(
-            status=ReportJob.Status.FAILED, error="ساخت گزارش آغاز نشد؛ دوباره درخواست کنید",
-            finished_at=timezone.now())
-    finally:
-        connections.close_all()  # the worker thread's own connections
-
-
-class _Heartbeat:
-    """Progress callback that writes to the job at most twice a second."""
-
-    def __init__(self, job_id: int):
-        self.job_id, self.last = job_id, 0.0
-        self.lock = threading.Lock()
-
-    def __call__(self, stage: str, done: int, total: int | None = None) -> None:
-        now = time.monotonic()
-        final = total is not None and done >= total
-        if now - self.last < 0.5 and not final:
-            return
-        self.last = now
-        with self.lock:
-            ReportJob.objects.filter(pk=self.job_id).update(stage=stage, done=done, total=total or 0,
-                                                            updated_at=timezone.now())
-
-
-def run(job_id: int) -> None:
-    job = ReportJob.objects.select_related("user").get(pk=job_id)
-    spec = ReportSpec.from_dict(job.spec)
-    ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.RUNNING, updated_at=timezone.now())
+def run_report(job, progress) -> runner.Finished:
+    """The kind's handler: build the file beside its final name and rename it only when complete."""
+    spec = ReportSpec.from_dict(job.params)
     final = reports_dir() / f"{job.pk}-{uuid.uuid4().hex}.{spec.fmt}"
     partial = final.with_suffix(final.suffix + ".part")
     try:
         with translation.override("fa"):
-            build(spec, job.user, str(partial), progress=_Heartbeat(job.pk))
+            build(spec, job.user, str(partial), progress=progress)
         partial.rename(final)
-    except Exception as exc:  # noqa: BLE001 - any failure is reported on the job's page, not lost
-        log.exception("report job %s failed", job.pk)
+    except reports.PdfUnavailable as exc:
+        raise runner.JobError(str(exc)) from exc
+    finally:
         partial.unlink(missing_ok=True)
-        reason = str(exc) if isinstance(exc, reports.PdfUnavailable) else f"{type(exc).__name__}: {exc}"
-        ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.FAILED, error=reason,
-                                                   finished_at=timezone.now())
-        return
-    ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.DONE, file_name=final.name,
-                                               size=final.stat().st_size, finished_at=timezone.now())
+    return runner.Finished(file_name=final.name, size=final.stat().st_size)
 
 
 def reports_dir() -> Path:
@@ -215,14 +171,9 @@ def file_of(job: ReportJob) -> Path | None:
 
 
 def refresh(job: ReportJob) -> ReportJob:
-    """Mark a job whose worker has gone silent (a restart) as failed, so no page waits forever."""
-    unfinished = (ReportJob.Status.QUEUED, ReportJob.Status.RUNNING)
-    if job.status in unfinished and timezone.now() - job.updated_at > STALE_AFTER:
-        ReportJob.objects.filter(pk=job.pk, status__in=unfinished).update(
-            status=ReportJob.Status.FAILED, error="ساخت گزارش نیمه‌کاره ماند (سرور دوباره راه‌اندازی شد؟)؛ "
-                                                 "دوباره درخواست کنید", finished_at=timezone.now())
-        job.refresh_from_db()
-    return job
+    """A job whose worker died is queued again or, after its attempts, failed: no page waits forever."""
+    runner.recover(job)
+    return ReportJob.objects.get(pk=job.pk)
 
 
 def remove_expired() -> int:

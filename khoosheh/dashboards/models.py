@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from khoosheh.jobs.models import Job
+
 
 class Boundary(models.Model):
     """A province or county polygon loaded by officials (`khoosheh load-boundaries`).
@@ -28,44 +30,32 @@ class Boundary(models.Model):
         return f"{self.level} {self.code}"
 
 
-class ReportJob(models.Model):
-    """A report built in the background because it is large (a province's full unit list, say).
+class ReportJobManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().filter(kind="report")
+
+
+class ReportJob(Job):
+    """A report built in the background because it is large (a province's full unit list, say): a job
+    of kind "report" whose params are the `dashboards.jobs.ReportSpec`.
 
     The file is written under the data directory (never a public URL) and only the user who
     asked may download it; it is built within that user's scope, like the pages."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("queued")
-        RUNNING = "running", _("being built")
-        DONE = "done", _("ready")
-        FAILED = "failed", _("failed")
-
-    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="report_jobs")
-    spec = models.JSONField()  # kind, fmt, year, province, cluster, units: see dashboards.jobs.ReportSpec
-    title = models.CharField(max_length=300)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    stage = models.CharField(max_length=100, blank=True)
-    done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    file_name = models.CharField(max_length=200, blank=True)
-    size = models.PositiveBigIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)  # a heartbeat: progress saves touch it
-    finished_at = models.DateTimeField(null=True, blank=True)
+    Status = Job.Status
+    objects = ReportJobManager()
 
     class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return self.title
+        proxy = True
 
     @property
-    def percent(self) -> int:
-        if self.status == self.Status.DONE:
-            return 100
-        return int(100 * self.done / self.total) if self.total else 0
+    def spec(self) -> dict:
+        return self.params
 
-    @property
-    def fraction(self) -> float:
-        return self.percent / 100
+    @spec.setter
+    def spec(self, value: dict) -> None:
+        self.params = value
+
+    def save(self, *args, **kwargs):
+        self.kind = "report"
+        super().save(*args, **kwargs)

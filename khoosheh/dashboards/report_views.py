@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from khoosheh.jobs import runner
+
 from . import jobs, reports
 from .models import ReportJob
 from .views import _year
@@ -95,8 +97,10 @@ def job_detail(request, pk: int):
 def job_status(request, pk: int):
     job = _own_job(request, pk)
     ready = jobs.file_of(job) is not None
-    return JsonResponse({"status": job.status, "status_label": job.get_status_display(), "percent": job.percent,
-                         "stage": jobs.stage_label(job), "done": job.done, "total": job.total, "error": job.error,
+    stage, done, total = runner.progress_of(job)
+    return JsonResponse({"status": job.status, "status_label": job.get_status_display(),
+                         "percent": runner.percent(job), "stage": str(jobs.STAGES.get(stage, stage)), "done": done,
+                         "total": total, "error": job.error,
                          "download": reverse("dashboards:report_download", args=[job.pk]) if ready else None})
 
 

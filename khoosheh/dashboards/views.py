@@ -3,14 +3,16 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from khoosheh.accounts.models import Role
-from khoosheh.accounts.scoping import province_scope, require_overview, sees_overview
+from khoosheh.accounts.scoping import OutsideScope, province_scope, require_overview, sees_overview
+from khoosheh.core.jalali import jalali_year
 from khoosheh.core.text import to_persian_digits
 from khoosheh.portal.params import year_param
 from khoosheh.programs.achievements import targets_vs_achievements
@@ -26,15 +28,26 @@ def _year(request) -> int:
     return year_param(request)
 
 
-# Where a role without the overview starts: its own records.
-ROLE_HOMES = {Role.CLUSTER_AGENT: "programs:development_list", Role.PARKS_COMPANY: "programs:case_list",
-              Role.UNIT_OWNER: "registry:unit_list"}
+def role_home(user) -> str | None:
+    """Where a role without a province-wide view starts: its own records, not a national dashboard of zeros."""
+    if user.is_national:
+        return None
+    if user.role == Role.UNIT_OWNER:
+        units = list(user.units.values_list("pk", flat=True)[:2])
+        return resolve_url("registry:unit_detail", units[0]) if len(units) == 1 else resolve_url("registry:unit_list")
+    if user.role == Role.PARKS_COMPANY:
+        return resolve_url("registry:unit_list")
+    if user.role == Role.CLUSTER_AGENT:
+        return resolve_url("programs:development_list")
+    return None
 
 
 @login_required
 def national(request):
+    if home := role_home(request.user):
+        return redirect(home)
     if not sees_overview(request.user):
-        return redirect(ROLE_HOMES.get(request.user.role, "registry:unit_list"))
+        return redirect("registry:unit_list")
     scope = province_scope(request.user)
     if scope:
         return province(request, scope)
@@ -45,17 +58,17 @@ def national(request):
 def province(request, code: str):
     require_overview(request.user)
     scope = province_scope(request.user)
-    if scope and scope != code:
-        raise Http404
     if not Province.objects.filter(code=code).exists():
         raise Http404
+    if scope and scope != code:
+        raise OutsideScope
     return _dashboard(request, code)
 
 
 def _dashboard(request, code: str | None):
     year = _year(request)
     persian = (get_language() or "fa").startswith("fa")
-    registry = figures.registry_figures(request.user, code)
+    registry = figures.registry_figures(request.user, code, year)
     clusters = figures.cluster_figures(request.user, code, year)
     metric = request.GET.get("metric", "units")
     metric = metric if metric in METRICS else "units"
@@ -72,12 +85,15 @@ def _dashboard(request, code: str | None):
     }
     return render(request, "dashboards/dashboard.html", {
         "year": year, "province": Province.objects.filter(code=code).first() if code else None,
+        "past_year": year < jalali_year(timezone.localdate()),
         "registry": registry, "clusters": clusters,
         "programs": figures.program_figures(request.user, code, year, settings.KHOOSHEH_PIPELINE_THRESHOLD),
         "spx": figures.spx_figures(request.user, code, year),
         "targets": targets_vs_achievements(year, code),
         "statuses": [(s, label, registry["totals"][s]) for s, label in UnitStatus.choices],
+        # Provincial staff may open their own province only: their map links nowhere (no dead ends).
         "map_svg": mark_safe(_map(values, labels, persian, code,  # noqa: S308  (escaped inside)
+                                  "" if province_scope(request.user) else
                                   f"/dashboard/province/{{code}}/?year={year}&metric={metric}")),
         "metric": metric, "metrics": [("units", _("units")), ("idle_share", _("share idle")),
                                       ("clusters", _("clusters"))],

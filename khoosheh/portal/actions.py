@@ -15,3 +15,11 @@ def attempt(request, call, success: str):
         return None
     messages.success(request, success)
     return True if value is None else value
+
+
+def show_form_errors(request, form) -> None:
+    """A refused form on a page that redirects: each error as a message, with its field's label."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)

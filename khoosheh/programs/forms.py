@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from khoosheh.portal.fields import JalaliDateField
+from khoosheh.portal.fields import HsCodesField, JalaliDateField, ProvinceField
 
 from .models import Indicator, Intervention, JointAction, Phase, ProblemCategory
 
@@ -66,12 +66,27 @@ class OpeningForm(forms.Form):
 
 
 class ConsortiumForm(forms.Form):
+    """Members are ticked from the cluster's own units (name and national ID shown), never typed."""
+
     name = forms.CharField(label=_("Name"), max_length=200)
-    members = forms.CharField(label=_("Member units (national IDs, one per line or comma-separated)"),
-                              widget=forms.Textarea(attrs={"rows": 3, "dir": "ltr"}))
-    products_hs = forms.CharField(label=_("Products (HS codes)"), required=False)
+    members = forms.MultipleChoiceField(label=_("Member units"), widget=forms.CheckboxSelectMultiple(
+        attrs={"class": "checklist"}))
+    products_hs = HsCodesField(label=_("Products (HS codes)"), required=False)
     target_markets = forms.CharField(label=_("Target markets"), required=False)
     formed_on = JalaliDateField(label=_("Formed on"))
+
+    def __init__(self, *args, units=(), **kwargs):
+        from khoosheh.core.text import persian_sort_key
+        from khoosheh.portal.templatetags.persian import digits
+
+        super().__init__(*args, **kwargs)
+        self.units = {str(u.pk): u for u in units}
+        self.fields["members"].choices = sorted(
+            ((pk, f"{digits(u.name)} · {digits(u.national_id) or '—'}") for pk, u in self.units.items()),
+            key=lambda c: persian_sort_key(c[1]))
+
+    def clean_members(self):
+        return [self.units[pk] for pk in self.cleaned_data["members"]]
 
 
 class ExportsForm(forms.Form):
@@ -82,5 +97,5 @@ class ExportsForm(forms.Form):
 class TargetForm(forms.Form):
     year = forms.IntegerField(label=_("Jalali year"), min_value=1300, max_value=1500)
     indicator = forms.ChoiceField(label=_("Indicator"), choices=Indicator.choices)
-    province = forms.CharField(label=_("Province code (empty: national)"), required=False, max_length=2)
+    province = ProvinceField(label=_("Province"), required=False, empty_label=_("National (every province)"))
     value = forms.IntegerField(label=_("Target"), min_value=0)

@@ -15,7 +15,7 @@ from khoosheh.accounts.audit import record_change
 from khoosheh.accounts.models import User
 from khoosheh.core.jalali import format_jalali
 from khoosheh.core.text import clean, to_persian_digits
-from khoosheh.registry.models import ProductionUnit, UnitStatus
+from khoosheh.registry.models import ProductionUnit, Province, UnitStatus
 from khoosheh.registry.services import set_status
 
 from .models import (
@@ -337,6 +337,8 @@ def set_target(user: User, *, year: int, indicator: str, value: int, province_co
         raise PermissionDenied
     if not 1300 <= year <= 1500:
         raise ValidationError("سال باید شمسی باشد، مثل ۱۴۰۴")
+    if province_code is not None and not Province.objects.filter(code=province_code).exists():
+        raise ValidationError(f"استانی با کد «{province_code}» نیست")
     target = (AnnualTarget.objects.select_for_update()
               .filter(year=year, indicator=indicator, province_id=province_code).first())
     key = {"year": year, "indicator": indicator, "province": province_code}

@@ -6,15 +6,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khoosheh.accounts.models import Role
-from khoosheh.accounts.scoping import province_scope, scope_by_province, scope_units, sees_overview
+from khoosheh.accounts.scoping import get_visible_or_404, province_scope, scope_by_province, scope_units, sees_overview
 from khoosheh.clusters.models import Cluster
-from khoosheh.core.text import fold_digits
-from khoosheh.portal.actions import attempt
+from khoosheh.core.text import fold_digits, in_persian_order
+from khoosheh.portal.actions import attempt, show_form_errors
 from khoosheh.portal.params import year_param
 from khoosheh.registry.models import ProductionUnit, Province
 
@@ -42,7 +42,7 @@ def overview(request):
     columns, matrix = idle_causes_matrix(cases, year)
     return render(request, "programs/overview.html", {
         "year": year, "province": Province.objects.filter(code=province).first(),
-        "provinces": Province.objects.all() if scope is None else [],
+        "provinces": in_persian_order(Province.objects.all()) if scope is None else [],
         "rows": targets_vs_achievements(year, province),
         "causes": national_idle_causes(cases, year), "cause_columns": columns, "cause_matrix": matrix,
         "problem_labels": dict(ProblemCategory.choices),
@@ -61,6 +61,8 @@ def set_target(request):
         attempt(request, lambda: services.set_target(request.user, year=data["year"], indicator=data["indicator"],
                                                   value=data["value"], province_code=data["province"] or None),
              _("Target saved."))
+    else:
+        show_form_errors(request, form)
     return redirect(f"{request.build_absolute_uri('/programs/')}?year={request.POST.get('year', '')}")
 
 
@@ -76,7 +78,7 @@ def development_list(request):
 @login_required
 @require_POST
 def development_start(request, cluster_pk: int):
-    cluster = get_object_or_404(scope_by_province(request.user, Cluster.objects.all()), pk=cluster_pk)
+    cluster = get_visible_or_404(scope_by_province(request.user, Cluster.objects.all()), pk=cluster_pk)
     development = attempt(request, lambda: services.start_development(cluster, request.user),
                           _("The cluster entered the development program."))
     if development:
@@ -86,7 +88,7 @@ def development_start(request, cluster_pk: int):
 
 @login_required
 def development_detail(request, pk: int):
-    development = get_object_or_404(visible(request.user, ClusterDevelopment.objects.all())
+    development = get_visible_or_404(visible(request.user, ClusterDevelopment.objects.all())
                                     .select_related("cluster", "agent"), pk=pk)
     return render(request, "programs/development_detail.html", {
         "d": development, "can_change": can_change(request.user, development),
@@ -101,7 +103,7 @@ def development_detail(request, pk: int):
 @login_required
 @require_POST
 def development_update(request, pk: int):
-    development = get_object_or_404(visible(request.user, ClusterDevelopment.objects.all()), pk=pk)
+    development = get_visible_or_404(visible(request.user, ClusterDevelopment.objects.all()), pk=pk)
     if "phase" in request.POST:
         form = forms.PhaseForm(request.POST)
         if form.is_valid():
@@ -140,7 +142,7 @@ def case_list(request):
 @login_required
 @require_POST
 def case_open(request, unit_pk: int):
-    unit = get_object_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=unit_pk)
+    unit = get_visible_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=unit_pk)
     case = attempt(request, lambda: services.open_case(unit, request.user), _("Business-clinic case opened."))
     if case:
         return redirect("programs:case_detail", pk=case.pk)
@@ -149,7 +151,7 @@ def case_open(request, unit_pk: int):
 
 @login_required
 def case_detail(request, pk: int):
-    case = get_object_or_404(visible(request.user, ClinicCase.objects.all()).select_related("unit"), pk=pk)
+    case = get_visible_or_404(visible(request.user, ClinicCase.objects.all()).select_related("unit"), pk=pk)
     return render(request, "programs/case_detail.html", {
         "case": case, "can_change": can_change(request.user, case),
         "diagnosis_form": forms.DiagnosisForm(initial={"problems": case.problems, "main_problem": case.main_problem}),
@@ -171,7 +173,7 @@ _CASE_STEPS = {
 @login_required
 @require_POST
 def case_step(request, pk: int, step: str):
-    case = get_object_or_404(visible(request.user, ClinicCase.objects.all()), pk=pk)
+    case = get_visible_or_404(visible(request.user, ClinicCase.objects.all()), pk=pk)
     if step not in _CASE_STEPS:
         raise PermissionDenied
     form_class, call = _CASE_STEPS[step]
@@ -203,7 +205,7 @@ def project_pipeline(request):
 @login_required
 @require_POST
 def project_register(request, unit_pk: int):
-    unit = get_object_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=unit_pk)
+    unit = get_visible_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=unit_pk)
     project = attempt(request, lambda: services.register_project(unit, request.user), _("Project registered."))
     if project:
         return redirect("programs:project_detail", pk=project.pk)
@@ -212,7 +214,7 @@ def project_register(request, unit_pk: int):
 
 @login_required
 def project_detail(request, pk: int):
-    project = get_object_or_404(visible(request.user, HalfFinishedProject.objects.all()).select_related("unit"),
+    project = get_visible_or_404(visible(request.user, HalfFinishedProject.objects.all()).select_related("unit"),
                                 pk=pk)
     initial = {f: getattr(project, f) for f in services.PROJECT_FIELDS if f != "expected_opening"}
     return render(request, "programs/project_detail.html", {
@@ -224,7 +226,7 @@ def project_detail(request, pk: int):
 @login_required
 @require_POST
 def project_update(request, pk: int):
-    project = get_object_or_404(visible(request.user, HalfFinishedProject.objects.all()), pk=pk)
+    project = get_visible_or_404(visible(request.user, HalfFinishedProject.objects.all()), pk=pk)
     if "on" in request.POST:
         form = forms.OpeningForm(request.POST)
         if form.is_valid():
@@ -250,33 +252,27 @@ def consortium_list(request):
 
 @login_required
 def consortium_new(request, cluster_pk: int):
-    cluster = get_object_or_404(scope_by_province(request.user, Cluster.objects.all()), pk=cluster_pk)
-    form = forms.ConsortiumForm(request.POST or None)
+    cluster = get_visible_or_404(scope_by_province(request.user, Cluster.objects.all()), pk=cluster_pk)
+    form = forms.ConsortiumForm(request.POST or None, units=scope_units(request.user, cluster.members.all()))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        ids = [i for i in re.split(r"[\s,،]+", fold_digits(data["members"])) if i]
-        members = list(cluster.members.filter(national_id__in=ids))
-        missing = set(ids) - {m.national_id for m in members}
-        if missing:
-            messages.error(request, _("Not members of this cluster: %(ids)s") % {"ids": ", ".join(sorted(missing))})
-        else:
-            def form_it():
-                return services.form_consortium(
-                    request.user, name=data["name"], province_code=cluster.province_id, members=members,
-                    clusters=[cluster], products_hs=re.split(r"[\s,،]+", fold_digits(data["products_hs"]).strip())
-                    if data["products_hs"].strip() else [],
-                    target_markets=[m for m in re.split(r"[,،]+", data["target_markets"]) if m.strip()],
-                    formed_on=data["formed_on"])
 
-            consortium = attempt(request, form_it, _("Export consortium formed."))
-            if consortium:
-                return redirect("programs:consortium_detail", pk=consortium.pk)
+        def form_it():
+            return services.form_consortium(
+                request.user, name=data["name"], province_code=cluster.province_id, members=data["members"],
+                clusters=[cluster], products_hs=data["products_hs"],
+                target_markets=[m for m in re.split(r"[,،]+", data["target_markets"]) if m.strip()],
+                formed_on=data["formed_on"])
+
+        consortium = attempt(request, form_it, _("Export consortium formed."))
+        if consortium:
+            return redirect("programs:consortium_detail", pk=consortium.pk)
     return render(request, "programs/consortium_new.html", {"form": form, "cluster": cluster})
 
 
 @login_required
 def consortium_detail(request, pk: int):
-    consortium = get_object_or_404(visible(request.user, ExportConsortium.objects.all()), pk=pk)
+    consortium = get_visible_or_404(visible(request.user, ExportConsortium.objects.all()), pk=pk)
     form = forms.ExportsForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():

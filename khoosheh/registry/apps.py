@@ -6,3 +6,10 @@ class RegistryConfig(AppConfig):
     name = "khoosheh.registry"
     label = "registry"
     verbose_name = _("Registry of production units")
+
+    def ready(self) -> None:
+        from khoosheh.jobs import kinds
+
+        from .uploads import KIND
+
+        kinds.register(KIND)

@@ -7,7 +7,8 @@ everything in one transaction, or nothing.
   reported, never merged silently.
 * A changed status is written to the unit's status history; every created or
   changed unit gets an audit entry with the values before and after.
-* Provincial staff may import their own province's units only.
+* Provincial staff may import their own province's units only: both the row's province
+  and the province of the unit its national ID already belongs to must be theirs.
 """
 
 from __future__ import annotations
@@ -52,10 +53,11 @@ class ImportOutcome:
     accepted: bool = False  # validation passed (or invalid rows were skipped)
     written: bool = False  # something in the registry changed
     batch_id: int | None = None
+    header_row: int = 1  # errors at or above it are about the file, not a row
 
     @property
     def skipped_rows(self) -> int:
-        return len({e.row for e in self.errors if e.row > 1})
+        return len({e.row for e in self.errors if e.row > self.header_row})
 
 
 def reference_from_db() -> Reference:
@@ -81,6 +83,7 @@ def import_units(
     skip_invalid: bool = False,
     progress: Progress | None = None,
     file_name: str | None = None,
+    before_commit: Callable[[ImportOutcome], None] | None = None,
 ) -> ImportOutcome:
     try:
         table = read_rows(path)
@@ -89,28 +92,33 @@ def import_units(
         outcome.errors.append(RowError(0, "", "", str(exc)))
         return outcome
     return import_table(table, user=user, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress,
-                        source_name=file_name or Path(path).name)
+                        source_name=file_name or Path(path).name, before_commit=before_commit)
 
 
 def import_table(table, *, user: User | None = None, dry_run: bool = False, skip_invalid: bool = False,
                  progress: Progress | None = None, source_name: str = "", target: ProductionUnit | None = None,
-                 ) -> ImportOutcome:
+                 before_commit: Callable[[ImportOutcome], None] | None = None) -> ImportOutcome:
     """The import itself, for any table of rows in the contract (a file, or the API's JSON).
 
-    ``target`` makes a one-row table update that unit (the API's PUT), whatever its national ID."""
+    ``target`` makes a one-row table update that unit (the API's PUT), whatever its national ID.
+    ``before_commit(outcome)`` runs inside the import's transaction once everything is written, so
+    what it records (a background job marked done) commits with the units or not at all."""
     outcome = ImportOutcome()
     started = timezone.now()
     reference = reference_from_db()
-    result = validate_rows(table, reference, progress=(lambda n: progress("validate", n, None)) if progress else None)
+    result = validate_rows(table, reference, progress=(lambda n: progress("validate", n, None)) if progress else None,
+                           location_tolerance_km=settings.KHOOSHEH_LOCATION_TOLERANCE_KM)
     outcome.rows_read, outcome.errors, outcome.warnings = result.rows_read, result.errors, result.warnings
+    outcome.header_row = result.header_row
     records = _within_scope(result.records, user, reference, outcome)
     if outcome.errors and not skip_invalid:
         return outcome
-    if any(e.row <= 1 for e in outcome.errors):
+    if any(e.row <= outcome.header_row for e in outcome.errors):
         return outcome  # the file itself is unusable (missing columns): nothing to import
     with nullcontext() if dry_run else one_import_at_a_time():
         # Planned inside the turn: an import that waited must see what the one before it wrote.
-        plan = _plan(records, outcome, target=target)
+        plan = _plan(records, outcome, target=target, province=province_scope(user) if user else None,
+                     progress=progress)
         outcome.accepted = True
         if dry_run or not (plan.new or plan.changed or plan.parks):
             return outcome  # re-importing the same file changes nothing, not even the import log
@@ -122,8 +130,21 @@ def import_table(table, *, user: User | None = None, dry_run: bool = False, skip
             batch.skipped_invalid = outcome.skipped_rows
             batch.finished_at = timezone.now()
             batch.save()
-    outcome.written, outcome.batch_id = True, batch.id
+            outcome.written, outcome.batch_id = True, batch.id
+            if before_commit:
+                before_commit(outcome)
     return outcome
+
+
+def out_of_scope_message(province_name: str) -> str:
+    """The one refusal for every row a provincial user may not write.
+
+    A row naming another province and a row whose national ID is registered outside the
+    user's province get the same words, so the refusal never says whether, or where,
+    another unit with that ID exists (national IDs are unique, so only national staff,
+    who see every province, can resolve such a row — by moving the unit, audited)."""
+    return (f"حساب شما فقط واحدهای استان {province_name} را ثبت یا تغییر می‌دهد و این ردیف را نمی‌پذیرد؛ "
+            f"اگر این واحد باید در استان {province_name} ثبت شود، از کارشناسان ستاد ملی بخواهید")
 
 
 @contextmanager
@@ -150,15 +171,28 @@ def _within_scope(records: list[UnitRecord], user: User | None, ref: Reference, 
     allowed = province_scope(user)
     if allowed is None:
         return records
+    message = out_of_scope_message(ref.provinces[allowed].name_fa if allowed in ref.provinces else allowed)
     kept = []
     for r in records:
         if r.province_code == allowed:
             kept.append(r)
         else:
-            name = ref.provinces[allowed].name_fa if allowed in ref.provinces else allowed
-            outcome.errors.append(RowError(r.row, "استان", ref.provinces[r.province_code].name_fa,
-                                           f"شما فقط واحدهای استان {name} را می‌توانید وارد کنید"))
-    return kept
+            outcome.errors.append(RowError(r.row, "استان", ref.provinces[r.province_code].name_fa, message))
+    # Units are matched by national ID across the whole country, so the row's province is not
+    # enough: the unit the ID already belongs to must be in the user's province too.
+    elsewhere = _national_ids_outside(allowed, [r.national_id for r in kept if r.national_id])
+    for r in kept:
+        if r.national_id in elsewhere:
+            outcome.errors.append(RowError(r.row, "شناسه ملی", r.national_id, message))
+    return [r for r in kept if r.national_id not in elsewhere]
+
+
+def _national_ids_outside(province: str, ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(ids), CHUNK):
+        found.update(ProductionUnit.objects.filter(national_id__in=ids[i:i + CHUNK]).exclude(province_id=province)
+                     .values_list("national_id", flat=True))
+    return found
 
 
 @dataclass
@@ -179,8 +213,11 @@ def _values(record: UnitRecord, park_ids: dict[tuple[str, str], int]) -> dict:
     }
 
 
-def _plan(records: list[UnitRecord], outcome: ImportOutcome, *, target: ProductionUnit | None = None) -> _Plan:
+def _plan(records: list[UnitRecord], outcome: ImportOutcome, *, target: ProductionUnit | None = None,
+          province: str | None = None, progress: Progress | None = None) -> _Plan:
     plan = _Plan()
+    if progress:
+        progress("compare", 0, len(records))  # matching against the registry: seconds at 100,000 rows
     park_ids = {(c, k): i for c, k, i in IndustrialPark.objects.values_list("county_id", "name_key", "id")}
     for r in records:
         if r.park and (r.county_code, match_key(r.park)) not in park_ids:
@@ -188,12 +225,14 @@ def _plan(records: list[UnitRecord], outcome: ImportOutcome, *, target: Producti
             park_ids[(r.county_code, match_key(r.park))] = None  # placeholder until created
     outcome.new_parks = sorted(plan.parks.values())
     existing = _existing_by_national_id([r.national_id for r in records if r.national_id])
-    unnamed = _existing_without_national_id(records)
-    for r in records:
+    unnamed = _existing_without_national_id(records, province)
+    for i, r in enumerate(records, start=1):
+        if progress and i % 5000 == 0:
+            progress("compare", i, len(records))
         values = _values(r, park_ids)
         unit = target or (existing.get(r.national_id) if r.national_id else None)
         if unit is None and not r.national_id and target is None:
-            twins = unnamed.get((match_key(r.name), r.county_code), [])
+            twins = unnamed.get((r.name_key or match_key(r.name), r.county_code), [])
             unit = next((u for u in twins if _same(u, values)), None)
             if unit is None and twins:
                 outcome.warnings.append(RowError(
@@ -222,12 +261,17 @@ def _existing_by_national_id(ids: list[str]) -> dict[str, ProductionUnit]:
     return found
 
 
-def _existing_without_national_id(records: list[UnitRecord]) -> dict[tuple[str, str], list[ProductionUnit]]:
-    keys = {match_key(r.name) for r in records if not r.national_id}
+def _existing_without_national_id(records: list[UnitRecord], province: str | None = None,
+                                  ) -> dict[tuple[str, str], list[ProductionUnit]]:
+    """Units without ID by (name key, county); only within ``province`` if the importer is confined to one."""
+    keys = {r.name_key or match_key(r.name) for r in records if not r.national_id}
+    units = ProductionUnit.objects.filter(national_id="")
+    if province is not None:
+        units = units.filter(province_id=province)
     found: dict[tuple[str, str], list[ProductionUnit]] = {}
     keys_list = sorted(keys)
     for i in range(0, len(keys_list), CHUNK):
-        for unit in ProductionUnit.objects.filter(national_id="", name_key__in=keys_list[i:i + CHUNK]):
+        for unit in units.filter(name_key__in=keys_list[i:i + CHUNK]):
             found.setdefault((unit.name_key, unit.county_id), []).append(unit)
     return found
 
@@ -237,7 +281,8 @@ def _write(plan: _Plan, batch: ImportBatch, user, outcome: ImportOutcome, progre
     now = timezone.now()
     park_ids = _create_parks(plan.parks)
     total = len(plan.new) + len(plan.changed)
-    _insert_new_units([_with_park(v, r, park_ids) for r, v in plan.new], batch, now, progress, total)
+    _insert_new_units([{**_with_park(v, r, park_ids), "name_key": r.name_key or match_key(r.name)}
+                       for r, v in plan.new], batch, now, progress, total)
     # One set-based statement starts the history of every unit this import created.
     _start_history_of_created_units(batch, now, user, source)
     _update_changed_units(plan, park_ids, now, user, source, outcome)
@@ -276,7 +321,7 @@ def _insert_new_units(values_list: list[dict], batch: ImportBatch, now, progress
             params = []
             for v in chunk:
                 params.extend(ops.adapt_datefield_value(v[k]) if k == "permit_date" else v[k] for k in UNIT_FIELDS)
-                params.extend((match_key(v["name"]), stamp, stamp, batch.pk))
+                params.extend((v["name_key"], stamp, stamp, batch.pk))
             cursor.execute(f"INSERT INTO {table} ({columns}) VALUES "
                            + ", ".join([row_placeholder] * len(chunk)), params)
             if progress:
@@ -286,7 +331,7 @@ def _insert_new_units(values_list: list[dict], batch: ImportBatch, now, progress
 def _copy_units(values_list, batch, now, table: str, columns: str, progress, total: int) -> None:
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for i, v in enumerate(values_list, start=1):
-            copy.write_row((*(v[k] for k in UNIT_FIELDS), match_key(v["name"]), now, now, batch.pk))
+            copy.write_row((*(v[k] for k in UNIT_FIELDS), v["name_key"], now, now, batch.pk))
             if progress and i % 5000 == 0:
                 progress("write", i, total)
 

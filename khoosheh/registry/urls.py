@@ -9,6 +9,6 @@ urlpatterns = [
     path("units/<int:pk>/status/", views.unit_change_status, name="unit_change_status"),
     path("units/export/", views.unit_export, name="unit_export"),
     path("units/import/", views.unit_import, name="unit_import"),
-    path("units/import/report/<str:token>/", views.import_report, name="import_report"),
 ]
 urlpatterns.append(path("units/import/sample.csv", views.import_sample, name="unit_import_sample"))
+urlpatterns.append(path("units/import/template.xlsx", views.import_template, name="unit_import_template"))

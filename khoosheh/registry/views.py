@@ -1,28 +1,25 @@
 from __future__ import annotations
 
-import secrets
 import tempfile
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khoosheh.accounts.scoping import can_change_province, can_write, province_scope, scope_units
+from khoosheh.accounts.scoping import can_change_province, can_write, get_visible_or_404, province_scope, scope_units
+from khoosheh.core.text import in_persian_order
 
-from . import services
+from . import services, uploads
 from .exporting import export_units
 from .filters import UnitFilter
 from .forms import StatusChangeForm, UploadForm
-from .importing import import_units
-from .management.commands.import_units import write_report
 from .models import Activity, County, IndustrialPark, ProductionUnit, Province
 
 PAGE_SIZE = 50
@@ -53,8 +50,9 @@ def unit_list(request):
     return render(request, "registry/unit_list.html", {
         "page": page,
         "filter": unit_filter,
-        "provinces": Province.objects.all() if scope is None else Province.objects.filter(code=scope),
-        "counties": County.objects.filter(province_id=unit_filter.province) if unit_filter.province else [],
+        "provinces": in_persian_order(Province.objects.all() if scope is None else Province.objects.filter(code=scope)),
+        "counties": in_persian_order(County.objects.filter(province_id=unit_filter.province))
+        if unit_filter.province else [],
         "parks": (IndustrialPark.objects.filter(county_id=unit_filter.county) if unit_filter.county
                   else IndustrialPark.objects.filter(county__province_id=unit_filter.province)
                   if unit_filter.province else []),
@@ -85,7 +83,7 @@ def _county_points(units, county: str) -> dict | None:
 
 @login_required
 def unit_detail(request, pk: int):
-    unit = get_object_or_404(visible_units(request.user).select_related(
+    unit = get_visible_or_404(visible_units(request.user).select_related(
         "activity", "county", "province", "park"), pk=pk)
     can_change = can_change_province(request.user, unit.province_id)
     return render(request, "registry/unit_detail.html", {
@@ -101,7 +99,7 @@ def unit_detail(request, pk: int):
 @login_required
 @require_POST
 def unit_change_status(request, pk: int):
-    unit = get_object_or_404(visible_units(request.user), pk=pk)
+    unit = get_visible_or_404(visible_units(request.user), pk=pk)
     if not can_change_province(request.user, unit.province_id):
         raise PermissionDenied
     form = StatusChangeForm(request.POST)
@@ -132,49 +130,33 @@ def unit_export(request):
     return response
 
 
-def _report_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "import-reports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 @login_required
 def unit_import(request):
+    """The file is kept and imported by a worker; the page answers at once and follows the job."""
     if not can_write(request.user):
         raise PermissionDenied
-    outcome, report_token = None, None
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
-            for chunk in upload.chunks():
-                tmp.write(chunk)
-            tmp.flush()
-            outcome = import_units(tmp.name, user=request.user, dry_run=form.cleaned_data["dry_run"],
-                                   skip_invalid=form.cleaned_data["skip_invalid"], file_name=upload.name)
-        if outcome.errors or outcome.warnings:
-            report_token = secrets.token_urlsafe(16)
-            write_report(_report_dir() / f"{report_token}.csv", outcome)
-            request.session.setdefault("import_reports", []).append(report_token)
-            request.session.modified = True
-    return render(request, "registry/unit_import.html", {
-        "form": form, "outcome": outcome, "report_token": report_token,
-        "errors_shown": outcome.errors[:200] if outcome else [],
-        "warnings_shown": outcome.warnings[:100] if outcome else [],
-    })
+        job = uploads.start_upload(form.cleaned_data["file"], request.user, dry_run=form.cleaned_data["dry_run"],
+                                   skip_invalid=form.cleaned_data["skip_invalid"])
+        return redirect("jobs:detail", pk=job.pk)
+    return render(request, "registry/unit_import.html", {"form": form})
 
 
 @login_required
-def import_report(request, token: str):
-    # Only the person who uploaded the file gets its report.
-    if token not in request.session.get("import_reports", []):
-        raise Http404
-    path = _report_dir() / f"{token}.csv"
-    if not path.exists():
-        raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True, filename="khoosheh-import-report.csv",
-                        content_type="text/csv; charset=utf-8")
+def import_template(request):
+    """An empty XLSX in the contract with drop-down lists from the reference tables."""
+    from khoosheh.core.unitfile.writers import write_template
+
+    from .importing import reference_from_db
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "template.xlsx"
+        write_template(path, reference_from_db())
+        data = path.read_bytes()
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="khoosheh-units-template.xlsx"'
+    return response
 
 
 @login_required

@@ -1,12 +1,24 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from khoosheh.core import reference
 from khoosheh.core.text import fold_digits
-from khoosheh.portal.fields import JalaliDateField
+from khoosheh.portal.fields import CountyField, HsCodesField, JalaliDateField, ProvinceField
 
-PROCESS_CHOICES = [(p.code, f"{p.name_fa} ({p.name_en})") for p in reference.processes()]
-CERTIFICATION_CHOICES = list(reference.certifications())
+
+def _persian() -> bool:
+    return (get_language() or "fa").startswith("fa")
+
+
+# Labels in the reader's language, chosen when the form is made (callables).
+def PROCESS_CHOICES():  # noqa: N802 - used where a list of choices was
+    return [(p.code, p.name_fa if _persian() else p.name_en) for p in reference.processes()]
+
+
+def CERTIFICATION_CHOICES():  # noqa: N802
+    names_fa = reference.certification_names_fa()
+    return [(code, names_fa.get(code) or name if _persian() else name) for code, name in reference.certifications()]
 
 
 class ProfileForm(forms.Form):
@@ -39,6 +51,8 @@ class EnquiryForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[("subcontracting", _("subcontracting enquiry")),
                                                        ("import_substitution", _("import substitution"))])
     buyer = forms.CharField(label=_("Buyer"), max_length=200)
+    buyer_province = ProvinceField(label=_("Buyer's province"), required=False)
+    buyer_county = CountyField(label=_("Buyer's county (distances are measured from its seat)"), required=False)
     title = forms.CharField(label=_("Part or product"), max_length=200)
     description = forms.CharField(label=_("Description and technical requirements"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))
@@ -50,10 +64,19 @@ class EnquiryForm(forms.Form):
     certifications = forms.MultipleChoiceField(label=_("Required certifications"), choices=CERTIFICATION_CHOICES,
                                                required=False, widget=forms.CheckboxSelectMultiple)
     deadline = JalaliDateField(label=_("Deadline"), required=False)
-    hs_code = forms.RegexField(label=_("HS code"), regex=r"^\d{4,10}$", required=False)
+    hs_code = HsCodesField(label=_("HS code"), required=False, many=False)
     yearly_quantity = forms.IntegerField(label=_("Yearly quantity imported"), min_value=0, required=False)
     imported_value_usd = forms.IntegerField(label=_("Yearly imported value (US dollars)"), min_value=0,
                                             required=False)
+
+    def clean(self):
+        from khoosheh.registry.models import County
+
+        data = super().clean()
+        county, province = data.get("buyer_county"), data.get("buyer_province")
+        if county and province and not County.objects.filter(code=county, province_id=province).exists():
+            self.add_error("buyer_county", _("This county is not in the buyer's province."))
+        return data
 
 
 class QuoteForm(forms.Form):

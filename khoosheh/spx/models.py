@@ -3,6 +3,8 @@ profiles, enquiries and their matches, exhibitions and B2B meetings."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -116,6 +118,8 @@ class Exhibition(models.Model):
     starts_on = models.DateField(_("starts"))
     slots = models.PositiveSmallIntegerField(_("meeting slots"), default=10)
     tables = models.PositiveSmallIntegerField(_("tables"), default=50)
+    day_starts_at = models.TimeField(_("first meeting at"), default=dt.time(9, 0))
+    slot_minutes = models.PositiveSmallIntegerField(_("minutes per meeting"), default=20)
 
     class Meta:
         verbose_name = _("exhibition")
@@ -124,6 +128,12 @@ class Exhibition(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def slot_times(self, slot: int) -> tuple[dt.time, dt.time]:
+        """Clock time a meeting slot (1, 2, …) starts and ends; meetings follow each other without a break."""
+        start = dt.datetime.combine(self.starts_on, self.day_starts_at) + dt.timedelta(
+            minutes=(slot - 1) * self.slot_minutes)
+        return start.time(), (start + dt.timedelta(minutes=self.slot_minutes)).time()
 
 
 class Participant(models.Model):

@@ -132,9 +132,16 @@ def query_for(enquiry: Enquiry) -> MatchQuery:
 # --- enquiries ------------------------------------------------------------------------------
 
 @transaction.atomic
-def create_enquiry(user: User, *, province_code: str, **fields) -> Enquiry:
+def create_enquiry(user: User, *, province_code: str, county_code: str | None = None, **fields) -> Enquiry:
     if not can_change_province(user, province_code):
         raise PermissionDenied
+    if county_code:
+        seat = next((c for c in reference.counties() if c.code == county_code), None)
+        if seat is None or seat.province_code != province_code:
+            raise ValidationError("شهرستان خریدار در استان او نیست")
+        if fields.get("lat") is None:
+            # Distances count from the buyer's county seat.
+            fields["lat"], fields["lon"] = seat.lat, seat.lon
     unknown = sorted(set(fields.get("processes", [])) - PROCESS_CODES)
     if unknown:
         raise ValidationError(f"فرایند ناشناخته: {'، '.join(unknown)}")

@@ -2,14 +2,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khoosheh.accounts.scoping import can_change_province, province_scope, scope_by_province, scope_units
+from khoosheh.accounts.scoping import (
+    can_change_province,
+    get_visible_or_404,
+    province_scope,
+    scope_by_province,
+    scope_units,
+)
 from khoosheh.core import reference
 from khoosheh.portal.actions import attempt
+from khoosheh.portal.paging import page_of
 from khoosheh.portal.params import year_param
 from khoosheh.registry.models import ProductionUnit
 
@@ -33,12 +40,19 @@ def enquiry_list(request):
 
 @login_required
 def enquiry_new(request):
-    form = forms.EnquiryForm(request.POST or None)
-    province = province_scope(request.user) or request.POST.get("province") or request.GET.get("province", "23")
+    scope = province_scope(request.user)
+    form = forms.EnquiryForm(request.POST or None, initial={"buyer_province": scope})
     if request.method == "POST" and form.is_valid():
         def create():
             data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-            enquiry = services.create_enquiry(request.user, province_code=province, **data)
+            # The buyer's place decides the enquiry's province and where distances are measured from;
+            # provincial staff enter their own province's enquiries.
+            county = data.pop("buyer_county", None)
+            province = scope or data.pop("buyer_province", None) or (county[:2] if county else None)
+            data.pop("buyer_province", None)
+            if not province:
+                raise ValidationError(_("Choose the buyer's province (or county)."))
+            enquiry = services.create_enquiry(request.user, province_code=province, county_code=county, **data)
             services.match_enquiry(enquiry, request.user)
             return enquiry
 
@@ -50,7 +64,7 @@ def enquiry_new(request):
 
 @login_required
 def enquiry_detail(request, pk: int):
-    enquiry = get_object_or_404(visible_enquiries(request.user), pk=pk)
+    enquiry = get_visible_or_404(visible_enquiries(request.user), pk=pk)
     names = {p.code: p.name_fa for p in reference.processes()}
     return render(request, "spx/enquiry_detail.html", {
         "e": enquiry, "matches": enquiry.matches.select_related("unit", "unit__county"),
@@ -63,7 +77,7 @@ def enquiry_detail(request, pk: int):
 @login_required
 @require_POST
 def enquiry_action(request, pk: int):
-    enquiry = get_object_or_404(visible_enquiries(request.user), pk=pk)
+    enquiry = get_visible_or_404(visible_enquiries(request.user), pk=pk)
     action = request.POST.get("action")
     if action == "rematch":
         attempt(request, lambda: services.match_enquiry(enquiry, request.user), _("Matched again."))
@@ -88,7 +102,7 @@ def enquiry_action(request, pk: int):
 
 @login_required
 def profile_edit(request, unit_pk: int):
-    unit = get_object_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=unit_pk)
+    unit = get_visible_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=unit_pk)
     if not services.can_edit_profile(request.user, unit):
         raise PermissionDenied
     profile = CapabilityProfile.objects.filter(unit=unit).first()
@@ -115,7 +129,7 @@ def exhibition_list(request):
 
 @login_required
 def exhibition_detail(request, pk: int):
-    exhibition = get_object_or_404(scope_by_province(request.user, Exhibition.objects.all()), pk=pk)
+    exhibition = get_visible_or_404(scope_by_province(request.user, Exhibition.objects.all()), pk=pk)
     if request.method == "POST":
         attempt(request, lambda: services.build_schedule(exhibition, request.user), _("Schedule built."))
         return redirect("spx:exhibition_detail", pk=exhibition.pk)
@@ -123,8 +137,13 @@ def exhibition_detail(request, pk: int):
     meetings = exhibition.meetings.select_related("looker", "offerer")
     if who and who.isdigit():
         meetings = meetings.filter(looker_id=who) | meetings.filter(offerer_id=who)
+    # One participant's agenda is short and printed whole; everyone's schedule is paged.
+    page = page_of(request, meetings.order_by("slot", "table"), per_page=1000 if who else 100)
+    for meeting in page:
+        meeting.starts, meeting.ends = exhibition.slot_times(meeting.slot)
+    participant = exhibition.participants.filter(pk=who).first() if who and who.isdigit() else None
     return render(request, "spx/exhibition_detail.html", {
-        "x": exhibition, "meetings": meetings.order_by("slot", "table")[:600],
+        "x": exhibition, "meetings": page, "page": page, "participant": participant,
         "participants": exhibition.participants.all(), "who": who,
         "can_change": can_change_province(request.user, exhibition.province_id),
     })

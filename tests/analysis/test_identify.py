@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from khoosheh.analysis import IdentifyParams, UnitColumns, identify_clusters
-from khoosheh.analysis.grid import disk_offsets, neighbourhood_sums
+from khoosheh.analysis.grid import disc_columns, window_sums
 
 BASE_LAT, BASE_LON = 32.0, 53.0
 KM_LAT = 1 / 111.2
@@ -47,11 +47,17 @@ class Registry:
 MIX = ["1010", "1410", "2220", "2511", "3100", "2395"]
 
 
-def test_neighbourhood_sums_by_hand():
-    # Three cells in a row (x = 0, 1, 2) with 1, 2 and 4 units; radius 1 cell.
-    cells = np.array([(x + (1 << 20) << 21) | (1 << 20) for x in (0, 1, 2)], dtype=np.int64)
-    sums = neighbourhood_sums(cells, np.array([1.0, 2.0, 4.0]), disk_offsets(1))
-    assert sums.tolist() == [3.0, 7.0, 6.0]
+def test_window_sums_by_hand():
+    # Three cells in a row (x = 0, 1, 2) with 1, 2 and 4 units, and one cell above the first (x = 0,
+    # y = 1) with 8; a disc of radius 1 cell is the cell and its four edge neighbours.
+    def cell(x, y):
+        return (x + (1 << 20) << 21) | (y + (1 << 20))
+
+    keys = np.array(sorted([cell(0, 0), cell(1, 0), cell(2, 0), cell(0, 1)]), dtype=np.int64)
+    values = {cell(0, 0): 1.0, cell(1, 0): 2.0, cell(2, 0): 4.0, cell(0, 1): 8.0}
+    sums = window_sums(keys, np.array([values[k] for k in keys]), keys, disc_columns(1))
+    assert dict(zip(keys.tolist(), sums.tolist(), strict=True)) == {
+        cell(0, 0): 11.0, cell(0, 1): 9.0, cell(1, 0): 7.0, cell(2, 0): 6.0}
 
 
 def test_a_planted_cluster_is_found_with_its_members():
@@ -96,7 +102,7 @@ def test_two_clusters_of_one_activity_in_nearby_towns_stay_two():
 def test_groups_below_the_minimum_are_not_reported():
     reg = Registry(6).background(3000, 0, 0, 25, MIX).scatter(8, 30, 10, 0.5, "2393")
     assert identify_clusters(reg.columns(), IdentifyParams(min_units=10)) == []
-    assert len(identify_clusters(reg.columns(), IdentifyParams(min_units=5, min_core_units=5))) == 1
+    assert len(identify_clusters(reg.columns(), IdentifyParams(min_units=5))) == 1
 
 
 def test_minimum_employees_is_a_threshold():
@@ -144,14 +150,13 @@ def test_stars_follow_their_criteria():
     assert 0 < cluster.score <= 1
 
 
-def test_a_compact_cluster_diluted_within_the_full_distance_is_found_at_half_of_it():
+def test_a_compact_cluster_diluted_in_a_wide_window_is_found_in_a_small_one():
     # A city of 20,000 units (6 km spread) where 1 in 49 units is a glassworks anyway; 30 more
     # glassworks packed within half a kilometre of its centre.  Within 4 km (about 4,000 units, 80
-    # of them glassworks) the 30 lift the share by a third; within 2 km (about 1,100 units, 22
-    # glassworks) they more than double it.
+    # of them glassworks) the 30 lift the share by a third; within 1-2 km they more than double it.
     reg = Registry(11).background(20000, 0, 0, 6, MIX * 8 + ["2394"]).scatter(30, 0.5, 0.5, 0.4, "2394")
     planted = set(range(20000, 20030))
-    assert identify_clusters(reg.columns(), IdentifyParams(fine_scale=False)) == []
+    assert identify_clusters(reg.columns(), IdentifyParams(distance_km=4, radii_km=(4,))) == []
     [cluster] = identify_clusters(reg.columns())
     members = {int(k.split(":")[1]) - 2 for k in cluster.members}
     assert cluster.isic == "2394" and len(members & planted) >= 25

@@ -38,3 +38,38 @@ def page(browser):
 def artefact():
     ARTEFACTS.mkdir(exist_ok=True)
     return lambda name: str(ARTEFACTS / name)
+
+
+# Before any page script: remember every CSP violation (ours would mean the policy breaks the portal).
+WATCH = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__violations.push(e.violatedDirective + " " + e.blockedURI + " at " + e.sourceFile + ":" + e.lineNumber);
+});
+"""
+
+
+@pytest.fixture
+def watched(browser):
+    """A page that records CSP violations, script errors and failed loads (``page.problems``)."""
+    context = browser.new_context(viewport={"width": 1366, "height": 1000})
+    context.add_init_script(WATCH)
+    page = context.new_page()
+    page.problems = []
+    page.on("pageerror", lambda exc: page.problems.append(f"page error: {exc}"))
+    # A failed load is reported by the response itself, with its address; the browser's own
+    # favicon request is not ours.
+    page.on("console", lambda m: m.type == "error" and not m.text.startswith("Failed to load resource")
+            and page.problems.append(f"console: {m.text}"))
+    page.on("response", lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico")
+            and page.problems.append(f"{r.status}: {r.url}"))
+    yield page
+    context.close()
+
+
+def assert_nothing_ran(page, where):
+    """No script from data ran (``window.__xss``), the policy blocked nothing, nothing failed."""
+    page.wait_for_timeout(200)  # let a broken image's onerror fire, if the name had become markup
+    assert page.evaluate("window.__xss") is None, f"script from a name ran on {where}"
+    assert page.evaluate("window.__violations") == [], where
+    assert page.problems == [], where

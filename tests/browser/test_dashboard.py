@@ -64,6 +64,25 @@ def test_provincial_staff_land_on_their_province(page, live_server, demo, artefa
     page.screenshot(path=artefact("dashboard-isfahan.png"))
 
 
+def collect_errors(page) -> list[str]:
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
+
+
+@pytest.mark.parametrize("username, path", [("demo-isfahan", "/"), ("demo", "/dashboard/province/23/")],
+                         ids=["isfahan-staff", "tehran-seen-nationally"])
+def test_a_province_dashboards_cluster_map_draws_without_script_errors(page, live_server, demo, username, path):
+    errors = collect_errors(page)
+    log_in(page, live_server, username)
+    page.goto(f"{live_server.url}{path}")
+    page.wait_for_selector("#cluster-map[data-outline-drawn='1']")
+    # The map has its outline and a view (Leaflet's panes are positioned), and nothing threw on the way.
+    assert page.locator("#cluster-map path").count() >= 1
+    assert errors == []
+
+
 def test_the_cluster_map_draws_every_cluster_with_its_extent_over_irans_outline(page, live_server, demo, artefact):
     from khoosheh.clusters.models import Cluster
 

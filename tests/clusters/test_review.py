@@ -180,4 +180,92 @@ def test_running_from_the_page(client, registry, cast):
     response = client.post(reverse("clusters:run_list"), {"distance_km": 4, "min_units": 10, "min_employees": 0,
                                                           "alpha": 0.01, "min_lq": 1.5, "activity_level": 4})
     assert response.status_code == 302
-    assert client.get(response.url).context["run"].n_candidates == 2
+    job = client.get(response.url).context["job"]
+    assert job.status == "done" and job.result["candidates"] == 2
+    assert client.get(reverse("clusters:run_detail", args=[job.result["run"]])).context["run"].n_candidates == 2
+
+
+# --- the same concentration seen again by a newer run ---
+
+
+@pytest.fixture
+def reconfirmed(run, cast, tmp_path):
+    """The Meybod tile cluster confirmed last year; five more tile makers since; a newer run."""
+    cluster = services.confirm(candidate(run, "2393"), cast.national, name="خوشه کاشی میبد")
+    cluster.confirmed_at, cluster.identified_year = timezone.now() - dt.timedelta(days=400), None
+    cluster.save()
+    rng = np.random.default_rng(9)
+    assert import_units(write(tmp_path / "new-tiles.csv", [
+        [f"tile-new{i}", "2393", "یزد", "میبد", 32.25 + rng.normal(0, 0.01), 54.10 + rng.normal(0, 0.01), 30,
+         "فعال"] for i in range(5)])).written
+    newer = services.run_identification(cast.national, IdentifyParams())
+    return cluster, newer
+
+
+def test_a_newer_runs_candidate_is_matched_to_the_cluster_it_overlaps(reconfirmed):
+    cluster, newer = reconfirmed
+    tiles, rugs = candidate(newer, "2393"), candidate(newer, "1393")
+    matches = services.existing_clusters_for([tiles, rugs])
+    # The tiles share most members with the confirmed cluster; the rugs were never confirmed.
+    assert matches[tiles.pk][0] == cluster and matches[tiles.pk][1] >= services.SAME_CLUSTER_JACCARD
+    assert rugs.pk not in matches
+
+
+def test_confirming_the_same_concentration_again_is_refused_not_duplicated(reconfirmed, cast):
+    cluster, newer = reconfirmed
+    with pytest.raises(ValidationError, match="خوشه کاشی میبد"):
+        services.confirm(candidate(newer, "2393"), cast.national)
+    assert Cluster.objects.count() == 1
+
+
+def test_updating_refreshes_members_and_figures_and_keeps_name_year_and_history(reconfirmed, cast, run):
+    cluster, newer = reconfirmed
+    year, tiles = cluster.identified_year, candidate(newer, "2393")
+    services.update_cluster(tiles, cluster, cast.national)
+    cluster.refresh_from_db()
+    assert cluster.members.count() == tiles.members.count() == cluster.n_units == tiles.n_units
+    assert cluster.members.filter(name__startswith="tile-new").count() == 5
+    assert cluster.name == "خوشه کاشی میبد" and cluster.identified_year == year
+    # Both runs' candidates point at the one cluster, and the update is in its audit trail.
+    assert sorted(cluster.candidates.values_list("run_id", flat=True)) == [run.pk, newer.pk]
+    entry = AuditEntry.objects.get(record_type="clusters.cluster", record_id=str(cluster.pk), action="update")
+    assert entry.after["members_added"] == 5 and entry.after["run"] == newer.pk
+
+
+def test_reconfirming_leaves_the_national_total_and_this_years_count_unchanged(reconfirmed, cast):
+    from khoosheh.core.jalali import jalali_year
+    from khoosheh.dashboards.figures import cluster_figures
+
+    cluster, newer = reconfirmed
+    this_year = jalali_year(timezone.localdate())
+    before = cluster_figures(cast.national, None, this_year)
+    services.update_cluster(candidate(newer, "2393"), cluster, cast.national)
+    after = cluster_figures(cast.national, None, this_year)
+    assert (after["total"], after["in_year"]) == (before["total"], before["in_year"]) == (1, 0)
+
+
+def test_the_review_page_offers_the_update_and_the_comparison_links_the_cluster(client, reconfirmed, cast, run):
+    cluster, newer = reconfirmed
+    client.force_login(cast.national)
+    page = client.get(reverse("clusters:run_detail", args=[newer.pk])).content.decode()
+    detail = reverse("clusters:cluster_detail", args=[cluster.pk])
+    assert 'value="update"' in page and detail in page
+    client.post(reverse("clusters:candidate_review", args=[candidate(newer, "2393").pk]),
+                {"action": "update", "cluster": cluster.pk})
+    assert Cluster.objects.count() == 1 and candidate(newer, "2393").cluster == cluster
+    compare = client.get(reverse("clusters:run_compare"), {"a": run.pk, "b": newer.pk}).content.decode()
+    assert detail in compare
+
+
+def test_a_candidate_is_reviewed_on_its_own_page_with_members_and_a_map(client, run, cast):
+    client.force_login(cast.national)
+    tiles = candidate(run, "2393")
+    page = client.get(reverse("clusters:candidate_detail", args=[tiles.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and 'id="members-map"' in html and 'id="map-points"' in html
+    assert len(page.context["points"]) == tiles.members.count()
+    assert reverse("registry:unit_detail", args=[tiles.members.first().pk]) in html
+    assert 'value="confirm"' in html
+    # Isfahan's staff are told the Yazd candidate is outside their province.
+    client.force_login(cast.isfahan)
+    assert client.get(reverse("clusters:candidate_detail", args=[tiles.pk])).status_code == 404

@@ -46,3 +46,21 @@ def test_control_characters_are_dropped():
     # NUL and friends come from broken exports (and PostgreSQL refuses NUL in text).
     assert clean("کاشی\x00 میبد\x07") == "کاشی میبد"
     assert clean("ab\x00c") == "abc"
+
+
+def test_persian_names_sort_in_alphabetical_order_not_code_point_order():
+    from khoosheh.core.text import persian_sort_key
+
+    provinces = ["یزد", "گیلان", "کرمان", "چهارمحال و بختیاری", "بوشهر", "پیش‌نمونه", "زنجان", "ژرفا", "آذربایجان شرقی",
+                 "اصفهان"]
+    assert sorted(provinces, key=persian_sort_key) == [
+        "آذربایجان شرقی", "اصفهان", "بوشهر", "پیش‌نمونه", "چهارمحال و بختیاری", "زنجان", "ژرفا", "کرمان", "گیلان",
+        "یزد"]
+    # Arabic kaf and yeh sort as their Persian letters.
+    assert persian_sort_key("كرمان") == persian_sort_key("کرمان")
+
+
+def test_numbers_in_persian_text_get_persian_digits_and_the_persian_separator():
+    from khoosheh.core.text import persian_number
+
+    assert persian_number(326.4) == "۳۲۶" and persian_number(1234567) == "۱٬۲۳۴٬۵۶۷"

@@ -154,6 +154,35 @@ def test_location_outside_iran_is_refused(check):
     assert error.column == "عرض جغرافیایی" and "بیرون از ایران" in error.message
 
 
+def test_a_unit_on_the_shore_of_the_persian_gulf_is_accepted(check):
+    result = check([unit_row(province="هرمزگان", county="بندرعباس", lat="27.18", lon="56.27", isic="1020")])
+    assert result.ok, result.errors
+    assert result.warnings == []
+
+
+def test_a_location_just_off_the_shore_is_accepted_with_a_warning_saying_how_far(check):
+    # 27.14N 56.27E is about 3 km into the sea off Bandar Abbas: within the 5 km tolerance.
+    result = check([unit_row(province="هرمزگان", county="بندرعباس", lat="27.14", lon="56.27", isic="1020")])
+    assert result.ok, result.errors
+    assert len(result.records) == 1
+    [warning] = result.warnings
+    assert (warning.row, warning.column, warning.value) == (2, "عرض جغرافیایی", "27.14, 56.27")
+    assert "۳٫۰ کیلومتر بیرون از مرز" in warning.message
+
+
+def test_a_location_beyond_the_tolerance_is_refused_saying_how_far_is_allowed(check):
+    # About 5.2 km off Bandar Abbas.
+    error = only_error(check([unit_row(province="هرمزگان", county="بندرعباس", lat="27.12", lon="56.27")]))
+    assert "بیرون از ایران" in error.message and "۵ کیلومتر" in error.message
+
+
+def test_the_tolerance_is_a_parameter_of_validation(tmp_path, ref):
+    row = unit_row(province="هرمزگان", county="بندرعباس", lat="27.12", lon="56.27", isic="1020")
+    path = write_unit_file(tmp_path / "units.csv", [row])
+    assert validate_rows(read_rows(path), ref, today=TODAY, location_tolerance_km=6).ok
+    assert not validate_rows(read_rows(path), ref, today=TODAY, location_tolerance_km=2).ok
+
+
 def test_swapped_latitude_and_longitude_get_a_hint(check):
     error = only_error(check([unit_row(lat="54.0087", lon="32.2451")]))
     assert "جابه‌جا" in error.message

@@ -2,11 +2,6 @@
 download them when ready, and never see someone else's or a half-written one."""
 
 import datetime as dt
-import sys
-import threading
-import time
-import traceback
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -16,7 +11,9 @@ from python_calamine import CalamineWorkbook
 
 from khoosheh.dashboards import jobs, reports
 from khoosheh.dashboards.models import ReportJob
+from khoosheh.jobs import runner
 from khoosheh.registry.models import ProductionUnit
+from tests.jobs.test_jobs import run_worker
 
 UNIT_SHEET = "واحدها"
 
@@ -25,7 +22,6 @@ UNIT_SHEET = "واحدها"
 def report_files(settings, tmp_path):
     settings.REPORTS_DIR = tmp_path / "reports"
     settings.KHOOSHEH_REPORT_INLINE_ROWS = 5
-    settings.KHOOSHEH_REPORTS_IN_BACKGROUND = False  # built within the request, except where a test says
     return settings.REPORTS_DIR
 
 
@@ -101,12 +97,11 @@ def test_a_cluster_the_user_cannot_see_cannot_be_reported(client, world, report_
 
 
 @pytest.mark.django_db
-def test_a_worker_that_fails_before_building_marks_the_job_failed(world, report_files, monkeypatch):
+def test_a_job_that_fails_before_building_is_marked_failed_with_a_persian_message(world, report_files):
     job = ReportJob.objects.create(user=world.cast.national, spec={"kind": "nonsense"}, title="t")
-    monkeypatch.setattr(jobs.connections, "close_all", lambda: None)  # keep the test's transaction
-    jobs._run_in_worker(job.pk)
+    runner.execute(job.pk)
     job.refresh_from_db()
-    assert job.status == "failed" and job.error
+    assert job.status == "failed" and "خطا" in job.error
 
 
 @pytest.mark.django_db
@@ -124,12 +119,24 @@ def test_a_failed_build_says_why_and_leaves_no_file(client, world, report_files,
     assert "Pango" in client.get(reverse("dashboards:report_job", args=[job.pk])).content.decode()
 
 
-@pytest.mark.django_db
-def test_a_job_whose_worker_went_silent_is_shown_as_failed(world, report_files):
-    job = ReportJob.objects.create(user=world.cast.national, spec={}, title="t", status="running")
+def silent_job(world, attempts):
+    job = ReportJob.objects.create(user=world.cast.national, spec={}, title="t", status="running", attempts=attempts,
+                                   worker="elsewhere:1")
     ReportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - dt.timedelta(minutes=16))
-    assert jobs.refresh(ReportJob.objects.get(pk=job.pk)).status == "failed"
-    fresh = ReportJob.objects.create(user=world.cast.national, spec={}, title="t", status="running")
+    return ReportJob.objects.get(pk=job.pk)
+
+
+@pytest.mark.django_db
+def test_a_job_whose_worker_went_silent_is_queued_again_for_the_next_worker(world, report_files):
+    assert jobs.refresh(silent_job(world, attempts=1)).status == "queued"
+
+
+@pytest.mark.django_db
+def test_a_job_whose_worker_went_silent_twice_is_shown_as_failed(world, report_files):
+    job = jobs.refresh(silent_job(world, attempts=2))
+    assert job.status == "failed" and "دوباره اجرا" in job.error
+    fresh = ReportJob.objects.create(user=world.cast.national, spec={}, title="t", status="running",
+                                     worker="elsewhere:1")
     assert jobs.refresh(fresh).status == "running"
 
 
@@ -150,35 +157,19 @@ def reference_tables(transactional_db):
     call_command("sync_reference", verbosity=0)
 
 
-@pytest.fixture
-def own_worker(monkeypatch):
-    """A worker of this test's own, so nothing an earlier test left in the shared one can hold it up."""
-    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="khoosheh-report-test")
-    monkeypatch.setattr(jobs, "_executor", worker)
-    yield worker
-    worker.shutdown(wait=True)
-
-
-def report_threads() -> str:
-    """Where every report worker thread is, for the failure message of a test that waited in vain."""
-    frames = sys._current_frames()
-    return "\n".join(f"{t.name}:\n{''.join(traceback.format_stack(frames[t.ident]))}"
-                     for t in threading.enumerate() if t.name.startswith("khoosheh-report") and t.ident in frames)
-
-
 @pytest.mark.django_db(transaction=True)
-def test_the_background_worker_builds_the_report_while_the_page_polls(reference_tables, own_worker, client, world,
-                                                                      report_files, settings):
-    settings.KHOOSHEH_REPORTS_IN_BACKGROUND = True
+def test_the_worker_builds_a_queued_report_that_the_page_follows(reference_tables, client, world, report_files,
+                                                                  settings):
+    settings.KHOOSHEH_JOBS_IN_BACKGROUND = True
     client.force_login(world.cast.national)
     client.post(reverse("dashboards:report_start"), {"kind": "cluster", "fmt": "xlsx", "cluster": world.cluster.pk})
     job = ReportJob.objects.get()
-    deadline = time.monotonic() + 60
-    while (status := client.get(reverse("dashboards:report_status", args=[job.pk])).json())["status"] != "done":
-        assert status["status"] in ("queued", "running"), status
-        assert time.monotonic() < deadline, (status, report_threads())
-        time.sleep(0.1)
-    assert status["download"] and (report_files / ReportJob.objects.get().file_name).stat().st_size > 0
+    # The request only queued it.
+    assert client.get(reverse("dashboards:report_status", args=[job.pk])).json()["status"] == "queued"
+    run_worker()
+    status = client.get(reverse("dashboards:report_status", args=[job.pk])).json()
+    assert status["status"] == "done" and status["download"]
+    assert (report_files / ReportJob.objects.get().file_name).stat().st_size > 0
 
 
 @pytest.mark.django_db

@@ -96,17 +96,59 @@ def test_the_overview_shows_targets_against_achievements(client, world):
     assert response.status_code == 403
 
 
-def test_a_consortium_is_formed_from_a_cluster(client, world):
+def test_a_target_for_a_province_typed_by_name_is_refused_with_a_message(client, world):
+    from khoosheh.programs.models import AnnualTarget
+
+    client.force_login(world.cast.national)
+    response = client.post(reverse("programs:set_target"), {"year": 1405, "indicator": "units_revived",
+                                                            "province": "اصفهان", "value": 3}, follow=True)
+    assert response.status_code == 200 and not AnnualTarget.objects.exists()
+    assert any("استان" in str(m) for m in response.context["messages"])
+
+
+def test_the_target_form_offers_the_provinces_by_name(client, world):
+    client.force_login(world.cast.national)
+    html = client.get(reverse("programs:overview")).content.decode()
+    assert '<select name="province"' in html and '<option value="10">اصفهان</option>' in html
+    client.post(reverse("programs:set_target"), {"year": 1405, "indicator": "units_revived", "province": "10",
+                                                 "value": 3})
+    assert services.AnnualTarget.objects.get().province_id == "10"
+
+
+def test_a_target_for_an_unknown_province_code_is_refused_by_the_service(world):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        services.set_target(world.cast.national, year=1405, indicator="units_revived", value=1, province_code="99")
+
+
+def test_a_consortium_is_formed_from_a_cluster_by_ticking_its_units(client, world):
     for i, unit in enumerate(world.members):
         unit.national_id = ["10101234565", "10860012342", "10320456783", "14102223335"][i]
         unit.save()
     client.force_login(world.cast.national)
-    response = client.post(reverse("programs:consortium_new", args=[world.cluster.pk]), {
-        "name": "کنسرسیوم کاشی میبد", "members": "10101234565, ۱۰۸۶۰۰۱۲۳۴۲\n10320456783",
-        "products_hs": "690721 690722", "target_markets": "عراق، افغانستان", "formed_on": "1405/01/15"})
+    url = reverse("programs:consortium_new", args=[world.cluster.pk])
+    # The cluster's units are offered by name and national ID, in Persian digits.
+    html = client.get(url).content.decode()
+    assert html.count('name="members"') == 4 and "کاشی ۰ · ۱۰۱۰۱۲۳۴۵۶۵" in html
+    response = client.post(url, {
+        "name": "کنسرسیوم کاشی میبد", "members": [u.pk for u in world.members[:3]],
+        "products_hs": "6907.21 ۶۹۰۷۲۲", "target_markets": "عراق، افغانستان", "formed_on": "1405/01/15"})
     assert response.status_code == 302
     page = client.get(response.url)
-    assert page.context["c"].members.count() == 3 and page.context["c"].target_markets == ["عراق", "افغانستان"]
+    consortium = page.context["c"]
+    assert consortium.members.count() == 3 and consortium.target_markets == ["عراق", "افغانستان"]
+    assert consortium.products_hs == ["690721", "690722"]
+
+
+def test_a_consortium_member_outside_the_cluster_or_a_bad_hs_code_is_refused(client, world):
+    client.force_login(world.cast.national)
+    response = client.post(reverse("programs:consortium_new", args=[world.cluster.pk]), {
+        "name": "ک", "members": [world.units["idle_yazd"].pk, *[u.pk for u in world.members[:2]]],
+        "products_hs": "69-07", "formed_on": "1405/01/15"})
+    form = response.context["form"]
+    assert response.status_code == 200 and set(form.errors) == {"members", "products_hs"}
+    assert "HS" in form.errors["products_hs"][0]
 
 
 def test_a_records_change_history_is_on_its_page(client, world):
@@ -114,5 +156,11 @@ def test_a_records_change_history_is_on_its_page(client, world):
     case = services.open_case(world.units["idle_isfahan"], world.cast.isfahan)
     services.diagnose(case, world.cast.isfahan, problems=["legal"], main_problem="legal")
     html = client.get(reverse("programs:case_detail", args=[case.pk])).content.decode()
-    # Who (isfahan), and the stage before and after the diagnosis.
-    assert "stage: intake" in html and "stage: diagnosed" in html and "isfahan" in html
+    # Who (isfahan), and the stage before and after the diagnosis, in words: the field's label, the
+    # choices' labels, the problems as a list of labels (never a Python list), the opening date in Jalali.
+    history = html[html.index('class="history"'):]
+    assert "isfahan" in history and "مرحله" in history
+    assert "پذیرش" in history and "تشخیص داده‌شده" in history and "stage" not in history
+    assert "[" not in history and "legal" not in history and "حقوقی" in history
+    opened = format_jalali(timezone.localdate())
+    assert opened in history and "20" + str(timezone.localdate().year)[2:] not in history

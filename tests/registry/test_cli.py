@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from khoosheh.registry.models import ProductionUnit
-from tests.conftest import NID_B, unit_row
+from tests.conftest import NID_B, NID_C, unit_row
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +60,17 @@ def test_the_khoosheh_console_script_runs_dashed_commands(tmp_path):
     out = subprocess.run([sys.executable, "-m", "khoosheh", "import-units", "--help"], capture_output=True,
                          text=True, env=env, check=True)
     assert "--skip-invalid" in out.stdout
+
+
+def test_the_error_report_never_hands_a_spreadsheet_a_formula(unit_file, tmp_path):
+    # Values echoed from a hostile file: each would run as a formula when the report is opened.
+    hostile = ['=HYPERLINK("http://evil.example","click")', "+98", "-3", "@SUM(A1)"]
+    rows = [unit_row(isic=hostile[0]), unit_row(national_id=NID_B, status=hostile[1]),
+            unit_row(national_id=NID_C, employees=hostile[2]), unit_row(national_id="", exporter=hostile[3])]
+    report = tmp_path / "report.csv"
+    with pytest.raises(CommandError):
+        call_command("import_units", str(unit_file(rows)), "--report", str(report))
+    with report.open(encoding="utf-8-sig") as f:
+        cells = [cell for row in csv.reader(f) for cell in row]
+    assert {f"'{v}" for v in hostile} <= set(cells)
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]

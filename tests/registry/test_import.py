@@ -93,6 +93,17 @@ def test_a_changed_status_is_recorded_in_the_history(unit_file, cast):
     assert audit.before == {"status": "active", "employees": 85} and audit.after == {"status": "idle", "employees": 40}
 
 
+def test_the_location_tolerance_is_a_setting(unit_file, settings):
+    # About 3 km into the sea off Bandar Abbas.
+    row = unit_row(province="هرمزگان", county="بندرعباس", lat="27.14", lon="56.27", isic="1020")
+    settings.KHOOSHEH_LOCATION_TOLERANCE_KM = 2
+    outcome = import_units(unit_file([row]))
+    assert not outcome.written and "بیرون از ایران" in outcome.errors[0].message
+    settings.KHOOSHEH_LOCATION_TOLERANCE_KM = 5
+    outcome = import_units(unit_file([row], name="again.csv"))
+    assert outcome.written and "کیلومتر بیرون از مرز" in outcome.warnings[0].message
+
+
 def test_look_alikes_without_national_id_are_reported_not_merged(unit_file):
     lone = dict(national_id="", lat="", lon="")
     import_units(unit_file([unit_row(**lone)]))
@@ -149,3 +160,40 @@ def test_import_writes_in_bulk_not_a_query_per_row(unit_file, django_assert_max_
     with django_assert_max_num_queries(40):
         import_units(unit_file(rows))
     assert ProductionUnit.objects.count() == 300
+
+
+def test_a_name_longer_than_the_registry_holds_is_refused_with_row_and_column(unit_file):
+    # 251 characters: PostgreSQL would refuse the row with a 500 and SQLite would store it.
+    outcome = import_units(unit_file([unit_row(), unit_row(national_id=NID_B, name="ن" * 251)]))
+    assert not outcome.written
+    [error] = outcome.errors
+    assert (error.row, error.column) == (3, "نام واحد") and "۲۵۰" in error.message
+    assert ProductionUnit.objects.count() == 0
+
+
+def test_a_name_of_exactly_the_registry_width_is_stored_whole(unit_file):
+    import_units(unit_file([unit_row(name="ن" * 250)]))
+    assert ProductionUnit.objects.get().name == "ن" * 250
+
+
+def test_a_park_name_longer_than_the_registry_holds_is_refused(unit_file):
+    outcome = import_units(unit_file([unit_row(park="شهرک " + "ص" * 150)]))
+    assert [(e.row, e.column) for e in outcome.errors] == [(2, "شهرک یا ناحیه صنعتی")]
+    assert IndustrialPark.objects.count() == 0
+
+
+def test_the_file_contract_widths_are_the_registry_columns_widths():
+    from khoosheh.core.unitfile.columns import BY_NAME
+
+    assert BY_NAME["name"].max_length == ProductionUnit._meta.get_field("name").max_length
+    assert BY_NAME["name"].max_length == ProductionUnit._meta.get_field("name_key").max_length
+    assert BY_NAME["park"].max_length == IndustrialPark._meta.get_field("name").max_length
+
+
+def test_a_provincial_file_with_a_title_and_row_numbers_is_imported(tmp_path):
+    from tests.core.test_files_as_they_come import provincial_matrix, write
+
+    for name in ("units.csv", "units.xlsx"):
+        ProductionUnit.objects.all().delete()
+        outcome = import_units(write(tmp_path / name, provincial_matrix(three_units())))
+        assert outcome.written and outcome.created == 3, (name, outcome.errors)

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from khoosheh.jobs.models import Job
 from khoosheh.registry.importing import import_units
 from khoosheh.registry.models import ProductionUnit, UnitStatusChange
 from tests.conftest import NID_B, NID_C, unit_row
@@ -112,23 +113,33 @@ def test_the_upload_page_shows_errors_and_offers_the_report(client, cast, unit_f
     client.force_login(cast.national)
     path = unit_file([unit_row(), unit_row(national_id=NID_B, permit_date="1401/12/30")])
     with path.open("rb") as f:
-        page = client.post(reverse("registry:unit_import"), {"file": f})
+        page = client.post(reverse("registry:unit_import"), {"file": f}, follow=True)
     html = page.content.decode()
     assert page.status_code == 200 and "۲۹ روز" in html and ProductionUnit.objects.count() == 0
-    token = page.context["report_token"]
-    report = client.get(reverse("registry:import_report", args=[token]))
+    job = page.context["job"]
+    report = client.get(reverse("jobs:file", args=[job.pk]))
     assert b"".join(report.streaming_content).decode("utf-8-sig").splitlines()[1].startswith("3,")
     # Somebody else cannot fetch the report.
     client.force_login(cast.tehran)
-    assert client.get(reverse("registry:import_report", args=[token])).status_code == 404
+    assert client.get(reverse("jobs:file", args=[job.pk])).status_code == 404
 
 
 def test_the_upload_page_imports_a_valid_file(client, cast, unit_file):
     client.force_login(cast.isfahan)
     path = unit_file([unit_row(province="اصفهان", county="کاشان", lat="33.98", lon="51.43")], name="u.xlsx")
     with path.open("rb") as f:
-        page = client.post(reverse("registry:unit_import"), {"file": f})
-    assert page.context["outcome"].written and ProductionUnit.objects.get().province_id == "10"
+        page = client.post(reverse("registry:unit_import"), {"file": f}, follow=True)
+    assert page.context["job"].result["written"] and ProductionUnit.objects.get().province_id == "10"
+
+
+def test_the_upload_page_imports_a_unit_just_off_the_shore_and_says_how_far_out_it_is(client, cast, unit_file):
+    client.force_login(cast.national)
+    # About 3 km into the sea off Bandar Abbas: within the 5 km tolerance.
+    row = unit_row(province="هرمزگان", county="بندرعباس", lat="27.14", lon="56.27", isic="1020")
+    with unit_file([row]).open("rb") as f:
+        page = client.post(reverse("registry:unit_import"), {"file": f}, follow=True)
+    assert page.context["job"].result["written"] and ProductionUnit.objects.get().county_id == "2202"
+    assert "۳٫۰ کیلومتر بیرون از مرز" in page.content.decode()
 
 
 def test_the_upload_page_refuses_other_file_types(client, cast, tmp_path):
@@ -137,7 +148,7 @@ def test_the_upload_page_refuses_other_file_types(client, cast, tmp_path):
     path.write_bytes(b"MZ")
     with path.open("rb") as f:
         page = client.post(reverse("registry:unit_import"), {"file": f})
-    assert page.context["outcome"] is None and page.context["form"].errors
+    assert page.status_code == 200 and page.context["form"].errors and not Job.objects.exists()
 
 
 def test_choosing_a_county_draws_its_units_on_a_map_placing_those_without_coordinates_at_the_seat(
@@ -158,3 +169,42 @@ def test_choosing_a_county_draws_its_units_on_a_map_placing_those_without_coordi
     assert (by_name["کارگاه با مختصات"]["lat"], by_name["کارگاه با مختصات"]["by_county"]) == (32.66, False)
     assert (by_name["کارگاه بی‌مختصات"]["lat"], by_name["کارگاه بی‌مختصات"]["by_county"]) == (isfahan.lat, True)
     assert client.get(reverse("registry:unit_list"), {"province": "10"}).context["county_map"] is None
+
+
+def test_the_unit_lists_province_filter_is_in_persian_alphabetical_order(client, cast):
+    from khoosheh.core.text import persian_sort_key
+
+    client.force_login(cast.national)
+    names = [p.name_fa for p in client.get(reverse("registry:unit_list")).context["provinces"]]
+    assert names == sorted(names, key=persian_sort_key) and names.index("بوشهر") < names.index("چهارمحال و بختیاری")
+    assert names[-1] == "یزد" and names.index("کرمان") < names.index("گیلان")
+
+
+def test_the_import_template_has_drop_down_lists_from_the_reference_tables(client, cast, tmp_path):
+    import re
+    import zipfile
+
+    from khoosheh.core.unitfile import read_rows, validate_rows
+    from khoosheh.core.unitfile.columns import COLUMNS
+    from khoosheh.registry.importing import reference_from_db
+
+    client.force_login(cast.isfahan)
+    response = client.get(reverse("registry:unit_import_template"))
+    assert response.status_code == 200
+    path = tmp_path / "template.xlsx"
+    path.write_bytes(b"".join(response.streaming_content) if response.streaming else response.content)
+    with zipfile.ZipFile(path) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+        lists = book.read("xl/worksheets/sheet2.xml").decode()
+        workbook = book.read("xl/workbook.xml").decode()
+        strings = book.read("xl/sharedStrings.xml").decode()
+    # One list rule per drop-down column, each pointing at the hidden "lists" sheet.
+    letters = {c.name: chr(ord("A") + i) for i, c in enumerate(COLUMNS)}
+    ranges = set(re.findall(r'sqref="([A-Z]+)2:', sheet))
+    assert ranges == {letters[c] for c in ("province", "county", "isic", "status", "exporter")}
+    assert sheet.count("<formula1>lists!") == 5
+    assert 'state="hidden"' in workbook and "<row" in lists
+    assert "اصفهان" in strings and "نیمه‌تمام" in strings and "2393" in strings
+    # And the empty template is a valid unit file: its headers are the contract's.
+    result = validate_rows(read_rows(path), reference_from_db())
+    assert result.ok and result.rows_read == 0

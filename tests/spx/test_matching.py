@@ -48,7 +48,8 @@ def test_nearer_and_proven_suppliers_rank_first_with_their_reasons():
     reasons = " | ".join(first.reasons)
     assert "فرایند لازم: ریخته‌گری" in reasons and "گواهی ISO 9001" in reasons
     assert "«چدنی»" in reasons and "«پمپ»" in reasons and "با چدن کار می‌کند" in reasons
-    assert "فاصله 0 کیلومتر" in reasons and "عضو یک خوشه" in reasons and "3 قرارداد از 4" in reasons
+    # Figures in Persian digits, as the reasons are read in Persian.
+    assert "فاصله ۰ کیلومتر" in reasons and "عضو یک خوشه" in reasons and "۳ قرارداد از ۴" in reasons
     assert first.score > second.score
 
 

@@ -43,6 +43,30 @@ def test_an_enquiry_is_matched_sent_quoted_and_contracted(world, market):
     assert AuditEntry.objects.filter(record_type="spx.enquirymatch").count() == 2
 
 
+def test_an_enquiry_measures_distances_from_the_buyers_county_not_the_creators_province(client, world, market):
+    from khoosheh.core.reference import counties
+
+    kashan = next(c for c in counties() if c.code == "1010")
+    client.force_login(world.cast.national)  # national staff, entering an Isfahan buyer's enquiry
+    response = client.post(reverse("spx:enquiry_new"), {
+        "kind": "subcontracting", "buyer": "خودروسازی کاشان", "title": "شفت", "processes": ["cnc_machining"],
+        "buyer_province": "10", "buyer_county": "1010"})
+    enquiry = Enquiry.objects.get()
+    assert response.status_code == 302 and enquiry.province_id == "10"
+    assert (enquiry.lat, enquiry.lon) == (kashan.lat, kashan.lon)
+    # The Kashan machine shop is near, not "326 km" away.
+    shop = enquiry.matches.get(unit=market["shop"])
+    assert any(r.startswith("فاصله") and ("۰ کیلومتر" in r or len(r) <= len("فاصله ۹ کیلومتر")) for r in shop.reasons)
+
+
+def test_a_buyers_county_must_lie_in_the_buyers_province(client, world, market):
+    client.force_login(world.cast.national)
+    response = client.post(reverse("spx:enquiry_new"), {
+        "kind": "subcontracting", "buyer": "خریدار", "title": "شفت", "buyer_province": "23", "buyer_county": "1010"})
+    assert response.status_code == 200 and "buyer_county" in response.context["form"].errors
+    assert not Enquiry.objects.exists()
+
+
 def test_a_contract_needs_a_quote_first(world, market):
     user = world.cast.national
     enquiry = services.create_enquiry(user, province_code="23", buyer="x", title="پمپ", processes=["casting"])
@@ -111,6 +135,24 @@ def test_an_exhibition_schedule_has_no_double_booking(world):
         assert len(in_slot) <= 2 and len({m.looker_id for m in in_slot}) == len(in_slot)
     with pytest.raises(PermissionDenied):
         services.build_schedule(exhibition, world.cast.isfahan)
+
+
+def test_a_participants_agenda_has_clock_times_and_prints(client, world):
+    import datetime as dt
+
+    exhibition = Exhibition.objects.create(name="نمایشگاه", city="تهران", province_id="23",
+                                           starts_on=timezone.localdate(), slots=3, tables=2,
+                                           day_starts_at=dt.time(9, 30), slot_minutes=25)
+    buyer = Participant.objects.create(exhibition=exhibition, kind="buyer", name="خریدار", needs=["casting"])
+    for i in range(3):
+        Participant.objects.create(exhibition=exhibition, kind="unit", name=f"واحد {i}", offers=["casting"])
+    services.build_schedule(exhibition, world.cast.national)
+    client.force_login(world.cast.national)
+    url = reverse("spx:exhibition_detail", args=[exhibition.pk])
+    html = client.get(url, {"participant": buyer.pk}).content.decode()
+    # Slot 1 starts at 09:30, slot 3 ends at 10:45; the agenda has a print button and a print style.
+    assert "۰۹:۳۰–۰۹:۵۵" in html and "۱۰:۲۰–۱۰:۴۵" in html and 'data-print="1"' in html
+    assert exhibition.slot_times(2) == (dt.time(9, 55), dt.time(10, 20))
 
 
 def test_the_profile_page_keeps_machines(client, world, market):

@@ -14,6 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jdatetime
+import polars as pl
+
+from ..text import persian_number, to_persian_digits
+from .csvcolumns import frame_rows, simple_csv_frame
+from .encoding import EncodingProblem, decode_csv
 
 # Hard limits against files that would exhaust the server (or a zip bomb).
 MAX_ROWS = 1_000_000
@@ -29,6 +34,9 @@ class Table:
     headers: list[str]
     rows: Iterator[tuple[int, list[str]]]  # (spreadsheet row number, cells)
     warnings: list[str]
+    # The same rows as columns (_row, c0, c1, …) when the reader had them so (a simple CSV):
+    # validation then reads these and never iterates ``rows``.
+    frame: pl.DataFrame | None = None
 
 
 def cell_text(value: object) -> str:
@@ -61,59 +69,78 @@ def read_rows(path: str | Path, *, max_rows: int = MAX_ROWS) -> Table:
 
 def _decode(raw: bytes) -> tuple[str, list[str]]:
     try:
-        return raw.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        pass
-    try:
-        # Persian Windows saves "CSV" in code page 1256 by default.
-        return raw.decode("cp1256"), ["فایل با کدگذاری ویندوز-۱۲۵۶ خوانده شد؛ بهتر است CSV با UTF-8 ذخیره شود"]
-    except UnicodeDecodeError as exc:
-        raise FileProblem("کدگذاری فایل CSV شناخته نشد؛ آن را با کدگذاری UTF-8 ذخیره کنید") from exc
+        return decode_csv(raw)
+    except EncodingProblem as exc:
+        raise FileProblem(str(exc)) from None
 
 
 def _read_csv(path: Path, max_rows: int) -> Table:
     text, warnings = _decode(path.read_bytes())
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count) if first_line else ","
+    # The separator is the one the top lines use most (a title line above the header has none).
+    top = text[:20_000].split("\n", 20)[:20]
+    delimiter = max(",;\t", key=lambda d: sum(line.count(d) for line in top))
+    frame = simple_csv_frame(text, delimiter, max_rows)
+    if frame is not None:
+        data = frame.slice(1)
+        return Table(list(frame.row(0)[1:]), frame_rows(data), warnings, data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         headers = next(reader)
     except StopIteration:
         raise FileProblem("فایل خالی است؛ سطر اول باید عنوان ستون‌ها باشد") from None
+    except csv.Error as exc:
+        raise _csv_problem(1, exc) from None
 
     def rows() -> Iterator[tuple[int, list[str]]]:
-        for number, cells in enumerate(reader, start=2):
-            if number - 1 > max_rows:
-                raise FileProblem(f"فایل بیش از {max_rows:,} سطر دارد؛ آن را به چند فایل تقسیم کنید")
-            yield number, cells
+        number = 1
+        try:
+            for number, cells in enumerate(reader, start=2):  # noqa: B007 (number is read after the loop)
+                if number - 1 > max_rows:
+                    raise FileProblem(f"فایل بیش از {persian_number(max_rows)} سطر دارد؛ "
+                                      "آن را به چند فایل تقسیم کنید")
+                yield number, cells
+        except csv.Error as exc:
+            raise _csv_problem(number + 1, exc) from None
 
     return Table(headers, rows(), warnings)
+
+
+def _csv_problem(row: int, exc: csv.Error) -> FileProblem:
+    if "field larger than field limit" in str(exc):
+        return FileProblem(f"سطر {to_persian_digits(row)}: خانه‌ای بیش از "
+                           f"{persian_number(csv.field_size_limit())} نویسه دارد؛ "
+                           "چنین خانه‌ای در فهرست واحدها نیست، فایل را بررسی کنید")
+    return FileProblem(f"سطر {to_persian_digits(row)} فایل CSV خوانده نشد؛ آیا فایل سالم است؟")
 
 
 def _read_spreadsheet(path: Path, max_rows: int) -> Table:
     from python_calamine import CalamineWorkbook
 
-    _refuse_zip_bomb(path)
+    _refuse_zip_bomb(path, max_rows)
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
-        data = sheet.to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own types for broken files
         raise FileProblem(f"فایل اکسل خوانده نشد ({type(exc).__name__})؛ آیا فایل سالم و از نوع XLSX است؟") from exc
-    if not data:
+    if sheet.end is None:
         raise FileProblem("برگه اول فایل خالی است؛ سطر اول باید عنوان ستون‌ها باشد")
-    if len(data) - 1 > max_rows:
-        raise FileProblem(f"فایل بیش از {max_rows:,} سطر دارد؛ آن را به چند فایل تقسیم کنید")
+    if sheet.end[0] > max_rows:  # the last row's number past the header's (row 1)
+        raise FileProblem(f"فایل بیش از {persian_number(max_rows)} سطر دارد؛ آن را به چند فایل تقسیم کنید")
     warnings = []
     if len(workbook.sheet_names) > 1:
         warnings.append(f"فقط برگه اول («{workbook.sheet_names[0]}») خوانده شد")
-    headers = [cell_text(v) for v in data[0]]
-    rows = ((number, [cell_text(v) for v in cells]) for number, cells in enumerate(data[1:], start=2))
+    # Row by row, from row 1 (empty rows above the first cell included, so numbers stay the
+    # spreadsheet's), but only from the first used column: no grid of empty cells is built.
+    data = sheet.iter_rows()
+    headers = [cell_text(v) for v in next(data)]
+    rows = ((number, [cell_text(v) for v in cells]) for number, cells in enumerate(data, start=2))
     return Table(headers, rows, warnings)
 
 
-def _refuse_zip_bomb(path: Path) -> None:
+def _refuse_zip_bomb(path: Path, max_rows: int = MAX_ROWS) -> None:
     import zipfile
+
+    from .xlsx_guard import SheetTooLarge, check_xlsx
 
     if not zipfile.is_zipfile(path):
         return  # an old .xls or .ods-less file: calamine judges it
@@ -121,3 +148,10 @@ def _refuse_zip_bomb(path: Path) -> None:
         size = sum(info.file_size for info in archive.infolist())
     if size > MAX_XLSX_UNCOMPRESSED_BYTES:
         raise FileProblem("فایل اکسل پس از بازشدن بیش از اندازه بزرگ است و پذیرفته نمی‌شود")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        # Declared sizes can lie, and calamine holds a sheet as a dense grid from its first cell to
+        # its last: measure the real sheet before calamine may allocate it (xlsx_guard).
+        try:
+            check_xlsx(path, max_rows=max_rows, max_bytes=MAX_XLSX_UNCOMPRESSED_BYTES)
+        except SheetTooLarge as exc:
+            raise FileProblem(str(exc)) from None

@@ -1,20 +1,22 @@
-"""Validate a unit file row by row against the contract and reference data."""
+"""Validate a unit file against the contract and reference data, whole columns at a time."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 
-import numpy as np
+import polars as pl
 
 from .. import geo
 from ..reference import Reference
-from ..text import match_key, to_persian_digits
-from . import fields
+from ..text import to_persian_digits
+from .columnar import RECORD_COLUMNS, BlockChecker
 from .columns import BY_NAME, column_for_header
-from .readers import Table
+from .header import find_header, is_row_number_header
+from .readers import FileProblem, Table
 
 # A unit's coordinates may lie this far from its county seat.  Iran's largest
 # counties reach about 200 km from their seat; beyond that a point is far more
@@ -38,6 +40,7 @@ class UnitRecord:
     permit_date: dt.date | None = None
     exporter: bool | None = None
     capacity_utilisation: float | None = None
+    name_key: str = ""  # match_key(name), computed with the columns; not part of the unit's contents
 
     @property
     def key(self) -> str:
@@ -46,7 +49,7 @@ class UnitRecord:
 
     def data(self) -> dict:
         """The unit's contents, without the row it came from."""
-        return {f.name: getattr(self, f.name) for f in dataclass_fields(self) if f.name != "row"}
+        return {f.name: getattr(self, f.name) for f in dataclass_fields(self) if f.name not in ("row", "name_key")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +62,20 @@ class RowError:
 
 @dataclass
 class ValidationResult:
-    records: list[UnitRecord] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
     rows_read: int = 0
+    header_row: int = 1  # the spreadsheet row the headers were found in (title rows may stand above)
+    # The accepted rows as columns (RECORD_COLUMNS and name_key, the match key of the name);
+    # ``records`` gives them as UnitRecords, made on first use.
+    frame: pl.DataFrame = field(default_factory=lambda: empty_frame())
+    _records: list[UnitRecord] | None = field(default=None, repr=False)
+
+    @property
+    def records(self) -> list[UnitRecord]:
+        if self._records is None:
+            self._records = records_from_frame(self.frame)
+        return self._records
 
     @property
     def ok(self) -> bool:
@@ -73,26 +86,14 @@ class ValidationResult:
         return {e.row for e in self.errors}
 
 
-class _Row:
-    """One data row while it is being checked: cells by column, errors found."""
+# Rows are checked in blocks: big enough that Polars' per-call overhead vanishes,
+# small enough that a million-row file never sits in memory as Python strings.
+BLOCK_ROWS = 100_000
 
-    def __init__(self, number: int, cells: dict[str, str], headers: dict[str, str], result: ValidationResult):
-        self.number, self.cells, self.headers, self.result = number, cells, headers, result
-        self.failed = False
-
-    def get(self, column: str) -> str:
-        return self.cells.get(column, "")
-
-    def error(self, column: str, message: str) -> None:
-        self.failed = True
-        self.result.errors.append(RowError(self.number, self.headers.get(column, column), self.get(column), message))
-
-    def parse(self, column: str, parser: Callable[[str], object], default=None):
-        try:
-            return parser(self.get(column))
-        except fields.FieldError as exc:
-            self.error(column, str(exc))
-            return default
+FRAME_SCHEMA = {"row": pl.Int64, "national_id": pl.String, "name": pl.String, "isic": pl.String,
+                "province_code": pl.String, "county_code": pl.String, "park": pl.String, "lat": pl.Float64,
+                "lon": pl.Float64, "employees": pl.Int64, "status": pl.String, "permit_date": pl.Date,
+                "exporter": pl.Boolean, "capacity_utilisation": pl.Float64, "name_key": pl.String}
 
 
 def validate_rows(
@@ -100,170 +101,117 @@ def validate_rows(
     reference: Reference,
     *,
     max_km_from_county: float = DEFAULT_MAX_KM_FROM_COUNTY,
+    location_tolerance_km: float = geo.LOCATION_TOLERANCE_KM,
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> ValidationResult:
+    """Check every row of ``table``: the one entry point of the import, the upload page,
+    ``khoosheh identify FILE`` and the API.  Columns are checked whole (see columnar.py)."""
     result = ValidationResult(warnings=[RowError(1, "", "", w) for w in table.warnings])
+    try:
+        result.header_row, table = find_header(table)
+    except FileProblem as exc:
+        result.errors.append(RowError(0, "", "", str(exc)))
+        return result
     positions = _map_headers(table.headers, result)
     if not result.ok:
         return result
     headers = {name: table.headers[i] for name, i in positions.items()}
-    today = today or dt.date.today()
-    candidates: list[UnitRecord] = []
-    for number, cells in table.rows:
-        values = {name: (cells[i] if i < len(cells) else "") for name, i in positions.items()}
-        if not any(v.strip() for v in values.values()):
-            continue  # Excel leaves blank rows at the end; they are not data
-        result.rows_read += 1
-        row = _Row(number, values, headers, result)
-        record = _parse_row(row, reference, today)
-        if record is not None:
-            candidates.append(record)
-        if progress and result.rows_read % 5000 == 0:
-            progress(result.rows_read)
-    candidates = _check_locations(candidates, reference, headers, result, max_km_from_county)
-    result.records = _check_duplicates(candidates, headers, result)
+    checker = BlockChecker(reference, headers, today or dt.date.today(), max_km_from_county, location_tolerance_km)
+    try:
+        blocks = _frame_blocks(table.frame, positions) if table.frame is not None else _blocks(table.rows, positions)
+        for numbers, cells in blocks:
+            checker.check(numbers, cells)
+            if progress:
+                progress(checker.found.rows_read)
+    except FileProblem as exc:  # found while reading on (too many rows, a broken line): nothing is usable
+        result.errors.append(RowError(0, "", "", str(exc)))
+        return result
+    found = checker.found
+    result.rows_read = found.rows_read
+    found.errors.sort(key=lambda e: (e[0], e[1]))
+    result.errors.extend(RowError(row, column, value, message) for row, _, column, value, message in found.errors)
+    result.errors.extend(RowError(*e) for e in found.location_errors)
+    result.warnings.extend(RowError(*w) for w in found.location_warnings)
+    frame = pl.concat(found.accepted) if found.accepted else empty_frame()
+    result.frame = _check_duplicates(frame, headers, result)
     if progress:
         progress(result.rows_read)
     return result
 
 
+def _blocks(rows, positions: dict[str, int]):
+    """(row numbers, {column: cells}) for blocks of BLOCK_ROWS rows; short rows padded with empty cells."""
+    width = max(positions.values(), default=-1) + 1
+    while block := list(itertools.islice(rows, BLOCK_ROWS)):
+        numbers = [number for number, _ in block]
+        cells = [c for _, c in block]
+        if min(map(len, cells)) < width:
+            cells = [c if len(c) >= width else [*c, *[""] * (width - len(c))] for c in cells]
+        yield numbers, {name: [c[i] for c in cells] for name, i in positions.items()}
+
+
+def _frame_blocks(frame: pl.DataFrame, positions: dict[str, int]):
+    """The same blocks from a reader that already had columns."""
+    for start in range(0, frame.height, BLOCK_ROWS):
+        block = frame.slice(start, BLOCK_ROWS)
+        yield block["_row"], {name: block[f"c{i}"] for name, i in positions.items()}
+
+
+def empty_frame() -> pl.DataFrame:
+    return pl.DataFrame(schema=FRAME_SCHEMA)
+
+
+def records_from_frame(frame: pl.DataFrame) -> list[UnitRecord]:
+    columns = [frame[c].to_list() for c in (*RECORD_COLUMNS, "name_key")]
+    return [UnitRecord(*values) for values in zip(*columns, strict=True)]
+
+
 def _map_headers(headers: list[str], result: ValidationResult) -> dict[str, int]:
+    row = result.header_row
     positions: dict[str, int] = {}
     for i, header in enumerate(headers):
         name = column_for_header(header)
         if name is None:
-            if header.strip():
-                result.warnings.append(RowError(1, header, header, "این ستون شناخته نشد و نادیده گرفته شد"))
+            # A column without a header (an empty one, say) or of row numbers is silently left out.
+            if header.strip() and not is_row_number_header(header):
+                result.warnings.append(RowError(row, header, header, "این ستون شناخته نشد و نادیده گرفته شد"))
             continue
         if name in positions:
-            result.errors.append(RowError(1, header, header, "این ستون دو بار آمده است"))
+            result.errors.append(RowError(row, header, header, "این ستون دو بار آمده است"))
         positions[name] = i
     for column in BY_NAME.values():
         if column.required and column.name not in positions:
             message = f"ستون «{column.header_fa}» ({column.name}) در فایل نیست"
-            result.errors.append(RowError(1, column.header_fa, "", message))
+            result.errors.append(RowError(row, column.header_fa, "", message))
     if ("lat" in positions) != ("lon" in positions):
-        result.errors.append(RowError(1, "lat/lon", "", "ستون‌های عرض و طول جغرافیایی باید هر دو باشند"))
+        result.errors.append(RowError(row, "lat/lon", "", "ستون‌های عرض و طول جغرافیایی باید هر دو باشند"))
     return positions
 
 
-def _parse_row(row: _Row, ref: Reference, today: dt.date) -> UnitRecord | None:
-    name = fields.plain(row.get("name"))
-    if not name:
-        row.error("name", "نام واحد خالی است")
-    province_code, county_code = _place(row, ref)
-    park = fields.plain(row.get("park"))
-    if park and county_code:
-        park = ref.find_park(county_code, park) or park
-    lat, lon = _coordinates(row)
-    record = UnitRecord(
-        row=row.number,
-        national_id=row.parse("national_id", fields.national_id, ""),
-        name=name,
-        isic=_isic(row, ref),
-        province_code=province_code,
-        county_code=county_code,
-        park=park,
-        lat=lat,
-        lon=lon,
-        employees=row.parse("employees", fields.employees),
-        status=row.parse("status", fields.status, ""),
-        permit_date=row.parse("permit_date", lambda t: fields.permit_date(t, today)),
-        exporter=row.parse("exporter", fields.exporter),
-        capacity_utilisation=row.parse("capacity_utilisation", fields.capacity_utilisation),
-    )
-    return None if row.failed else record
+def _check_duplicates(frame: pl.DataFrame, headers, result: ValidationResult) -> pl.DataFrame:
+    """Repeated national IDs (and look-alikes without one): found on the columns, judged row by row
+    on just the rows involved, which are few."""
+    with_id = pl.col("national_id") != ""
+    involved = frame.select((with_id & pl.col("national_id").is_duplicated()) | (
+        ~with_id & pl.struct("name_key", "county_code", with_id).is_duplicated())).to_series()
+    if not involved.any():
+        return frame
+    suspects = frame.filter(involved)
+    dropped = _judge_duplicates(records_from_frame(suspects), suspects["name_key"].to_list(), headers, result)
+    return frame.filter(~frame["row"].is_in(sorted(dropped))) if dropped else frame
 
 
-def _isic(row: _Row, ref: Reference) -> str:
-    value = fields.plain(row.get("isic")).replace(" ", "")
-    if not value:
-        row.error("isic", "کد آیسیک خالی است")
-        return ""
-    if value.isdigit() and len(value) == 3 and value.zfill(4) in ref.isic_classes:
-        value = value.zfill(4)  # Excel drops the leading zero of 0111 and the like
-    if value not in ref.isic_classes:
-        hint = " (کد باید در سطح طبقه و ۴ رقمی باشد)" if value.isdigit() and len(value) < 4 else ""
-        row.error("isic", f"کد آیسیک «{value}» در طبقه‌بندی ISIC ویرایش ۴ وجود ندارد{hint}")
-        return ""
-    return value
-
-
-def _place(row: _Row, ref: Reference) -> tuple[str, str]:
-    province_text, county_text = fields.plain(row.get("province")), fields.plain(row.get("county"))
-    if not province_text:
-        row.error("province", "استان خالی است")
-        return "", ""
-    province = ref.find_province(province_text)
-    if province is None:
-        row.error("province", f"استان «{province_text}» شناخته نشد")
-        return "", ""
-    if not county_text:
-        row.error("county", "شهرستان خالی است")
-        return province.code, ""
-    county = ref.find_county(province.code, county_text)
-    if county is None:
-        elsewhere = ref.county_anywhere(county_text)
-        where = "، ".join(ref.provinces[c.province_code].name_fa for c in elsewhere)
-        hint = f"؛ شهرستانی به این نام در استان {where} هست" if where else ""
-        row.error("county", f"شهرستان «{county_text}» در استان {province.name_fa} نیست{hint}")
-        return province.code, ""
-    return province.code, county.code
-
-
-def _coordinates(row: _Row) -> tuple[float | None, float | None]:
-    lat = row.parse("lat", lambda t: fields.number(t, "عرض جغرافیایی"))
-    lon = row.parse("lon", lambda t: fields.number(t, "طول جغرافیایی"))
-    if (lat is None) != (lon is None):
-        missing = "lat" if lat is None else "lon"
-        row.error(missing, "عرض و طول جغرافیایی باید هر دو پر یا هر دو خالی باشند")
-        return None, None
-    if lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        row.error("lat", "مختصات باید درجه اعشاری WGS84 باشد (عرض بین ۹۰- و ۹۰، طول بین ۱۸۰- و ۱۸۰)")
-        return None, None
-    return lat, lon
-
-
-def _check_locations(records, ref: Reference, headers, result, max_km: float) -> list[UnitRecord]:
-    """Vectorised: every located record in Iran and near its county seat."""
-    located = [r for r in records if r.lat is not None]
-    if not located:
-        return records
-    lat = np.array([r.lat for r in located])
-    lon = np.array([r.lon for r in located])
-    inside = geo.in_iran(lat, lon)
-    swapped = geo.in_iran(lon, lat) & ~inside
-    seat_lat = np.array([ref.counties[r.county_code].lat for r in located])
-    seat_lon = np.array([ref.counties[r.county_code].lon for r in located])
-    distance = geo.haversine_km(lat, lon, seat_lat, seat_lon)
-    bad: set[int] = set()
-    column = headers.get("lat", "lat")
-    for i, record in enumerate(located):
-        value = f"{record.lat}, {record.lon}"
-        if not inside[i]:
-            hint = "؛ احتمالاً جای عرض و طول جابه‌جا شده است" if swapped[i] else ""
-            message = f"این نقطه بیرون از ایران است{hint}"
-        elif distance[i] > max_km:
-            county = ref.counties[record.county_code]
-            message = (f"این نقطه {to_persian_digits(round(distance[i]))} کیلومتر با مرکز شهرستان "
-                       f"{county.name_fa} فاصله دارد (بیش از {to_persian_digits(round(max_km))} کیلومتر)")
-        else:
-            continue
-        result.errors.append(RowError(record.row, column, value, message))
-        bad.add(record.row)
-    return [r for r in records if r.row not in bad]
-
-
-def _check_duplicates(records: list[UnitRecord], headers, result: ValidationResult) -> list[UnitRecord]:
+def _judge_duplicates(records: list[UnitRecord], name_keys: list[str], headers,
+                      result: ValidationResult) -> set[int]:
     column = headers.get("national_id", "national_id")
     first: dict[str, UnitRecord] = {}
     conflicting: set[int] = set()
     repeated: set[int] = set()
     unnamed: dict[tuple[str, str], UnitRecord] = {}
-    for record in records:
+    for record, key in zip(records, name_keys, strict=True):
         if not record.national_id:
-            twin = unnamed.setdefault((match_key(record.name), record.county_code), record)
+            twin = unnamed.setdefault((key, record.county_code), record)
             if twin is not record:
                 result.warnings.append(RowError(
                     record.row, headers.get("name", "name"), record.name,
@@ -285,4 +233,4 @@ def _check_duplicates(records: list[UnitRecord], headers, result: ValidationResu
                                               f"این شناسه ملی در سطر {to_persian_digits(other.row)} هم آمده "
                                               f"با اطلاعات متفاوت ({'، '.join(differing)})"))
             conflicting.add(this.row)
-    return [r for r in records if r.row not in conflicting and r.row not in repeated]
+    return conflicting | repeated

@@ -73,3 +73,47 @@ def _write_xlsx(path: Path, rows, language: str) -> int:
     sheet.freeze_panes(1, 0)
     workbook.close()
     return count
+
+
+# Rows of the template that carry the drop-down lists (a province's file is rarely longer).
+TEMPLATE_ROWS = 20_000
+
+
+def write_template(path: str | Path, reference) -> None:
+    """An empty unit file (Persian headers) whose province, county, ISIC, status and exporter
+    columns are drop-down lists (spreadsheet data validation).  The lists live on a hidden
+    sheet: a list typed into the rule itself may not exceed 255 characters."""
+    import xlsxwriter
+
+    from .fields import STATUS_LABELS_FA
+
+    lists = {
+        "province": sorted(p.name_fa for p in reference.provinces.values()),
+        "county": sorted({c.name_fa for c in reference.counties.values() if c.province_code in reference.provinces}),
+        "isic": sorted(reference.isic_classes),
+        "status": list(STATUS_LABELS_FA.values()),
+        "exporter": ["بله", "خیر"],
+    }
+    workbook = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
+    sheet = workbook.add_worksheet("units")
+    sheet.right_to_left()
+    hidden = workbook.add_worksheet("lists")
+    bold = workbook.add_format({"bold": True})
+    text = workbook.add_format({"num_format": "@"})  # ISIC 0111 and national IDs keep their digits
+    names = [c.name for c in COLUMNS]
+    for col, column in enumerate(COLUMNS):
+        sheet.write_string(0, col, column.header_fa, bold)
+        sheet.set_column(col, col, 18, text if column.name in ("isic", "national_id") else None)
+    for col, (name, values) in enumerate(lists.items()):
+        hidden.write_string(0, col, name)
+        for row, value in enumerate(values, start=1):
+            hidden.write_string(row, col, value)
+        letter = xlsxwriter.utility.xl_col_to_name(col)
+        sheet.data_validation(1, names.index(name), TEMPLATE_ROWS, names.index(name), {
+            "validate": "list", "source": f"=lists!${letter}$2:${letter}${len(values) + 1}",
+            "error_title": "مقدار نادرست", "error_message": "از فهرست کشویی انتخاب کنید",
+        })
+    hidden.hide()
+    sheet.freeze_panes(1, 0)
+    sheet.activate()
+    workbook.close()

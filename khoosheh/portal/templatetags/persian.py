@@ -42,7 +42,7 @@ def num(value) -> str:
         text = f"{value:,.1f}"
     else:
         text = f"{int(value):,}"
-    return _digits(text.replace(",", "٬")) if _persian() else text
+    return _digits(text.replace(",", "٬").replace(".", "٫")) if _persian() else text
 
 
 @register.filter
@@ -107,6 +107,7 @@ def label_in(value, labels) -> str:
 def history_of(record, limit: int = 50):
     """The audit trail of one record (who, when, what before, what after), newest first."""
     from khoosheh.accounts.models import AuditEntry
+    from khoosheh.portal.history import readable
 
-    return AuditEntry.objects.filter(record_type=record._meta.label_lower, record_id=str(record.pk)) \
-        .select_related("actor")[:limit]
+    return readable(AuditEntry.objects.filter(record_type=record._meta.label_lower, record_id=str(record.pk))
+                    .select_related("actor")[:limit])

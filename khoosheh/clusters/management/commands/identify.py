@@ -1,9 +1,11 @@
 import sys
 import time
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from khoosheh.analysis import ClusterIdentifier, IdentifyParams
+from khoosheh.clusters import jobs
 from khoosheh.clusters.outputs import FORMATS, write_result
 from khoosheh.clusters.sources import columns_from_db, columns_from_file
 from khoosheh.registry.management.commands.import_units import write_report
@@ -19,18 +21,24 @@ class Command(BaseCommand):
         parser.add_argument("--output", "-o", required=True, metavar="OUT.json|OUT.geojson|OUT.xlsx")
         parser.add_argument("--skip-invalid", action="store_true", help="analyse the valid rows of a file")
         parser.add_argument("--report", metavar="REPORT.csv", help="write the file's errors here")
+        parser.add_argument("--background", action="store_true",
+                            help="with --from-db: queue the run for `khoosheh worker`, print the job's id and return")
         defaults = IdentifyParams()
-        parser.add_argument("--distance-km", type=float, default=defaults.distance_km)
-        parser.add_argument("--min-units", type=int, default=defaults.min_units)
+        parser.add_argument("--distance-km", type=float, default=defaults.distance_km,
+                            help="largest window radius searched, km (windows of 1, 2, 4, 8 km ... up to it)")
+        parser.add_argument("--min-units", type=int, default=defaults.min_units,
+                            help="fewest units of the activity in a cluster (and in a window that can report one)")
         parser.add_argument("--min-employees", type=int, default=defaults.min_employees)
         parser.add_argument("--alpha", type=float, default=defaults.alpha, help="significance level")
         parser.add_argument("--min-lq", type=float, default=defaults.min_lq)
         parser.add_argument("--activity-level", type=int, choices=[2, 3, 4], default=defaults.activity_level,
                             help="4: ISIC class, 3: group, 2: division (related activities)")
 
-    def handle(self, *args, file, from_db, output, skip_invalid, report, **options):
+    def handle(self, *args, file, from_db, output, skip_invalid, report, background, **options):
         if bool(file) == bool(from_db):
             raise CommandError("give either a FILE or --from-db")
+        if background and not from_db:
+            raise CommandError("--background works with --from-db (a file is read where the command runs)")
         if not output.lower().endswith(FORMATS):
             raise CommandError(f"--output must end in {', '.join(FORMATS)}")
         try:
@@ -39,6 +47,11 @@ class Command(BaseCommand):
                                     min_lq=options["min_lq"], activity_level=options["activity_level"])
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
+        if background:
+            job = jobs.start(None, params, output=str(Path(output).resolve()))
+            sys.stdout.write(f"{job.pk}\n")
+            self.stderr.write(f"job {job.pk} queued: `khoosheh jobs` follows it; a worker writes {output}")
+            return
         started = time.perf_counter()
         say = lambda text: self.stderr.write(f"[{time.perf_counter() - started:6.1f}s] {text}")  # noqa: E731
         if from_db:

@@ -1,8 +1,11 @@
 import csv
 import sys
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from khoosheh.core.unitfile import neutralise_formula
+from khoosheh.registry import uploads
 from khoosheh.registry.importing import import_units
 from khoosheh.registry.management.progress import Progress
 
@@ -17,8 +20,17 @@ class Command(BaseCommand):
         parser.add_argument("--skip-invalid", action="store_true", help="import the valid rows, report the rest")
         parser.add_argument("--report", metavar="REPORT.csv", help="write errors and warnings to this CSV")
         parser.add_argument("--progress", action="store_true", help="show progress even when not on a terminal")
+        parser.add_argument("--background", action="store_true",
+                            help="queue the import for `khoosheh worker`, print the job's id and return")
 
-    def handle(self, *args, file, dry_run, skip_invalid, report, progress, **options):
+    def handle(self, *args, file, dry_run, skip_invalid, report, progress, background, **options):
+        if background:
+            if not Path(file).is_file():
+                raise CommandError(f"no such file: {file}")
+            job = uploads.start_file(file, dry_run=dry_run, skip_invalid=skip_invalid)
+            self.stdout.write(f"{job.pk}\n")
+            self.stderr.write(f"job {job.pk} queued: `khoosheh jobs` follows it (a copy of the file is kept)")
+            return
         bar = Progress(force=progress)
         outcome = import_units(file, dry_run=dry_run, skip_invalid=skip_invalid, progress=bar)
         bar.close()
@@ -46,12 +58,14 @@ class Command(BaseCommand):
 
 
 def write_report(path: str, outcome) -> None:
+    """Errors and warnings as CSV.  Values and headers come from the uploaded file, so they get
+    the export's guard: a spreadsheet must not run a cell "=HYPERLINK(...)" as a formula."""
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(["row", "column", "value", "message", "severity"])
         for severity, items in (("error", outcome.errors), ("warning", outcome.warnings)):
             for e in items:
-                writer.writerow([e.row, e.column, e.value, e.message, severity])
+                writer.writerow([e.row, *(neutralise_formula(v) for v in (e.column, e.value, e.message)), severity])
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,147 @@
+"""The audit trail as a person reads it: field labels, choice labels, Jalali dates, the reader's digits.
+
+`accounts.AuditEntry` keeps the raw values (codes, ISO dates, lists) so the trail stays exact; this module
+only words them, from the record's own model: a field's verbose name and choices, and its related record's
+name for a foreign key.  Keys that are not fields (e.g. "members_added") have their labels here."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from khoosheh.core import reference
+
+ACTIONS = {"create": _("created"), "update": _("changed"), "delete": _("deleted")}
+
+# Keys the services write that are not fields of the record.
+EXTRA_LABELS = {
+    "from_candidate": _("from candidate"), "run": _("identification run"), "merged": _("merged candidates"),
+    "members_added": _("members added"), "members_removed": _("members removed"), "candidates": _("candidates"),
+    "params": _("parameters"), "sent": _("suppliers it was sent to"), "meetings": _("meetings"),
+    "total_score": _("total score"), "reason": _("reason"), "note": _("note"), "id": _("record number"),
+}
+
+
+@dataclasses.dataclass
+class Change:
+    label: str
+    before: str
+    after: str
+
+
+@dataclasses.dataclass
+class ReadableEntry:
+    at: dt.datetime
+    actor: object
+    action: str
+    source: str
+    changes: list[Change]
+
+
+def readable(entries) -> list[ReadableEntry]:
+    words = _Words()
+    out = []
+    for entry in entries:
+        model = _model(entry.record_type)
+        before, after = entry.before or {}, entry.after or {}
+        keys = list(dict.fromkeys([*before, *after]))
+        changes = [Change(words.label(model, k), words.value(model, k, before.get(k)) if k in before else "",
+                          words.value(model, k, after.get(k)) if k in after else "") for k in keys]
+        out.append(ReadableEntry(entry.at, entry.actor, str(ACTIONS.get(entry.action, entry.action)),
+                                 entry.source, changes))
+    return out
+
+
+def _model(record_type: str):
+    try:
+        return apps.get_model(record_type)
+    except (LookupError, ValueError):
+        return None
+
+
+class _Words:
+    """Labels and values, with the names of related records looked up once per entry list."""
+
+    def __init__(self):
+        self.names: dict[tuple, str] = {}
+
+    def field(self, model, key):
+        if model is None:
+            return None
+        try:
+            field = model._meta.get_field(key)
+        except FieldDoesNotExist:
+            return None
+        # A reverse relation (an exhibition's "meetings") is a count the service wrote, not a field.
+        return None if field.auto_created and not field.concrete else field
+
+    def label(self, model, key: str) -> str:
+        field = self.field(model, key)
+        if field is not None and hasattr(field, "verbose_name"):
+            return str(field.verbose_name)
+        return str(EXTRA_LABELS.get(key, key.replace("_", " ")))
+
+    def value(self, model, key: str, value) -> str:
+        from khoosheh.portal.templatetags.persian import digits, jdate, num
+
+        if value is None or value == "" or value == []:
+            return "—"
+        if isinstance(value, bool):
+            return str(_("yes") if value else _("no"))
+        if isinstance(value, list):
+            return "، ".join(self.value(model, key, item) for item in value)
+        if isinstance(value, dict):
+            return "، ".join(f"{self.label(None, k)}: {self.value(None, k, v)}" for k, v in value.items())
+        field = self.field(model, key)
+        labels = self.choices(model, key, field)
+        if str(value) in labels:
+            return str(labels[str(value)])
+        if isinstance(field, models.ForeignKey | models.ManyToManyField):
+            return self.related(field.related_model, value)
+        if isinstance(value, int | float):
+            return num(value)
+        if isinstance(value, str) and _looks_like_date(value):
+            parsed = _parse_date(value)
+            return jdate(parsed) if parsed else digits(value)
+        return digits(value)
+
+    def choices(self, model, key, field) -> dict[str, str]:
+        if field is not None and field.choices:
+            return {str(v): label for v, label in field.flatchoices}
+        persian = (get_language() or "fa").startswith("fa")
+        if key == "processes":
+            return {p.code: p.name_fa if persian else p.name_en for p in reference.processes()}
+        if key == "certifications":
+            return reference.certification_names_fa() if persian else dict(reference.certifications())
+        if model is not None and (field is None or isinstance(field, models.JSONField)):
+            # A list field (e.g. a case's problems) holds the values of a choice field beside it.
+            merged = {}
+            for other in model._meta.get_fields():
+                if getattr(other, "choices", None):
+                    merged.update({str(v): label for v, label in other.flatchoices})
+            return merged
+        return {}
+
+    def related(self, model, pk) -> str:
+        key = (model._meta.label_lower, pk)
+        if key not in self.names:
+            record = model._default_manager.filter(pk=pk).first()
+            self.names[key] = str(record) if record is not None else f"#{pk}"
+        return self.names[key]
+
+
+def _looks_like_date(text: str) -> bool:
+    return len(text) >= 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit()
+
+
+def _parse_date(text: str):
+    try:
+        return dt.datetime.fromisoformat(text) if len(text) > 10 else dt.date.fromisoformat(text)
+    except ValueError:
+        return None

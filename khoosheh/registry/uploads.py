@@ -1,0 +1,93 @@
+"""Unit files imported in the background: from the upload page, or `import-units FILE --background`.
+
+The file is kept under the data folder (KHOOSHEH_JOBS_DIR/uploads), so a restart of the web process
+loses nothing; a `jobs.Job` of kind "import" names it, and `khoosheh worker` runs `run_import`.
+The import is one transaction and the job is marked done inside it: a worker killed midway leaves
+the registry as it was and the job is run again by the next worker; it is never applied twice."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from khoosheh.jobs import kinds, runner
+from khoosheh.jobs.models import Job
+
+from .importing import ImportOutcome, import_units
+
+ERRORS_SHOWN, WARNINGS_SHOWN = 200, 100
+
+KIND = kinds.Kind(
+    name="import", handler="khoosheh.registry.uploads.run_import", label=_("import of a unit file"),
+    result_template="registry/import_result.html",
+    stages={"validate": _("checking the rows"), "compare": _("comparing with the registry"),
+            "write": _("writing to the registry")},
+)
+
+
+def _keep(name: str) -> tuple[Path, str]:
+    """A new path for an uploaded file under the jobs folder, and that path relative to it."""
+    relative = f"uploads/{uuid.uuid4().hex}{Path(name).suffix.lower()}"
+    path = runner.jobs_dir("uploads").parent / relative
+    return path, relative
+
+
+def start_upload(upload, user, *, dry_run: bool, skip_invalid: bool) -> Job:
+    """Keep an uploaded file (a Django UploadedFile) and queue its import; returns at once."""
+    path, relative = _keep(upload.name)
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return _submit(relative, upload.name, user, dry_run=dry_run, skip_invalid=skip_invalid)
+
+
+def start_file(source: str | Path, user=None, *, dry_run: bool = False, skip_invalid: bool = False) -> Job:
+    """Queue the import of a file on disk (the command line); a copy is kept, so the file may change."""
+    path, relative = _keep(str(source))
+    shutil.copyfile(source, path)
+    return _submit(relative, Path(source).name, user, dry_run=dry_run, skip_invalid=skip_invalid)
+
+
+def _submit(relative: str, file_name: str, user, *, dry_run: bool, skip_invalid: bool) -> Job:
+    check = "بررسی" if dry_run else "ورود"
+    return runner.submit("import", user=user, title=f"{check} فایل واحدها: {file_name}", input_file=relative,
+                         params={"file_name": file_name, "dry_run": dry_run, "skip_invalid": skip_invalid})
+
+
+def run_import(job: Job, progress) -> runner.Finished:
+    params = job.params
+    path = runner.jobs_dir() / job.input_file
+
+    def done_inside_the_transaction(outcome: ImportOutcome) -> None:
+        runner.mark_done(job.pk, _finished(job, outcome))
+
+    outcome = import_units(path, user=job.user, dry_run=params.get("dry_run", False),
+                           skip_invalid=params.get("skip_invalid", False), progress=progress,
+                           file_name=params.get("file_name"), before_commit=done_inside_the_transaction)
+    return _finished(job, outcome)
+
+
+def _finished(job: Job, outcome: ImportOutcome) -> runner.Finished:
+    report = ""
+    if outcome.errors or outcome.warnings:
+        from .management.commands.import_units import write_report
+
+        report = f"import-{job.pk}-report.csv"
+        write_report(runner.jobs_dir("files") / report, outcome)
+    return runner.Finished(result=summary(outcome, dry_run=job.params.get("dry_run", False)), file_name=report)
+
+
+def summary(outcome: ImportOutcome, *, dry_run: bool) -> dict:
+    """What the result page shows: counts, and the first errors and warnings (all are in the report)."""
+    rows = lambda items: [[e.row, e.column, e.value, e.message] for e in items]  # noqa: E731
+    return {
+        "rows_read": outcome.rows_read, "created": outcome.created, "updated": outcome.updated,
+        "unchanged": outcome.unchanged, "status_changes": outcome.status_changes,
+        "skipped_rows": outcome.skipped_rows, "new_parks": outcome.new_parks, "accepted": outcome.accepted,
+        "written": outcome.written, "batch_id": outcome.batch_id, "dry_run": dry_run,
+        "n_errors": len(outcome.errors), "n_warnings": len(outcome.warnings),
+        "errors": rows(outcome.errors[:ERRORS_SHOWN]), "warnings": rows(outcome.warnings[:WARNINGS_SHOWN]),
+    }

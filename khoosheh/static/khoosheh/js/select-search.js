@@ -1,0 +1,31 @@
+/* Long lists (counties, ISIC classes, participants): a select marked data-search gets a filter box above it.
+   Typing keeps the options whose label contains the text (Arabic ي/ك and Persian digits folded); offline,
+   no library. */
+(function () {
+  var DIGITS = "۰۱۲۳۴۵۶۷۸۹";
+  function fold(text) {
+    return text.toLowerCase().replace(/ي/g, "ی").replace(/ك/g, "ک").replace(/\u200c/g, " ")
+      .replace(/[۰-۹]/g, function (d) { return String(DIGITS.indexOf(d)); });
+  }
+  function enhance(select) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "select-search";
+    box.placeholder = document.documentElement.lang === "fa" ? "جست‌وجو در فهرست…" : "Filter the list…";
+    box.setAttribute("aria-label", box.placeholder);
+    select.parentNode.insertBefore(box, select);
+    var options = Array.prototype.slice.call(select.options);
+    box.addEventListener("input", function () {
+      var wanted = fold(box.value.trim()), first = null;
+      options.forEach(function (o) {
+        var keep = !o.value || !wanted || fold(o.text).indexOf(wanted) !== -1;
+        o.hidden = !keep;
+        if (keep && o.value && !first) { first = o; }
+      });
+      if (first && wanted && select.selectedOptions[0] && select.selectedOptions[0].hidden) { first.selected = true; }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("select[data-search]").forEach(enhance);
+  });
+})();

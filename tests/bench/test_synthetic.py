@@ -1,0 +1,53 @@
+"""The benchmark's registry generator and its scoring."""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from synthetic import TOP_ACTIVITIES, evaluate, make_registry
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return make_registry(8000, seed=3)
+
+
+def test_plants_cover_every_size_and_spread_without_a_compactness_rule(registry):
+    plants = [p for p in registry.planted if not p.is_decoy]
+    assert min(p.size for p in plants) >= 10 and max(p.size for p in plants) <= 150
+    assert all(1 <= p.spread_km <= 8 for p in plants)
+    # Small plants are not forced to be compact: some of 10-15 units spread wider than 2.5 km.
+    assert any(p.size <= 15 and p.spread_km > 2.5 for p in plants) or len(plants) < 20
+
+
+def test_big_cities_top_activities_pairs_and_decoys_are_planted(registry):
+    kinds = {p.kind for p in registry.planted}
+    assert {"big city", "town", "pair", "below threshold", "follows density"} <= kinds
+    assert any(p.top_activity for p in registry.planted if not p.is_decoy)
+    assert all(p.activity in TOP_ACTIVITIES for p in registry.planted if p.top_activity)
+
+
+def test_some_units_have_no_coordinates(registry):
+    share = np.isnan(registry.columns.lat).mean()
+    assert 0.01 < share < 0.06
+
+
+def test_every_plant_carries_its_oracle_bound_and_only_the_bound_excludes(registry):
+    plants = [p for p in registry.planted if not p.is_decoy]
+    assert all(0 < p.oracle_jaccard <= 1 for p in plants)
+    assert {id(p) for p in registry.excluded} == {id(p) for p in plants if p.oracle_jaccard < 0.5}
+
+
+def test_reporting_exactly_the_plants_scores_one(registry):
+    exact = [SimpleNamespace(isic=p.activity, member_index=p.members) for p in registry.truth]
+    scores = evaluate(exact, registry)
+    assert scores["f1"] == 1.0 and scores["jaccard"] == 1.0
+
+
+def test_one_report_matches_one_plant_only(registry):
+    plant = registry.truth[0]
+    twice = [SimpleNamespace(isic=plant.activity, member_index=plant.members)] * 2
+    scores = evaluate(twice, registry)
+    # The second copy is a report with no plant of its own: a false positive.
+    assert scores["precision"] == 0.5
+    assert scores["recall"] == pytest.approx(1 / len(registry.truth))

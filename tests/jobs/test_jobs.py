@@ -1,0 +1,190 @@
+"""Jobs on the queue as people see them: queued by one web process, seen by another, run by a worker;
+scoped to their owner (national staff see all); cancelled, retried; progress and result shown."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from khoosheh.jobs import runner
+from khoosheh.jobs.models import Job
+from khoosheh.registry.models import ImportBatch, ProductionUnit
+from tests.conftest import NID_B, unit_row
+
+
+@pytest.fixture
+def queued(settings):
+    """Jobs wait on the queue for a worker, as in production."""
+    settings.KHOOSHEH_JOBS_IN_BACKGROUND = True
+
+
+def upload(client, path, **options):
+    with path.open("rb") as f:
+        return client.post(reverse("registry:unit_import"), {"file": f, **options})
+
+
+def run_worker():
+    """The worker, in this process, until the queue is empty.  Between tasks it drops connections that
+    are inside a transaction (on PostgreSQL it would close the test's own): not here."""
+    from unittest import mock
+
+    from django_tasks_db.management.commands import db_worker
+
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        call_command("worker", batch=True, startup_delay=False, verbosity=0)
+
+
+@pytest.mark.django_db
+def test_an_upload_answers_at_once_with_the_job_page_and_a_worker_imports_it(queued, client, cast, unit_file):
+    client.force_login(cast.national)
+    response = upload(client, unit_file([unit_row()]))
+    job = Job.objects.get()
+    assert response.status_code == 302 and response.url == reverse("jobs:detail", args=[job.pk])
+    # Nothing is imported until a worker takes the job; the page says it waits.
+    page = client.get(response.url)
+    assert job.status == "queued" and "khoosheh worker" in page.content.decode() and not ProductionUnit.objects.exists()
+    run_worker()
+    page = client.get(response.url)
+    assert page.context["job"].status == "done" and ProductionUnit.objects.count() == 1
+    assert "id=\"outcome\"" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_uploaded_file_is_kept_under_the_data_folder_until_the_worker_reads_it(queued, client, cast, unit_file,
+                                                                                   settings):
+    client.force_login(cast.national)
+    upload(client, unit_file([unit_row()], name="units.xlsx"))
+    job = Job.objects.get()
+    kept = settings.KHOOSHEH_JOBS_DIR / job.input_file
+    assert kept.exists() and kept.suffix == ".xlsx" and job.params["file_name"] == "units.xlsx"
+
+
+@pytest.mark.django_db
+def test_two_web_processes_see_the_same_queue(queued, cast, unit_file):
+    # Two clients stand for two web processes: the queue and the jobs are in the database.
+    first, second = Client(), Client()
+    first.force_login(cast.isfahan)
+    second.force_login(cast.national)
+    upload(first, unit_file([unit_row(province="اصفهان", county="کاشان", lat="", lon="")]))
+    job = Job.objects.get()
+    assert job.task_id  # on the queue
+    assert job.title in second.get(reverse("jobs:list")).content.decode()
+    run_worker()
+    status = second.get(reverse("jobs:status", args=[job.pk])).json()
+    assert (status["status"], status["percent"], status["finished"]) == ("done", 100, True)
+
+
+@pytest.mark.django_db
+def test_a_user_follows_only_their_own_jobs_and_national_staff_all(queued, client, cast, unit_file):
+    client.force_login(cast.isfahan)
+    upload(client, unit_file([unit_row(province="اصفهان", county="کاشان", lat="", lon="")]))
+    job = Job.objects.get()
+    client.force_login(cast.tehran)
+    for name in ("detail", "status", "file"):
+        assert client.get(reverse(f"jobs:{name}", args=[job.pk])).status_code == 404
+    assert client.post(reverse("jobs:cancel", args=[job.pk])).status_code == 404
+    assert job.title not in client.get(reverse("jobs:list")).content.decode()
+    client.force_login(cast.national)
+    assert client.get(reverse("jobs:detail", args=[job.pk])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_queued_job_cancelled_from_its_page_is_never_run(queued, client, cast, unit_file):
+    client.force_login(cast.national)
+    upload(client, unit_file([unit_row()]))
+    job = Job.objects.get()
+    client.post(reverse("jobs:cancel", args=[job.pk]))
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == "cancelled" and job.error and not ProductionUnit.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_cancelled_job_can_be_run_again(queued, client, cast, unit_file):
+    client.force_login(cast.national)
+    upload(client, unit_file([unit_row()]))
+    job = Job.objects.get()
+    runner.cancel(job)
+    client.post(reverse("jobs:retry", args=[job.pk]))
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == "done" and ProductionUnit.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_running_job_stops_at_its_next_progress_step_once_cancelled(cast, unit_file):
+    rows = [unit_row(national_id="", name=f"کارگاه {i}", lat="", lon="") for i in range(600)]
+    job = Job.objects.create(kind="import", user=cast.national, title="t", status="running",
+                             params={"file_name": "u.csv"}, input_file="u.csv")
+    unit_file(rows, name="u.csv").replace(runner.jobs_dir() / "u.csv")
+    progress = runner.JobProgress(job.pk, inline=True)
+    runner.cancel(job)
+    progress.beat()  # the heartbeat reads the flag
+    from khoosheh.registry.uploads import run_import
+
+    with pytest.raises(runner.JobCancelled):
+        run_import(job, progress)
+    assert not ProductionUnit.objects.exists() and not ImportBatch.objects.exists()
+
+
+@pytest.mark.django_db
+def test_progress_is_reported_in_one_shape_and_the_result_kept(cast, unit_file):
+    path = unit_file([unit_row(), unit_row(national_id=NID_B, name="دیگری")])
+    from khoosheh.registry import uploads
+
+    job = uploads.start_file(path, cast.national)
+    assert (job.status, job.stage, job.done, job.total) == ("done", "write", 2, 2)
+    assert job.result["created"] == 2 and job.result["written"] and job.attempts == 1
+
+
+@pytest.mark.django_db
+def test_a_job_is_marked_done_in_the_same_transaction_as_its_import(cast, unit_file, monkeypatch):
+    """Killed between the import's commit and a later "done", a job would run again: so it is done inside."""
+    from khoosheh.registry import uploads
+
+    seen = []
+    real = runner.mark_done
+
+    def spy(job_id, finished):
+        from django.db import connection
+
+        seen.append(connection.in_atomic_block and ProductionUnit.objects.exists())
+        return real(job_id, finished)
+
+    monkeypatch.setattr(runner, "mark_done", spy)
+    uploads.start_file(unit_file([unit_row()]), cast.national)
+    assert seen[0] is True  # first call: inside the transaction, with the unit written
+
+
+@pytest.mark.django_db
+def test_import_units_background_prints_the_job_id_and_jobs_lists_it(queued, unit_file, capsys):
+    call_command("import_units", str(unit_file([unit_row()])), background=True)
+    job_id = int(capsys.readouterr().out.strip())
+    call_command("jobs")
+    listing = capsys.readouterr().out
+    assert f"{job_id:>6}  import    (command)      queued" in listing
+    for column in ("id", "kind", "who", "state", "progress", "started", "finished"):
+        assert column in listing.splitlines()[0]
+
+
+@pytest.mark.django_db
+def test_identify_from_db_background_queues_a_run_that_writes_the_file(queued, cast, unit_file, tmp_path, capsys):
+    out = tmp_path / "clusters.json"
+    call_command("identify", from_db=True, output=str(out), background=True)
+    job = Job.objects.get(pk=int(capsys.readouterr().out.strip()))
+    assert job.kind == "identify" and job.status == "queued" and not out.exists()
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == "done" and json.loads(out.read_text())["clusters"] == []
+
+
+@pytest.mark.django_db
+def test_an_identification_run_from_the_portal_is_a_job(client, cast):
+    client.force_login(cast.national)
+    response = client.post(reverse("clusters:run_list"), {"distance_km": 4, "min_units": 10, "min_employees": 0,
+                                                          "alpha": 0.01, "min_lq": 1.5, "activity_level": 4})
+    job = Job.objects.get()
+    assert response.url == reverse("jobs:detail", args=[job.pk]) and job.kind == "identify"
+    assert job.status == "done" and "run" in job.result

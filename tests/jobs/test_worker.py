@@ -1,0 +1,219 @@
+"""Real worker processes on a real database: killed with SIGKILL midway through an import, stopped with
+SIGTERM, asked to cancel — the registry is never half-written and no import is applied twice.
+
+Each test runs `khoosheh` processes (the queue is shared through the database, as between web
+processes and workers in production) on a database of its own: an SQLite file, or — when the suite
+runs on PostgreSQL — a database named after the suite's with `_worker` added."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dj_database_url
+import pytest
+
+from tests.registry.test_crash import big_file
+
+ROWS = 30_000  # about 2 s to check and 1 s to write here: long enough to kill or cancel it midway
+
+pytestmark = pytest.mark.slow
+
+
+class Site:
+    """One database and data folder shared by the processes a test starts."""
+
+    def __init__(self, tmp_path: Path, url: str):
+        self.tmp_path, self.url = tmp_path, url
+        self.env = {**os.environ, "DATABASE_URL": url, "KHOOSHEH_DATA_DIR": str(tmp_path),
+                    "KHOOSHEH_JOB_HEARTBEAT_SECONDS": "0.1", "KHOOSHEH_JOB_LEASE_SECONDS": "60"}
+        self.env.pop("KHOOSHEH_JOBS_DIR", None)
+
+    def run(self, *args) -> str:
+        done = subprocess.run([sys.executable, "-m", "khoosheh", *args], env=self.env, capture_output=True,
+                              text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def worker(self, *args) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "khoosheh", "worker", "--no-startup-delay", "--interval",
+                                 "0.2", "-v0", *args], env=self.env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, text=True)
+
+    def scalar(self, sql: str):
+        if self.url.startswith("sqlite"):
+            with sqlite3.connect(self.url.removeprefix("sqlite:///"), timeout=30) as db:
+                return db.execute(sql).fetchone()[0]
+        import psycopg
+
+        with psycopg.connect(self.url) as db:
+            return db.execute(sql).fetchone()[0]
+
+    def units(self) -> int:
+        return self.scalar("SELECT COUNT(*) FROM registry_productionunit")
+
+    def job(self, job_id: int) -> dict:
+        row = {}
+        for column in ("status", "attempts", "error", "total", "done", "cancel_requested"):
+            row[column] = self.scalar(f"SELECT {column} FROM jobs_job WHERE id = {job_id}")
+        return row
+
+    def progress(self, job_id: int) -> dict | None:
+        """What the worker's heartbeat last wrote (the file: on SQLite the row waits for the commit)."""
+        try:
+            return json.loads((self.tmp_path / "jobs" / "progress" / f"{job_id}.json").read_text())
+        except (OSError, ValueError):
+            return None
+
+    def wait_for(self, job_id: int, predicate, process=None, timeout=120) -> dict:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            seen = self.progress(job_id)
+            if seen and predicate(seen):
+                return seen
+            assert process is None or process.poll() is None, process.stderr.read()
+            time.sleep(0.02)
+        raise AssertionError(f"job {job_id} never got there; last progress {self.progress(job_id)}")
+
+    def wait_until_finished(self, job_id: int, timeout=120) -> dict:
+        deadline = time.monotonic() + timeout
+        while (job := self.job(job_id))["status"] in ("queued", "running"):
+            assert time.monotonic() < deadline, job
+            time.sleep(0.2)
+        return job
+
+
+@pytest.fixture(scope="module")
+def big_files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("files")
+    return {"first": big_file(folder / "first.csv", 500, 1), "big": big_file(folder / "big.csv", ROWS, 2)}
+
+
+def _admin_url() -> str:
+    return os.environ["DATABASE_URL"].rsplit("/", 1)[0] + "/postgres"
+
+
+def _postgres(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_admin_url(), autocommit=True) as db:
+        db.execute(sql)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory, big_files):
+    """Migrated once per module, with 500 units in the registry; each test gets a copy."""
+    configured = dj_database_url.parse(os.environ.get("DATABASE_URL", "sqlite://"))
+    folder = tmp_path_factory.mktemp("template")
+    if "sqlite" in configured["ENGINE"]:
+        site = Site(folder, f"sqlite:///{folder / 'template.sqlite3'}")
+    else:
+        name = f"{configured['NAME']}_worker_template"
+        _postgres(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _postgres(f'CREATE DATABASE "{name}"')
+        site = Site(folder, os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{name}")
+    site.run("migrate", "-v0")
+    site.run("import-units", str(big_files["first"]))
+    yield configured, site
+    if "sqlite" not in configured["ENGINE"]:
+        _postgres(f'DROP DATABASE IF EXISTS "{configured["NAME"]}_worker_template" WITH (FORCE)')
+
+
+@pytest.fixture
+def site(tmp_path, template):
+    configured, original = template
+    if "sqlite" in configured["ENGINE"]:
+        copy = tmp_path / "site.sqlite3"
+        with sqlite3.connect(original.url.removeprefix("sqlite:///")) as source, sqlite3.connect(copy) as target:
+            source.backup(target)
+        yield Site(tmp_path, f"sqlite:///{copy}")
+        return
+    name = f"{configured['NAME']}_worker"
+    _postgres(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _postgres(f'CREATE DATABASE "{name}" TEMPLATE "{configured["NAME"]}_worker_template"')
+    try:
+        yield Site(tmp_path, os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{name}")
+    finally:
+        _postgres(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def queue_import(site: Site, path: Path) -> int:
+    return int(site.run("import-units", str(path), "--background").strip())
+
+
+def test_a_worker_killed_midway_through_an_import_leaves_the_registry_as_it_was_and_the_next_worker_imports_it_once(
+        site, big_files):
+    assert site.units() == 500
+    job_id = queue_import(site, big_files["big"])
+    # Another process (a web process, say) sees the job the command queued.
+    assert f"{job_id:>6}  import" in site.run("jobs") and site.job(job_id)["status"] == "queued"
+
+    worker = site.worker()
+    seen = site.wait_for(job_id, lambda p: p["stage"] == "write" and 0 < p["done"] < p["total"], worker)
+    worker.send_signal(signal.SIGKILL)  # inside the import's transaction: some rows written, not all
+    worker.wait()
+    assert worker.returncode == -signal.SIGKILL and seen["total"] == ROWS
+
+    # Nothing of the killed import is there; the job is not shown as running for ever.
+    assert site.units() == 500
+    assert site.job(job_id)["status"] == "running"  # until a worker (or a page) notices the dead one
+
+    # The next worker notices at once (the process is gone), queues the job again and imports it, once.
+    site.run("worker", "--batch", "--no-startup-delay", "-v0")
+    job = site.job(job_id)
+    assert (job["status"], job["attempts"]) == ("done", 2)
+    assert site.units() == 500 + ROWS
+    assert site.scalar("SELECT COUNT(*) FROM registry_importbatch") == 2
+    assert site.scalar("SELECT COUNT(DISTINCT name) FROM registry_productionunit") == 500 + ROWS
+    # Progress was reported to the end.
+    assert (job["done"], job["total"]) == (ROWS, ROWS)
+
+    # Importing the same file again changes nothing.
+    again = queue_import(site, big_files["big"])
+    site.run("worker", "--batch", "--no-startup-delay", "-v0")
+    assert site.job(again)["status"] == "done" and site.units() == 500 + ROWS
+    assert site.scalar("SELECT COUNT(*) FROM registry_importbatch") == 2
+
+
+def test_a_job_killed_on_its_last_attempt_is_failed_with_a_message_and_can_be_run_again(site, big_files):
+    site.env["KHOOSHEH_JOB_ATTEMPTS"] = "1"
+    job_id = queue_import(site, big_files["big"])
+    worker = site.worker()
+    site.wait_for(job_id, lambda p: p["stage"] == "write" and p["done"] < p["total"], worker)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+
+    # Any process that looks (here `khoosheh jobs`) fails it: its worker is gone and no attempt is left.
+    site.run("jobs")
+    job = site.job(job_id)
+    assert job["status"] == "failed" and "از کار افتاد" in job["error"] and site.units() == 500
+
+    site.run("jobs", "--retry", str(job_id))
+    site.run("worker", "--batch", "--no-startup-delay", "-v0")
+    assert site.job(job_id)["status"] == "done" and site.units() == 500 + ROWS
+
+
+def test_cancelling_a_running_import_rolls_it_back_and_sigterm_gives_the_running_job_back_to_the_queue(
+        site, big_files):
+    job_id = queue_import(site, big_files["big"])
+    worker = site.worker()
+    site.wait_for(job_id, lambda p: p["stage"] == "validate", worker)
+    site.run("jobs", "--cancel", str(job_id))
+    job = site.wait_until_finished(job_id)
+    assert job["status"] == "cancelled" and site.units() == 500
+
+    # The worker goes on to the next job; stopped with SIGTERM in its midst, it hands the job back.
+    second = queue_import(site, big_files["big"])
+    site.wait_for(second, lambda p: p["stage"] == "validate", worker)
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=60) == 0
+    job = site.job(second)
+    assert (job["status"], job["attempts"]) == ("queued", 0) and site.units() == 500
+    site.run("worker", "--batch", "--no-startup-delay", "-v0")
+    assert site.job(second)["status"] == "done" and site.units() == 500 + ROWS

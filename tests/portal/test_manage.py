@@ -1,0 +1,88 @@
+"""National staff's administration in the portal: users and roles, parks, exhibitions — audited."""
+
+import pytest
+from django.urls import reverse
+
+from khoosheh.accounts.models import AuditEntry, User
+from khoosheh.registry.models import IndustrialPark
+from khoosheh.spx.models import Exhibition
+
+pytestmark = pytest.mark.django_db
+
+
+def test_only_national_staff_reach_the_administration(client, cast):
+    client.force_login(cast.isfahan)
+    assert client.get(reverse("manage")).status_code == 403
+    client.force_login(cast.national)
+    assert client.get(reverse("manage")).status_code == 200
+
+
+def test_a_user_is_created_with_a_role_and_province_and_audited(client, cast):
+    client.force_login(cast.national)
+    response = client.post(reverse("manage_user_new"), {
+        "username": "kerman-staff", "full_name": "کارشناس کرمان", "password": "a-long-password",
+        "role": "provincial", "province": "16", "is_active": "on"})
+    assert response.status_code == 302
+    person = User.objects.get(username="kerman-staff")
+    assert (person.role, person.province_id) == ("provincial", "16") and person.check_password("a-long-password")
+    assert AuditEntry.objects.filter(record_type="accounts.user", record_id=str(person.pk), action="create").exists()
+
+
+def test_provincial_staff_without_a_province_are_refused(client, cast):
+    client.force_login(cast.national)
+    client.post(reverse("manage_user_new"), {"username": "x1", "password": "a-long-password",
+                                             "role": "provincial", "is_active": "on"})
+    assert not User.objects.filter(username="x1").exists()
+
+
+def test_a_users_role_is_changed_and_the_change_is_in_its_history(client, cast):
+    client.force_login(cast.national)
+    client.post(reverse("manage_user", args=[cast.viewer.pk]), {"role": "provincial", "province": "10",
+                                                                "is_active": "on"})
+    cast.viewer.refresh_from_db()
+    assert (cast.viewer.role, cast.viewer.province_id) == ("provincial", "10")
+    html = client.get(reverse("manage_user", args=[cast.viewer.pk])).content.decode()
+    assert "کارشناس استانی" in html and "بیننده" in html  # the role before and after, in words
+
+
+def test_a_park_is_created_in_a_county_chosen_from_the_list_and_audited(client, cast):
+    client.force_login(cast.national)
+    client.post(reverse("manage_park_new"), {"name": "شهرک صنعتی امیرکبیر", "kind": "park", "county": "1010"})
+    park = IndustrialPark.objects.get()
+    assert park.county_id == "1010"
+    assert AuditEntry.objects.filter(record_type="registry.industrialpark", action="create").exists()
+    # A county typed by name is not a choice.
+    client.post(reverse("manage_park_new"), {"name": "شهرک دوم", "kind": "park", "county": "کاشان"})
+    assert IndustrialPark.objects.count() == 1
+
+
+def test_an_exhibition_is_created_with_jalali_date_and_clock_times(client, cast):
+    client.force_login(cast.national)
+    response = client.post(reverse("manage_exhibition_new"), {
+        "name": "نمایشگاه ساخت داخل", "city": "اصفهان", "province": "10", "starts_on": "۱۴۰۵/۰۲/۱۰",
+        "slots": 8, "tables": 20, "day_starts_at": "10:00", "slot_minutes": 30})
+    assert response.status_code == 302
+    exhibition = Exhibition.objects.get()
+    assert exhibition.slot_times(1)[0].hour == 10 and exhibition.slot_minutes == 30
+    assert AuditEntry.objects.filter(record_type="spx.exhibition", action="create").exists()
+
+
+def test_an_exhibitions_page_opens_for_editing_with_its_history(client, cast):
+    import datetime as dt
+
+    client.force_login(cast.national)
+    exhibition = Exhibition.objects.create(name="ن", city="ت", province_id="23", starts_on=dt.date(2026, 5, 1))
+    page = client.get(reverse("manage_exhibition", args=[exhibition.pk]))
+    assert page.status_code == 200 and "1405/02/11" in page.content.decode()
+
+
+def test_a_history_entry_naming_a_reverse_relation_reads_as_a_count(cast):
+    import datetime as dt
+
+    from khoosheh.accounts.audit import record_change
+    from khoosheh.portal.history import readable
+
+    exhibition = Exhibition.objects.create(name="ن", city="ت", province_id="23", starts_on=dt.date(2026, 5, 1))
+    record_change(cast.national, "update", exhibition, after={"meetings": 120})
+    [entry] = readable(AuditEntry.objects.filter(record_type="spx.exhibition"))
+    assert (entry.changes[0].label, entry.changes[0].after) == ("دیدارها", "۱۲۰")
