@@ -19,6 +19,7 @@ from khoosheh.accounts.scoping import (
     scope_by_province,
     scope_units,
 )
+from khoosheh.core.text import in_persian_order
 from khoosheh.portal.paging import page_of
 from khoosheh.portal.params import id_param, year_param
 from khoosheh.registry.models import Province
@@ -60,7 +61,7 @@ def cluster_list(request):
         "clusters": page_of(request, shown), "n_shown": shown.count(), "by_year": by_year, "years": years,
         "by_province": [{**row, "per_year": [table.get((row["province_id"], y), 0) for y in years]}
                         for row in by_province],
-        "provinces": Province.objects.filter(code__in=clusters.values("province_id")),
+        "provinces": in_persian_order(Province.objects.filter(code__in=clusters.values("province_id"))),
         "selected_province": province, "selected_year": year,
     })
 

@@ -109,3 +109,8 @@ def persian_sort_key(value: object) -> str:
 def persian_number(value: float) -> str:
     """A whole number as a Persian reader writes it: Persian digits, the Arabic thousands separator (٬)."""
     return to_persian_digits(f"{round(value):,}".replace(",", "٬"))
+
+
+def in_persian_order(items, name=str) -> list:
+    """Places, parks, people… sorted by name in Persian alphabetical order."""
+    return sorted(items, key=lambda item: persian_sort_key(name(item)))

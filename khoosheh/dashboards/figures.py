@@ -4,19 +4,24 @@ within what the user may see."""
 from __future__ import annotations
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from khoosheh.accounts.scoping import scope_by_province, scope_units
 from khoosheh.clusters.models import Cluster
-from khoosheh.core.jalali import jalali_year_bounds
+from khoosheh.core.jalali import jalali_year, jalali_year_bounds
 from khoosheh.programs.models import ClinicCase, ClusterDevelopment, ExportConsortium, HalfFinishedProject
 from khoosheh.registry.models import Activity, ProductionUnit, UnitStatus
 from khoosheh.spx.models import Enquiry, EnquiryMatch
 
 
-def registry_figures(user, province: str | None) -> dict:
+def registry_figures(user, province: str | None, year: int | None = None) -> dict:
+    """The registry's counts; for a past Jalali year, only the units whose operating permit dates from
+    before that year ended (the registry keeps no earlier snapshots: statuses are today's)."""
     units = scope_units(user, ProductionUnit.objects.all())
     if province:
         units = units.filter(province_id=province)
+    if year is not None and year < jalali_year(timezone.localdate()):
+        units = units.filter(permit_date__lt=jalali_year_bounds(year)[1])
     totals = units.aggregate(units=Count("id"), employees=Sum("employees"),
                              exporters=Count("id", filter=Q(exporter=True)),
                              **{s: Count("id", filter=Q(status=s)) for s in UnitStatus.values})

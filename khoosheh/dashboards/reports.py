@@ -62,7 +62,7 @@ class PdfUnavailable(RuntimeError):
 
 def area_report(user, year: int, province_code: str | None) -> dict:
     with translation.override("fa"):
-        registry = figures.registry_figures(user, province_code)
+        registry = figures.registry_figures(user, province_code, year)
         clusters = figures.cluster_figures(user, province_code, year)
         province = Province.objects.filter(code=province_code).first()
         by_province = []

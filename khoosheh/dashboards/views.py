@@ -5,12 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from khoosheh.accounts.models import Role
 from khoosheh.accounts.scoping import OutsideScope, province_scope, require_overview, sees_overview
+from khoosheh.core.jalali import jalali_year
 from khoosheh.core.text import to_persian_digits
 from khoosheh.portal.params import year_param
 from khoosheh.programs.achievements import targets_vs_achievements
@@ -66,7 +68,7 @@ def province(request, code: str):
 def _dashboard(request, code: str | None):
     year = _year(request)
     persian = (get_language() or "fa").startswith("fa")
-    registry = figures.registry_figures(request.user, code)
+    registry = figures.registry_figures(request.user, code, year)
     clusters = figures.cluster_figures(request.user, code, year)
     metric = request.GET.get("metric", "units")
     metric = metric if metric in METRICS else "units"
@@ -83,6 +85,7 @@ def _dashboard(request, code: str | None):
     }
     return render(request, "dashboards/dashboard.html", {
         "year": year, "province": Province.objects.filter(code=code).first() if code else None,
+        "past_year": year < jalali_year(timezone.localdate()),
         "registry": registry, "clusters": clusters,
         "programs": figures.program_figures(request.user, code, year, settings.KHOOSHEH_PIPELINE_THRESHOLD),
         "spx": figures.spx_figures(request.user, code, year),

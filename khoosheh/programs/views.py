@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from khoosheh.accounts.models import Role
 from khoosheh.accounts.scoping import get_visible_or_404, province_scope, scope_by_province, scope_units, sees_overview
 from khoosheh.clusters.models import Cluster
-from khoosheh.core.text import fold_digits
+from khoosheh.core.text import fold_digits, in_persian_order
 from khoosheh.portal.actions import attempt, show_form_errors
 from khoosheh.portal.params import year_param
 from khoosheh.registry.models import ProductionUnit, Province
@@ -42,7 +42,7 @@ def overview(request):
     columns, matrix = idle_causes_matrix(cases, year)
     return render(request, "programs/overview.html", {
         "year": year, "province": Province.objects.filter(code=province).first(),
-        "provinces": Province.objects.all() if scope is None else [],
+        "provinces": in_persian_order(Province.objects.all()) if scope is None else [],
         "rows": targets_vs_achievements(year, province),
         "causes": national_idle_causes(cases, year), "cause_columns": columns, "cause_matrix": matrix,
         "problem_labels": dict(ProblemCategory.choices),

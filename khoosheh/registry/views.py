@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khoosheh.accounts.scoping import can_change_province, can_write, get_visible_or_404, province_scope, scope_units
+from khoosheh.core.text import in_persian_order
 
 from . import services, uploads
 from .exporting import export_units
@@ -49,8 +50,9 @@ def unit_list(request):
     return render(request, "registry/unit_list.html", {
         "page": page,
         "filter": unit_filter,
-        "provinces": Province.objects.all() if scope is None else Province.objects.filter(code=scope),
-        "counties": County.objects.filter(province_id=unit_filter.province) if unit_filter.province else [],
+        "provinces": in_persian_order(Province.objects.all() if scope is None else Province.objects.filter(code=scope)),
+        "counties": in_persian_order(County.objects.filter(province_id=unit_filter.province))
+        if unit_filter.province else [],
         "parks": (IndustrialPark.objects.filter(county_id=unit_filter.county) if unit_filter.county
                   else IndustrialPark.objects.filter(county__province_id=unit_filter.province)
                   if unit_filter.province else []),

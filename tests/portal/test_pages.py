@@ -129,3 +129,16 @@ def test_a_parks_company_and_a_cluster_agent_land_on_their_own_records(client, c
     # National and provincial staff keep their dashboards.
     client.force_login(cast.isfahan)
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_the_dashboards_year_filter_changes_the_unit_counts(client, cast, two_provinces):
+    import datetime as dt
+
+    # One unit has had its permit since 1395, the other only since 1404.
+    newer = ProductionUnit.objects.get(province_id="10")
+    newer.permit_date = dt.date(2025, 6, 1)
+    newer.save()
+    client.force_login(cast.national)
+    now = client.get(reverse("home")).context["registry"]["totals"]["units"]
+    in_1400 = client.get(reverse("home"), {"year": "1400"}).context["registry"]["totals"]["units"]
+    assert (now, in_1400) == (2, 1)

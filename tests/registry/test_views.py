@@ -171,6 +171,15 @@ def test_choosing_a_county_draws_its_units_on_a_map_placing_those_without_coordi
     assert client.get(reverse("registry:unit_list"), {"province": "10"}).context["county_map"] is None
 
 
+def test_the_unit_lists_province_filter_is_in_persian_alphabetical_order(client, cast):
+    from khoosheh.core.text import persian_sort_key
+
+    client.force_login(cast.national)
+    names = [p.name_fa for p in client.get(reverse("registry:unit_list")).context["provinces"]]
+    assert names == sorted(names, key=persian_sort_key) and names.index("بوشهر") < names.index("چهارمحال و بختیاری")
+    assert names[-1] == "یزد" and names.index("کرمان") < names.index("گیلان")
+
+
 def test_the_import_template_has_drop_down_lists_from_the_reference_tables(client, cast, tmp_path):
     import re
     import zipfile
