@@ -26,9 +26,10 @@ def tehran_row(**overrides):
 
 
 def takeover_row(**overrides):
-    """The Tehran unit's national ID, written as an Isfahan unit with a new name, closed."""
+    """The Tehran unit's national ID, written as an Isfahan unit with a new name, closed (numbers as the API takes
+    them: JSON numbers; a file's import reads the same values as text)."""
     row = unit_row(national_id=NID_A, name="تصاحب شده", isic="2930", province="اصفهان", county="کاشان",
-                   lat="33.98", lon="51.43", status="تعطیل")
+                   lat=33.98, lon=51.43, employees=85, capacity_utilisation=72, status="تعطیل")
     row.update(overrides)
     return row
 
