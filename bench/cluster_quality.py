@@ -92,7 +92,9 @@ def methods(scan_replicates: int) -> dict:
 
 
 def _stratum(name: str, value: float) -> str:
-    return next(label for label, low, high in STRATA[name] if low <= value <= high)
+    """The stratum of a plant's or a report's size or spread; a report below the first stratum (a
+    method may report fewer than 10 members) counts in the first."""
+    return next((label for label, low, high in STRATA[name] if value <= high), STRATA[name][-1][0])
 
 
 def plant_rows(registry, found: dict, base: dict) -> list[dict]:
@@ -265,13 +267,13 @@ def main() -> None:
     started = time.perf_counter()
     results = run(options)
     names = list(methods(options.scan_replicates))
+    options.json.parent.mkdir(parents=True, exist_ok=True)  # the results first: a formatting error loses nothing
+    options.json.write_text(json.dumps({"options": {k: str(v) if isinstance(v, Path) else v
+                                                    for k, v in vars(options).items()}, **results}, indent=1))
     text = markdown(results, options, names)
     elapsed = time.perf_counter() - started
     text += f"\n\nScan: {options.scan_replicates} Monte Carlo replicates. Whole run {elapsed:.0f} s on {machine()}.\n"
     print(text)
-    options.json.parent.mkdir(parents=True, exist_ok=True)
-    options.json.write_text(json.dumps({"options": {k: str(v) if isinstance(v, Path) else v
-                                                    for k, v in vars(options).items()}, **results}, indent=1))
     options.markdown.write_text(text)
 
 

@@ -91,6 +91,8 @@ class IdentifyParams:
             raise ValueError("activity_level must be 2, 3 or 4")
         if not self.radii_km or min(self.radii_km) <= 0:
             raise ValueError("radii_km must be positive")
+        # Parameters come back from JSON (stored runs, queued jobs) with a list here.
+        object.__setattr__(self, "radii_km", tuple(float(r) for r in self.radii_km))
 
     def radii(self) -> list[float]:
         """The radii searched: the ladder below distance_km, and distance_km itself."""

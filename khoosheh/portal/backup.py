@@ -56,8 +56,12 @@ def manifest() -> dict[str, dict]:
 
 
 def file_areas() -> dict[str, Path]:
-    """The data folder's files a restore needs: uploads (cluster studies, import reports) and built reports."""
-    return {"media": Path(settings.MEDIA_ROOT), "reports": Path(settings.REPORTS_DIR)}
+    """The data folder's files a restore needs: uploads (cluster studies, import reports), built reports, and the
+    task queue's files (uploaded unit files, their reports)."""
+    areas = {"media": Path(settings.MEDIA_ROOT), "reports": Path(settings.REPORTS_DIR)}
+    if getattr(settings, "KHOOSHEH_JOBS_DIR", None):
+        areas["jobs"] = Path(settings.KHOOSHEH_JOBS_DIR)
+    return areas
 
 
 @contextlib.contextmanager

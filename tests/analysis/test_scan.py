@@ -96,3 +96,12 @@ def test_a_unit_belongs_to_one_cluster_at_most():
     clusters = identify_clusters(reg.columns())
     members = [m for c in clusters for m in c.members]
     assert len(clusters) >= 1 and len(members) == len(set(members))
+
+
+def test_parameters_survive_a_round_trip_through_json():
+    import dataclasses
+    import json
+
+    params = IdentifyParams(distance_km=8)
+    again = IdentifyParams(**json.loads(json.dumps(dataclasses.asdict(params))))
+    assert again == params and again.radii() == [1.0, 2.0, 4.0, 8.0]

@@ -59,3 +59,16 @@ def test_national_id_check_digits_on_a_column_agree_with_the_scalar_rule():
     values += [v[:10] + str((int(v[10]) + 1) % 10) for v in values[:500]]  # a wrong check digit
     values += ["00000000000", "10100000005", "1010123456", "", "1010123456x"]
     assert _valid_national_ids(pl.Series(values)).to_list() == [is_valid_national_id(v) for v in values]
+
+
+def test_a_lone_surrogate_from_json_is_shown_as_a_replacement_character_not_a_crash():
+    from khoosheh.core.reference import Reference
+    from khoosheh.core.unitfile import validate_rows
+    from khoosheh.core.unitfile.columns import COLUMNS
+    from khoosheh.core.unitfile.readers import Table
+    from tests.conftest import unit_row
+
+    row = unit_row(name="کاشی\ud800")
+    table = Table([c.name for c in COLUMNS], iter([(2, [row[c.name] for c in COLUMNS])]), [])
+    result = validate_rows(table, Reference.packaged(), today=dt.date(2026, 11, 26))
+    assert result.ok and result.records[0].name == "کاشی\ufffd"

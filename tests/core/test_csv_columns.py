@@ -50,3 +50,7 @@ def test_quotes_bare_carriage_returns_and_huge_cells_go_to_the_csv_module(text):
 
 def test_more_rows_than_allowed_go_to_the_csv_module_which_refuses_them():
     assert simple_csv_frame("a\n1\n2\n3\n", ",", max_rows=2) is None
+
+
+def test_an_empty_file_goes_to_the_csv_module_which_says_it_is_empty():
+    assert simple_csv_frame("", ",", max_rows=1000) is None

@@ -188,3 +188,14 @@ def test_an_identification_run_from_the_portal_is_a_job(client, cast):
     job = Job.objects.get()
     assert response.url == reverse("jobs:detail", args=[job.pk]) and job.kind == "identify"
     assert job.status == "done" and "run" in job.result
+
+
+@pytest.mark.django_db
+def test_jobs_cancel_and_retry_on_the_command_line(queued, unit_file, capsys):
+    call_command("import_units", str(unit_file([unit_row()])), background=True)
+    job_id = int(capsys.readouterr().out.strip())
+    call_command("jobs", cancel=job_id)
+    assert Job.objects.get(pk=job_id).status == "cancelled"
+    call_command("jobs", retry=job_id)
+    run_worker()
+    assert Job.objects.get(pk=job_id).status == "done" and ProductionUnit.objects.count() == 1

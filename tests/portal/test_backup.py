@@ -10,6 +10,13 @@ from khoosheh.registry.models import ProductionUnit
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def data_folders(tmp_path, settings):
+    """A restore replaces the data folder's files: never the suite's own."""
+    settings.MEDIA_ROOT, settings.REPORTS_DIR = tmp_path / "media", tmp_path / "reports"
+    settings.KHOOSHEH_JOBS_DIR = tmp_path / "jobs"
+
+
 def test_backup_then_restore_gives_the_same_database(tmp_path, settings):
     settings.MEDIA_ROOT, settings.REPORTS_DIR = tmp_path / "media", tmp_path / "reports"
     call_command("sync_reference", verbosity=0)  # transactional tests start from an emptied database

@@ -26,9 +26,10 @@ def tehran_row(**overrides):
 
 
 def takeover_row(**overrides):
-    """The Tehran unit's national ID, written as an Isfahan unit with a new name, closed."""
+    """The Tehran unit's national ID, written as an Isfahan unit with a new name, closed (numbers as the API takes
+    them: JSON numbers; a file's import reads the same values as text)."""
     row = unit_row(national_id=NID_A, name="تصاحب شده", isic="2930", province="اصفهان", county="کاشان",
-                   lat="33.98", lon="51.43", status="تعطیل")
+                   lat=33.98, lon=51.43, employees=85, capacity_utilisation=72, status="تعطیل")
     row.update(overrides)
     return row
 
@@ -116,9 +117,16 @@ def bearer(user):
     return {"HTTP_AUTHORIZATION": f"Bearer {make_token(user)}"}
 
 
+def as_json(row):
+    """The file's row as a JSON client sends it: numbers as JSON numbers."""
+    numbers = {"lat": float, "lon": float, "employees": int, "capacity_utilisation": float}
+    return {k: numbers[k](v) if k in numbers and v != "" else v for k, v in row.items()}
+
+
 def test_api_post_refuses_another_provinces_national_id_like_any_forbidden_row(client, cast, unit_file, tehran_unit):
     before = unit_state(tehran_unit)
-    response = client.post("/api/v1/units", takeover_row(), content_type="application/json", **bearer(cast.isfahan))
+    response = client.post("/api/v1/units", as_json(takeover_row()), content_type="application/json",
+                           **bearer(cast.isfahan))
     assert response.status_code == 422, response.content
     assert [e["message"] for e in response.json()["errors"]] == [unknown_but_forbidden_message(unit_file,
                                                                                                  cast.isfahan)]
@@ -131,7 +139,7 @@ def test_api_put_on_an_own_unit_cannot_borrow_another_provinces_national_id(clie
                  user=cast.isfahan)
     own = ProductionUnit.objects.get(national_id=NID_B)
     before, own_before, traces = unit_state(tehran_unit), unit_state(own), isfahan_traces(cast.isfahan)
-    response = client.put(f"/api/v1/units/{own.pk}", takeover_row(), content_type="application/json",
+    response = client.put(f"/api/v1/units/{own.pk}", as_json(takeover_row()), content_type="application/json",
                           **bearer(cast.isfahan))
     # Not "409 this ID belongs to another unit": the same refusal as for any row out of reach.
     assert response.status_code == 422, response.content
@@ -142,7 +150,7 @@ def test_api_put_on_an_own_unit_cannot_borrow_another_provinces_national_id(clie
 
 def test_api_put_on_another_provinces_unit_answers_404(client, cast, tehran_unit):
     before = unit_state(tehran_unit)
-    response = client.put(f"/api/v1/units/{tehran_unit.pk}", takeover_row(), content_type="application/json",
+    response = client.put(f"/api/v1/units/{tehran_unit.pk}", as_json(takeover_row()), content_type="application/json",
                           **bearer(cast.isfahan))
     assert response.status_code == 404
     assert unit_state(tehran_unit) == before

@@ -20,6 +20,7 @@ as the row-by-row checker used to report them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -118,8 +119,12 @@ class BlockChecker:
     def check(self, numbers: list[int] | pl.Series, cells: dict[str, list[str] | pl.Series]) -> None:
         """Check rows ``numbers`` (spreadsheet row numbers) whose contract columns are ``cells``."""
         as_series = lambda v, dtype: v.cast(dtype) if isinstance(v, pl.Series) else pl.Series(v, dtype=dtype)  # noqa: E731
-        frame = pl.DataFrame({"_row": as_series(numbers, pl.Int64),
-                              **{k: as_series(v, pl.String) for k, v in cells.items()}})
+        try:
+            columns = {k: as_series(v, pl.String) for k, v in cells.items()}
+        except UnicodeEncodeError:
+            # Only JSON can carry a lone surrogate ("\ud800"); it is no text, so it shows as U+FFFD.
+            columns = {k: as_series([_without_surrogates(c) for c in v], pl.String) for k, v in cells.items()}
+        frame = pl.DataFrame({"_row": as_series(numbers, pl.Int64), **columns})
         # Excel leaves blank rows at the end; they are not data.
         if cells:
             frame = frame.filter(pl.any_horizontal(pl.col(k).str.strip_chars(PYTHON_WHITESPACE) != "" for k in cells))
@@ -311,6 +316,13 @@ class BlockChecker:
             self.found.location_errors.append((row_numbers[int(i)], column, value, message))
             keep[index[i]] = False
         return keep
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(text: str) -> str:
+    return _SURROGATE.sub("\ufffd", text) if isinstance(text, str) else text
 
 
 def plain_column(raw: pl.Series) -> pl.Series:

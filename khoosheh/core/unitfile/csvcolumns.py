@@ -20,11 +20,13 @@ MAX_COLUMNS = 500  # a unit file has a dozen; wider files go the careful way
 
 def simple_csv_frame(text: str, delimiter: str, max_rows: int) -> pl.DataFrame | None:
     """Every line of the file as columns c0, c1, … ("" where a line is short) and _row (its number)."""
-    if '"' in text or "\r" in text.replace("\r\n", ""):
+    if not text or '"' in text or "\r" in text.replace("\r\n", ""):
         return None
-    lines = pl.Series([text]).str.split("\n").explode()
+    split = text.split("\n")
     if text.endswith("\n"):
-        lines = lines.head(len(lines) - 1)  # csv.reader yields no row after the last line break
+        split.pop()  # csv.reader yields no row after the last line break
+    lines = pl.Series(split, dtype=pl.String)
+    del split
     if len(lines) - 1 > max_rows or len(lines) == 0:
         return None
     if "\r" in text:
@@ -33,8 +35,9 @@ def simple_csv_frame(text: str, delimiter: str, max_rows: int) -> pl.DataFrame |
     width = cells.list.len().max()
     if width > MAX_COLUMNS or lines.str.len_chars().max() > csv.field_size_limit():
         return None
-    columns = {f"c{i}": cells.list.get(i, null_on_oob=True).fill_null("") for i in range(width)}
-    return pl.DataFrame({"_row": pl.int_range(1, len(lines) + 1, eager=True), **columns})
+    names = [f"c{i}" for i in range(width)]
+    columns = cells.list.to_struct(fields=names).struct.unnest().with_columns(pl.all().fill_null(""))
+    return columns.insert_column(0, pl.int_range(1, len(lines) + 1, eager=True).alias("_row"))
 
 
 def frame_rows(frame: pl.DataFrame):
