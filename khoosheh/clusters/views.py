@@ -59,7 +59,6 @@ def cluster_list(request):
     table = {(r["province_id"], r["identified_year"]): r["n"] for r in
              clusters.values("province_id", "identified_year").annotate(n=Count("id"))}
     return render(request, "clusters/cluster_list.html", {
-        "sees_runs": sees_overview(request.user),  # agents, parks companies, owners: no dead-end link
         "clusters": page_of(request, shown), "n_shown": shown.count(), "by_year": by_year, "years": years,
         "by_province": [{**row, "per_year": [table.get((row["province_id"], y), 0) for y in years]}
                         for row in by_province],
