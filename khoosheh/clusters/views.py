@@ -18,7 +18,6 @@ from khoosheh.accounts.scoping import (
     require_overview,
     scope_by_province,
     scope_units,
-    sees_overview,
 )
 from khoosheh.core.text import in_persian_order
 from khoosheh.portal.paging import page_of
