@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "khoosheh.portal.middleware.RefuseNulBytesMiddleware",  # after auth: its 400 page shows the site's layout
     "khoosheh.accounts.audit.AuditSourceMiddleware",
 ]
 

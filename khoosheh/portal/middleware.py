@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -51,3 +52,25 @@ class RequestSizeLimitMiddleware:
             response["Connection"] = "close"  # the unread body must not be taken for the next request
             return response
         return self.get_response(request)
+
+
+class RefuseNulBytesMiddleware:
+    """A NUL character in a page's address or query is refused with the site's 400 page.
+
+    No address of ours holds one, and PostgreSQL refuses NUL in any text it is sent: a province code of `%00`
+    would otherwise reach a query and answer 500 (found by tests/portal/test_bad_parameters.py on PostgreSQL).
+    The API refuses such values itself, with its documented 422, so it is left to do so."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith("/api/") and _holds_nul(request):
+            raise BadRequest("NUL in the request's address")
+        return self.get_response(request)
+
+
+def _holds_nul(request) -> bool:
+    if "\x00" in request.path:
+        return True
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists())

@@ -77,7 +77,14 @@ def test_a_year_outside_the_calendar_is_refused_with_a_persian_reason(client, ca
 
 def test_a_run_comparison_with_non_numeric_ids_is_not_found(client, cast):
     client.force_login(cast.national)
-    assert client.get("/clusters/runs/compare/?a=abc&b=%00").status_code == 404
+    assert client.get("/clusters/runs/compare/?a=abc&b=xyz").status_code == 404
+
+
+def test_a_nul_character_in_a_pages_query_is_a_bad_request(client, cast):
+    # PostgreSQL refuses NUL in any text, so it must be refused before it reaches a query (it answered 500 there).
+    client.force_login(cast.national)
+    assert client.get("/clusters/runs/compare/?a=abc&b=%00").status_code == 400
+    assert client.get("/clusters/?province=%00").status_code == 400
 
 
 def test_the_api_refuses_year_zero_in_persian(client, cast):
