@@ -160,16 +160,9 @@ def _fill_sorted_distances(xy, cx, cy, width, order, start, radius, pointer, out
     n = xy.shape[0]
     r32 = np.float32(radius)
     for i in prange(n):
-        at = pointer[i]
-        for gy in range(cy[i] - 1, cy[i] + 2):
-            for gx in range(cx[i] - 1, cx[i] + 2):
-                k = gy * width + gx
-                for s in range(start[k], start[k + 1]):
-                    d = _distance(xy, i, order[s])
-                    if d <= r32:
-                        out[at] = d
-                        at += 1
-        out[pointer[i]:pointer[i + 1]] = np.sort(out[pointer[i]:pointer[i + 1]])
+        lo, hi = pointer[i], pointer[i + 1]
+        _gather(xy, cx, cy, width, order, start, i, r32, out[lo:hi])  # the same neighbour walk as the scan's
+        out[lo:hi] = np.sort(out[lo:hi])
 
 
 def _sorted_distances(grid: _Grid) -> tuple[np.ndarray, np.ndarray]:
