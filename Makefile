@@ -28,6 +28,7 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check khoosheh tests bench tools
+	$(BIN)/lint-imports --no-cache  # the floors of docs/architecture.md ([tool.importlinter] in pyproject.toml)
 	KHOOSHEH_DATA_DIR=$(CURDIR)/.pytest-data $(BIN)/khoosheh makemigrations --check --dry-run --verbosity 0
 
 test: lint

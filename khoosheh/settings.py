@@ -67,19 +67,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "khoosheh.portal.middleware.RequestSizeLimitMiddleware",  # first: refuses before anything reads the body
+    "khoosheh.web.middleware.RequestSizeLimitMiddleware",  # first: refuses before anything reads the body
     "django.middleware.security.SecurityMiddleware",
-    "khoosheh.portal.csp.ContentSecurityPolicyMiddleware",
+    "khoosheh.web.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "khoosheh.portal.middleware.PersianFirstLocaleMiddleware",
+    "khoosheh.web.middleware.PersianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
-    "khoosheh.portal.middleware.RefuseNulBytesMiddleware",  # after auth: its 400 page shows the site's layout
+    "khoosheh.web.middleware.RefuseNulBytesMiddleware",  # after auth: its 400 page shows the site's layout
     "khoosheh.accounts.audit.AuditSourceMiddleware",
 ]
 
@@ -97,10 +97,12 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "khoosheh.portal.context_processors.portal",
-                "khoosheh.portal.csp.nonce",
+                "khoosheh.web.context_processors.portal",
+                "khoosheh.portal.context_processors.site",
+                "khoosheh.web.csp.nonce",
             ],
-            "builtins": ["khoosheh.portal.templatetags.persian"],
+            "builtins": ["khoosheh.web.templatetags.persian"],
+            "libraries": {"persian": "khoosheh.web.templatetags.persian"},  # for templates that load it by name
         },
     },
 ]

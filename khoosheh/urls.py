@@ -58,8 +58,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-handler403 = "khoosheh.portal.errors.permission_denied"
-handler404 = "khoosheh.portal.errors.page_not_found"
-handler500 = "khoosheh.portal.errors.server_error"
+handler403 = "khoosheh.web.errors.permission_denied"
+handler404 = "khoosheh.web.errors.page_not_found"
+handler500 = "khoosheh.web.errors.server_error"
 
 handler400 = "khoosheh.portal.views.bad_request"

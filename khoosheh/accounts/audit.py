@@ -7,6 +7,7 @@ recorded with the source "api", everything else "portal" (commands pass their ow
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 from contextlib import contextmanager
 
 from .models import AuditEntry
@@ -25,6 +26,21 @@ def audit_source(name: str):
 
 def current_source() -> str:
     return _source.get()
+
+
+def jsonable(values: dict) -> dict:
+    """A record's values as the audit trail stores them (JSON): dates as ISO text, files by name, related
+    records by id."""
+    out = {}
+    for key, value in values.items():
+        if isinstance(value, (dt.date, dt.datetime)):
+            value = value.isoformat()
+        elif hasattr(value, "name") and not isinstance(value, str):  # files
+            value = getattr(value, "name", "") or ""
+        elif isinstance(value, list) and value and hasattr(value[0], "pk"):
+            value = [v.pk for v in value]
+        out[key] = value
+    return out
 
 
 def record_change(user, action: str, record, before: dict | None = None, after: dict | None = None) -> AuditEntry:

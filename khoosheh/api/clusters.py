@@ -6,9 +6,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from khoosheh.accounts.scoping import require_overview, scope_units
+from khoosheh.accounts.scoping import require_overview
 from khoosheh.clusters.models import IdentificationRun
-from khoosheh.clusters.views import visible_clusters
+from khoosheh.clusters.selectors import visible_clusters
+from khoosheh.core.jalali import FIRST_YEAR, LAST_YEAR
+from khoosheh.registry.selectors import visible_units
 
 from .common import Pages
 from .units import UnitOut
@@ -50,7 +52,8 @@ clusters = Router(tags=["clusters"])
 
 @clusters.get("", response=list[ClusterOut])
 @paginate(Pages)
-def list_clusters(request, year: int | None = Query(None, ge=1300, le=1500, description="Jalali year identified")):
+def list_clusters(request,
+                  year: int | None = Query(None, ge=FIRST_YEAR, le=LAST_YEAR, description="Jalali year identified")):
     found = visible_clusters(request.user)
     return found.filter(identified_year=year) if year else found
 
@@ -72,4 +75,4 @@ def get_cluster(request, cluster_id: int):
 @paginate(Pages)
 def cluster_members(request, cluster_id: int):
     cluster = get_object_or_404(visible_clusters(request.user), pk=cluster_id)
-    return scope_units(request.user, cluster.members.select_related("park"))
+    return visible_units(request.user, cluster.members.select_related("park"))

@@ -15,7 +15,7 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstrai
 
 from khoosheh.accounts.tokens import user_for_token
 from khoosheh.core import reference
-from khoosheh.core.jalali import format_jalali, parse_jalali
+from khoosheh.core.jalali import FIRST_YEAR, LAST_YEAR, format_jalali, parse_jalali
 from khoosheh.core.text import clean, to_persian_digits
 
 
@@ -218,7 +218,7 @@ SmallCount = Annotated[int, Field(ge=0, le=32_767), Number]             # Positi
 Money = Annotated[int, Field(ge=0, le=9_223_372_036_854_775_807), Number]  # PositiveBigIntegerField
 # within every database's integers
 Id = Annotated[int, Field(ge=1, le=2**53, description="a record's id"), Number]
-JalaliYear = Annotated[int, Field(ge=1300, le=1500, description="Jalali year, e.g. 1405"), Number]
+JalaliYear = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR, description="Jalali year, e.g. 1405"), Number]
 _ISO = re.compile(r"^(\d{4})-\d{2}-\d{2}$")
 
 

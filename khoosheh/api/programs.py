@@ -11,8 +11,9 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from khoosheh.accounts.models import Role, User
-from khoosheh.accounts.scoping import province_scope, require_overview, scope_units
-from khoosheh.clusters.views import visible_clusters
+from khoosheh.accounts.scoping import province_scope, require_overview
+from khoosheh.clusters.selectors import visible_clusters
+from khoosheh.core.jalali import FIRST_YEAR, LAST_YEAR
 from khoosheh.programs import services
 from khoosheh.programs.achievements import targets_vs_achievements
 from khoosheh.programs.models import (
@@ -22,8 +23,9 @@ from khoosheh.programs.models import (
     HalfFinishedProject,
     Phase,
 )
-from khoosheh.programs.permissions import visible
+from khoosheh.programs.selectors import visible
 from khoosheh.registry.models import ProductionUnit
+from khoosheh.registry.selectors import visible_units
 
 from .common import Pages
 from .program_schemas import (
@@ -68,7 +70,7 @@ def list_projects(request, min_progress: int = Query(0, ge=0, le=100, descriptio
 
 
 @programs.get("/targets", response=list[TargetRowOut])
-def targets(request, year: int = Query(..., ge=1300, le=1500, description="Jalali year"),
+def targets(request, year: int = Query(..., ge=FIRST_YEAR, le=LAST_YEAR, description="Jalali year"),
             province: str = Query("", pattern=r"^\d{0,2}$", description="province code; empty for the nation")):
     """Targets and the achievements computed from the records, for a Jalali year (staff only: 403 for agents,
     parks companies and unit owners)."""
@@ -137,7 +139,7 @@ def list_consortia(request):
 
 @programs.post("/consortia", response={201: ConsortiumOut})
 def form_consortium(request, data: ConsortiumIn):
-    members = list(scope_units(request.user, ProductionUnit.objects.filter(pk__in=data.members)))
+    members = list(visible_units(request.user, ProductionUnit.objects.filter(pk__in=data.members)))
     missing = sorted(set(data.members) - {m.pk for m in members})
     if missing:
         raise HttpError(404, f"این واحدها پیدا نشدند یا در دسترس این حساب نیستند: {missing}")
@@ -172,7 +174,7 @@ def get_case(request, case_id: int):
 @programs.post("/clinic-cases", response={201: CaseOut})
 def open_case(request, data: CaseIn):
     """Open a case for an idle unit."""
-    unit = get_object_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=data.unit)
+    unit = get_object_or_404(visible_units(request.user), pk=data.unit)
     return Status(201, services.open_case(unit, request.user, opened_on=data.opened_on))
 
 
@@ -221,7 +223,7 @@ def get_project(request, project_id: int):
 
 @programs.post("/projects", response={201: ProjectOut})
 def register_project(request, data: ProjectIn):
-    unit = get_object_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=data.unit)
+    unit = get_object_or_404(visible_units(request.user), pk=data.unit)
     fields = data.dict(exclude={"unit"}, exclude_none=True)
     return Status(201, services.register_project(unit, request.user, **fields))
 

@@ -12,11 +12,11 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import ConfigDict
 
-from khoosheh.accounts.scoping import scope_by_province, scope_units
 from khoosheh.core import reference
-from khoosheh.registry.models import ProductionUnit
+from khoosheh.registry.selectors import visible_units
 from khoosheh.spx import services
-from khoosheh.spx.models import CapabilityProfile, Enquiry, EnquiryMatch
+from khoosheh.spx.models import Enquiry, EnquiryMatch
+from khoosheh.spx.selectors import visible_enquiries, visible_matches, visible_profiles
 
 from .common import Count, Day, Id, Input, Money, Named, Number, Pages, ProvinceCode, SmallCount, Text
 
@@ -117,36 +117,35 @@ class ContractIn(Input):
 @spx.get("/profiles", response=list[ProfileOut])
 @paginate(Pages)
 def list_profiles(request):
-    return CapabilityProfile.objects.filter(unit__in=scope_units(request.user, ProductionUnit.objects.all()))
+    return visible_profiles(request.user)
 
 
 @spx.get("/enquiries", response=list[EnquiryOut])
 @paginate(Pages)
 def list_enquiries(request):
-    return scope_by_province(request.user, Enquiry.objects.all())
+    return visible_enquiries(request.user)
 
 
 @spx.get("/enquiries/{enquiry_id}/matches", response=list[MatchOut])
 def enquiry_matches(request, enquiry_id: int):
-    enquiry = get_object_or_404(scope_by_province(request.user, Enquiry.objects.all()), pk=enquiry_id)
+    enquiry = get_object_or_404(visible_enquiries(request.user), pk=enquiry_id)
     return list(enquiry.matches.all())
 
 
 # --- writes ----------------------------------------------------------------------------------------
 
 def _enquiry(request, enquiry_id: int) -> Enquiry:
-    return get_object_or_404(scope_by_province(request.user, Enquiry.objects.all()), pk=enquiry_id)
+    return get_object_or_404(visible_enquiries(request.user), pk=enquiry_id)
 
 
 def _match(request, match_id: int) -> EnquiryMatch:
-    return get_object_or_404(EnquiryMatch.objects.select_related("enquiry").filter(
-        enquiry__in=scope_by_province(request.user, Enquiry.objects.all())), pk=match_id)
+    return get_object_or_404(visible_matches(request.user).select_related("enquiry"), pk=match_id)
 
 
 @spx.put("/profiles/{unit_id}", response=ProfileOut)
 def save_profile(request, unit_id: int, data: ProfileIn):
     """Create or replace a unit's capability profile (its owner, or staff of its province)."""
-    unit = get_object_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=unit_id)
+    unit = get_object_or_404(visible_units(request.user), pk=unit_id)
     machines = None if data.machines is None else [(m.kind, m.count, m.limit) for m in data.machines]
     return services.save_profile(unit, request.user, processes=data.processes, materials=data.materials,
                                  certifications=data.certifications, monthly_capacity=data.monthly_capacity,

@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import ConfigDict, Strict, WithJsonSchema
 
-from khoosheh.accounts.scoping import can_write, province_scope, scope_units
+from khoosheh.accounts.scoping import can_write, province_scope
 from khoosheh.core import reference
 from khoosheh.core.unitfile import RowError
 from khoosheh.core.unitfile.columns import COLUMNS
@@ -20,6 +20,7 @@ from khoosheh.core.unitfile.readers import Table
 from khoosheh.registry.filters import UnitFilter
 from khoosheh.registry.importing import import_table
 from khoosheh.registry.models import ProductionUnit
+from khoosheh.registry.selectors import visible_units
 
 from .common import JALALI_DATE_PATTERN, Count, Input, MalformedOut, Named, Number, Pages, Text, jalali
 
@@ -126,12 +127,12 @@ def list_units(request, filters: Query[UnitFilters]):
     unit_filter = UnitFilter.from_query(filters.dict())
     if scope := province_scope(request.user):
         unit_filter.province = scope
-    return unit_filter.apply(scope_units(request.user, ProductionUnit.objects.all())).select_related("park")
+    return unit_filter.apply(visible_units(request.user)).select_related("park")
 
 
 @units.get("/{unit_id}", response=UnitOut)
 def get_unit(request, unit_id: int):
-    return get_object_or_404(scope_units(request.user, ProductionUnit.objects.select_related("park")), pk=unit_id)
+    return get_object_or_404(visible_units(request.user, ProductionUnit.objects.select_related("park")), pk=unit_id)
 
 
 def _cell(value) -> str:
@@ -180,10 +181,10 @@ def create_unit(request, data: UnitIn):
 
 @units.put("/{unit_id}", response={200: UnitOut, 422: RefusedOut | MalformedOut})
 def update_unit(request, unit_id: int, data: UnitIn):
-    unit = get_object_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=unit_id)
+    unit = get_object_or_404(visible_units(request.user), pk=unit_id)
     # Only a unit the caller may see is named as the owner of the ID; one outside their province is
     # refused by the import like any row they may not write, without saying it exists.
-    others = scope_units(request.user, ProductionUnit.objects.filter(national_id=data.national_id))
+    others = visible_units(request.user, ProductionUnit.objects.filter(national_id=data.national_id))
     if data.national_id and others.exclude(pk=unit.pk).exists():
         raise HttpError(409, "این شناسه ملی از آن واحد دیگری است")
     return _write(request, data, unit)

@@ -14,6 +14,10 @@ from khoosheh.analysis import ClusterIdentifier, IdentifyParams
 from khoosheh.jobs import kinds, runner
 from khoosheh.jobs.models import Job
 
+from . import services
+from .outputs import write_result
+from .sources import columns_from_db
+
 KIND = kinds.Kind(
     name="identify", handler="khoosheh.clusters.jobs.run_identify", label=_("identification run"),
     result_template="clusters/identify_result.html",
@@ -29,10 +33,6 @@ def start(user, params: IdentifyParams, *, note: str = "", output: str = "") -> 
 
 
 def run_identify(job: Job, progress) -> runner.Finished:
-    from . import services
-    from .outputs import write_result
-    from .sources import columns_from_db
-
     params = IdentifyParams(**job.params["params"])
     if output := job.params.get("output"):
         columns, source, _ = columns_from_db()

@@ -13,6 +13,7 @@ from khoosheh.analysis.columns import columns_from_records
 from khoosheh.core.reference import Reference
 from khoosheh.core.unitfile import FileProblem, RowError, read_rows, validate_rows
 from khoosheh.registry.importing import ImportOutcome
+from khoosheh.registry.models import County, ProductionUnit
 
 
 def columns_from_file(path: str | Path, *, progress=None) -> tuple[UnitColumns, dict, ImportOutcome]:
@@ -48,8 +49,6 @@ def columns_from_frame(frame: pl.DataFrame, reference: Reference) -> UnitColumns
 
 def columns_from_db(units=None) -> tuple[UnitColumns, dict, np.ndarray]:
     """The registry as columns, with each row's unit id."""
-    from khoosheh.registry.models import County, ProductionUnit
-
     units = ProductionUnit.objects.all() if units is None else units
     seats = dict((c, (lat, lon)) for c, lat, lon in County.objects.values_list("code", "lat", "lon"))
     rows = list(units.order_by("pk").values_list("pk", "national_id", "activity_id", "province_id", "county_id",

@@ -16,29 +16,17 @@ from khoosheh.accounts.scoping import (
     get_visible_or_404,
     province_scope,
     require_overview,
-    scope_by_province,
-    scope_units,
 )
 from khoosheh.core.text import in_persian_order
-from khoosheh.portal.paging import page_of
-from khoosheh.portal.params import id_param, year_param
 from khoosheh.registry.models import Province
+from khoosheh.registry.selectors import visible_units
+from khoosheh.web.paging import page_of
+from khoosheh.web.params import id_param, year_param
 
 from . import jobs, services
 from .forms import NameForm, RejectForm, RunForm
-from .models import Candidate, Cluster, IdentificationRun
-
-
-def visible_clusters(user):
-    from khoosheh.accounts.models import Role
-
-    if user.is_authenticated and user.role == Role.CLUSTER_AGENT and not user.is_national:
-        return Cluster.objects.filter(development__agent=user)  # the clusters they develop
-    return scope_by_province(user, Cluster.objects.all())
-
-
-def visible_candidates(user, run):
-    return scope_by_province(user, run.candidates.all())
+from .models import Candidate, IdentificationRun
+from .selectors import visible_candidates, visible_clusters
 
 
 @login_required
@@ -70,7 +58,7 @@ def cluster_list(request):
 def cluster_detail(request, pk: int):
     cluster = get_visible_or_404(visible_clusters(request.user).select_related("activity", "province", "county"),
                                 pk=pk)
-    members = scope_units(request.user, cluster.members.select_related("county", "activity"))
+    members = visible_units(request.user, cluster.members.select_related("county", "activity"))
     points = [{"lat": u.location[0], "lon": u.location[1], "name": u.name, "url": u.pk,
                "by_county": u.lat is None} for u in members]
     return render(request, "clusters/cluster_detail.html", {
@@ -119,8 +107,9 @@ def run_detail(request, pk: int):
     review = request.GET.get("review", "")
     if review in Candidate.Review.values:
         candidates = candidates.filter(review=review)
-    counts = visible_candidates(request.user, run).aggregate(
+    totals = visible_candidates(request.user, run).aggregate(
         **{value: Count("id", filter=Q(review=value)) for value in Candidate.Review.values})
+    counts = [(value, Candidate.Review(value).label, totals[value]) for value in Candidate.Review.values]
     page = page_of(request, candidates)
     candidates = list(page)
     # A pending candidate that is an already confirmed cluster seen again is offered as its update.
@@ -137,9 +126,9 @@ def run_detail(request, pk: int):
 @login_required
 def candidate_detail(request, pk: int):
     """A candidate reviewed by what it is: its figures, its members and where they are."""
-    candidate = get_visible_or_404(scope_by_province(request.user, Candidate.objects.select_related(
-        "activity", "province", "county", "run", "cluster")), pk=pk)
-    members = scope_units(request.user, candidate.members.select_related("county", "activity"))
+    candidate = get_visible_or_404(visible_candidates(request.user).select_related(
+        "activity", "province", "county", "run", "cluster"), pk=pk)
+    members = visible_units(request.user, candidate.members.select_related("county", "activity"))
     points = [{"lat": u.location[0], "lon": u.location[1], "name": u.name, "by_county": u.lat is None}
               for u in members]
     existing = services.existing_clusters_for([candidate]).get(candidate.pk) \
@@ -154,7 +143,7 @@ def candidate_detail(request, pk: int):
 
 
 def _candidate(request, pk):
-    return get_visible_or_404(scope_by_province(request.user, Candidate.objects.all()), pk=pk)
+    return get_visible_or_404(visible_candidates(request.user), pk=pk)
 
 
 @login_required

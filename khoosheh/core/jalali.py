@@ -17,6 +17,15 @@ class InvalidJalaliDate(ValueError):
     """Carries a Persian message fit to show the person who typed the date."""
 
 
+# The years a person may name (targets, filters, reports, the API): one range for every form, page and schema.
+FIRST_YEAR, LAST_YEAR = 1300, 1500
+YEAR_MESSAGE = "سال باید سالی شمسی بین ۱۳۰۰ و ۱۵۰۰ باشد، مثل ۱۴۰۵"
+
+
+def is_plausible_year(year: int) -> bool:
+    return FIRST_YEAR <= year <= LAST_YEAR
+
+
 def parse_jalali(text: object) -> dt.date:
     """``"1402/7/9"``, ``"۱۴۰۲-۰۷-۰۹"`` … to the Gregorian date it names."""
     return _parse_clean(clean(text))

@@ -6,18 +6,20 @@ from __future__ import annotations
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from khoosheh.accounts.scoping import scope_by_province, scope_units
-from khoosheh.clusters.models import Cluster
+from khoosheh.clusters.selectors import visible_clusters
 from khoosheh.core.jalali import jalali_year, jalali_year_bounds
 from khoosheh.programs.models import ClinicCase, ClusterDevelopment, ExportConsortium, HalfFinishedProject
-from khoosheh.registry.models import Activity, ProductionUnit, UnitStatus
-from khoosheh.spx.models import Enquiry, EnquiryMatch
+from khoosheh.programs.selectors import visible
+from khoosheh.registry.models import Activity, UnitStatus
+from khoosheh.registry.selectors import visible_units
+from khoosheh.spx.models import EnquiryMatch
+from khoosheh.spx.selectors import visible_enquiries
 
 
 def registry_figures(user, province: str | None, year: int | None = None) -> dict:
     """The registry's counts; for a past Jalali year, only the units whose operating permit dates from
     before that year ended (the registry keeps no earlier snapshots: statuses are today's)."""
-    units = scope_units(user, ProductionUnit.objects.all())
+    units = visible_units(user)
     if province:
         units = units.filter(province_id=province)
     if year is not None and year < jalali_year(timezone.localdate()):
@@ -37,8 +39,8 @@ def registry_figures(user, province: str | None, year: int | None = None) -> dic
 
 
 def cluster_figures(user, province: str | None, year: int) -> dict:
-    clusters = scope_by_province(user, Cluster.objects.all())
-    developments = scope_by_province(user, ClusterDevelopment.objects.all())
+    clusters = visible_clusters(user)
+    developments = visible(user, ClusterDevelopment.objects.all())
     if province:
         clusters, developments = clusters.filter(province_id=province), developments.filter(province_id=province)
     by_phase = dict(developments.values_list("phase").annotate(n=Count("id")))
@@ -49,9 +51,9 @@ def cluster_figures(user, province: str | None, year: int) -> dict:
 
 def program_figures(user, province: str | None, year: int, threshold: int) -> dict:
     start, end = jalali_year_bounds(year)
-    cases = scope_by_province(user, ClinicCase.objects.all())
-    projects = scope_by_province(user, HalfFinishedProject.objects.all())
-    consortia = scope_by_province(user, ExportConsortium.objects.all())
+    cases = visible(user, ClinicCase.objects.all())
+    projects = visible(user, HalfFinishedProject.objects.all())
+    consortia = visible(user, ExportConsortium.objects.all())
     if province:
         cases, projects, consortia = (q.filter(province_id=province) for q in (cases, projects, consortia))
     revived = cases.filter(outcome=ClinicCase.Outcome.REVIVED, outcome_on__gte=start, outcome_on__lt=end)
@@ -67,7 +69,7 @@ def program_figures(user, province: str | None, year: int, threshold: int) -> di
 
 def spx_figures(user, province: str | None, year: int) -> dict:
     start, end = jalali_year_bounds(year)
-    enquiries = scope_by_province(user, Enquiry.objects.all())
+    enquiries = visible_enquiries(user)
     if province:
         enquiries = enquiries.filter(province_id=province)
     contracts = EnquiryMatch.objects.filter(enquiry__in=enquiries, status="contracted", contracted_on__gte=start,
@@ -79,9 +81,9 @@ def spx_figures(user, province: str | None, year: int) -> dict:
 def trend(user, province: str | None, last_year: int, years: int = 5) -> dict:
     """Yearly counts for the trend chart: clusters identified, units revived, projects opened."""
     out = {"years": [], "clusters": [], "revived": [], "opened": []}
-    clusters = scope_by_province(user, Cluster.objects.all())
-    cases = scope_by_province(user, ClinicCase.objects.filter(outcome=ClinicCase.Outcome.REVIVED))
-    projects = scope_by_province(user, HalfFinishedProject.objects.filter(actual_opening__isnull=False))
+    clusters = visible_clusters(user)
+    cases = visible(user, ClinicCase.objects.filter(outcome=ClinicCase.Outcome.REVIVED))
+    projects = visible(user, HalfFinishedProject.objects.filter(actual_opening__isnull=False))
     if province:
         clusters, cases, projects = (q.filter(province_id=province) for q in (clusters, cases, projects))
     clusters_by_year = dict(clusters.values_list("identified_year").annotate(n=Count("id")))
@@ -96,7 +98,7 @@ def trend(user, province: str | None, last_year: int, years: int = 5) -> dict:
 
 def cluster_points(user, province: str | None) -> list[dict]:
     """Confirmed clusters for the point map: centre, extent (km; the radius holding 90% of members), stars."""
-    clusters = scope_by_province(user, Cluster.objects.all())
+    clusters = visible_clusters(user)
     if province:
         clusters = clusters.filter(province_id=province)
     return list(clusters.order_by("-n_units").values("id", "name", "lat", "lon", "extent_km", "n_units", "stars",

@@ -21,10 +21,14 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from khoosheh.accounts.scoping import province_scope, require_overview, scope_units
+from khoosheh.accounts.scoping import province_scope, require_overview
+from khoosheh.clusters.models import Cluster
+from khoosheh.clusters.selectors import visible_clusters
+from khoosheh.core.progress import no_progress
 from khoosheh.core.text import to_persian_digits
 from khoosheh.jobs import kinds, runner
-from khoosheh.registry.models import ProductionUnit, Province
+from khoosheh.registry.models import Province
+from khoosheh.registry.selectors import visible_units
 
 from . import reports
 from .models import ReportJob
@@ -58,8 +62,6 @@ class ReportSpec:
         if self.fmt not in FORMATS or self.kind not in ("area", "cluster"):
             raise BadSpec(self)
         if self.kind == "cluster":
-            from khoosheh.clusters.views import visible_clusters
-
             if self.cluster is None or not visible_clusters(user).filter(pk=self.cluster).exists():
                 raise BadSpec(self)
             return self
@@ -77,8 +79,6 @@ class ReportSpec:
 
     def title(self) -> str:
         if self.kind == "cluster":
-            from khoosheh.clusters.models import Cluster
-
             name = Cluster.objects.filter(pk=self.cluster).values_list("name", flat=True).first() or ""
             return f"شناسنامه {name} ({self.fmt.upper()})"
         province = Province.objects.filter(code=self.province).first()
@@ -90,15 +90,14 @@ class ReportSpec:
 # --- what a report holds, and building it -------------------------------------------------
 
 def _units(spec: ReportSpec, user):
-    units = scope_units(user, ProductionUnit.objects.all())
+    units = visible_units(user)
     return units.filter(province_id=spec.province) if spec.province else units
 
 
 def _cluster_and_members(spec: ReportSpec, user):
-    from khoosheh.clusters.views import visible_clusters
 
     cluster = visible_clusters(user).select_related("activity", "county", "province").get(pk=spec.cluster)
-    return cluster, scope_units(user, cluster.members.select_related("county").order_by("name_key"))
+    return cluster, visible_units(user, cluster.members.select_related("county").order_by("name_key"))
 
 
 def rows_listed(spec: ReportSpec, user) -> int:
@@ -108,7 +107,7 @@ def rows_listed(spec: ReportSpec, user) -> int:
     return _units(spec, user).count() if spec.units else 0
 
 
-def build(spec: ReportSpec, user, target=None, *, progress=reports._no_progress) -> bytes | None:
+def build(spec: ReportSpec, user, target=None, *, progress=no_progress) -> bytes | None:
     """The report as bytes (target None) or written to `target` (a path)."""
     progress("figures", 0, 1)
     if spec.kind == "cluster":

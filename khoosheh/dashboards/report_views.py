@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from khoosheh.jobs import runner
+from khoosheh.web.params import year_param
 
 from . import jobs, reports
 from .models import ReportJob
-from .views import _year
 
 CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                  "pdf": "application/pdf"}
@@ -47,7 +47,7 @@ def _answer(request, spec: jobs.ReportSpec):
 @login_required
 def report(request, fmt: str):
     """The national report, or a province's (for provincial staff, always theirs); `units=1` lists every unit."""
-    return _answer(request, jobs.ReportSpec(kind="area", fmt=fmt, year=_year(request),
+    return _answer(request, jobs.ReportSpec(kind="area", fmt=fmt, year=year_param(request),
                                             province=request.GET.get("province") or None,
                                             units=request.GET.get("units") == "1"))
 

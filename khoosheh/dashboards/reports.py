@@ -14,9 +14,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from khoosheh.core.jalali import format_jalali
+from khoosheh.core.progress import no_progress
 from khoosheh.core.unitfile.writers import headers_for, neutralise_formula
 from khoosheh.programs.achievements import targets_vs_achievements
 from khoosheh.programs.models import Phase
+from khoosheh.registry.exporting import contract_rows
 from khoosheh.registry.models import Province, UnitStatus
 
 from . import figures
@@ -24,10 +26,6 @@ from . import figures
 FONTS = Path(__file__).resolve().parents[1] / "static" / "khoosheh" / "fonts"
 PDF_LIST_LIMIT = 2000  # a PDF lists at most this many units; the workbook lists them all
 PROGRESS_EVERY = 1000  # rows
-
-
-def _no_progress(stage: str, done: int, total: int | None = None) -> None:
-    pass
 
 
 def _workbook(target):
@@ -42,8 +40,6 @@ def _workbook(target):
 
 def _write_unit_list(book, units, total: int, progress) -> None:
     """Every unit in scope, in the unit-file contract (so the sheet can be imported back)."""
-    from khoosheh.registry.exporting import contract_rows
-
     sheet = book.add_worksheet("واحدها")
     sheet.right_to_left()
     sheet.set_column(1, 1, 36)
@@ -95,7 +91,7 @@ def cluster_report(cluster, members) -> dict:
         }
 
 
-def area_workbook(data: dict, target=None, *, units=None, total: int = 0, progress=_no_progress) -> bytes | None:
+def area_workbook(data: dict, target=None, *, units=None, total: int = 0, progress=no_progress) -> bytes | None:
     """The workbook, as bytes, or written to `target` (a path); with `units`, a sheet listing them."""
     buffer = target if target is not None else io.BytesIO()
     book = _workbook(buffer)
@@ -146,7 +142,7 @@ def area_workbook(data: dict, target=None, *, units=None, total: int = 0, progre
     return buffer.getvalue() if target is None else None
 
 
-def cluster_workbook(data: dict, target=None, *, progress=_no_progress) -> bytes | None:
+def cluster_workbook(data: dict, target=None, *, progress=no_progress) -> bytes | None:
     buffer = target if target is not None else io.BytesIO()
     book = _workbook(buffer)
     bold = book.add_format({"bold": True})
@@ -185,7 +181,7 @@ def unit_listing(units, limit: int = PDF_LIST_LIMIT) -> dict:
     return {"rows": rows, "total": units.count(), "limit": limit}
 
 
-def pdf(template: str, data: dict, target=None, *, progress=_no_progress) -> bytes | None:
+def pdf(template: str, data: dict, target=None, *, progress=no_progress) -> bytes | None:
     try:
         from weasyprint import HTML
     except OSError as exc:  # the Python package is there, the Pango library is not

@@ -14,18 +14,15 @@ from khoosheh.accounts.models import Role
 from khoosheh.accounts.scoping import OutsideScope, province_scope, require_overview, sees_overview
 from khoosheh.core.jalali import jalali_year
 from khoosheh.core.text import to_persian_digits
-from khoosheh.portal.params import year_param
 from khoosheh.programs.achievements import targets_vs_achievements
 from khoosheh.programs.models import Phase
 from khoosheh.registry.models import Province, UnitStatus
+from khoosheh.web.params import year_param
 
 from . import figures, tilemap
+from .models import Boundary
 
 METRICS = ("units", "idle_share", "clusters")
-
-
-def _year(request) -> int:
-    return year_param(request)
 
 
 def role_home(user) -> str | None:
@@ -66,7 +63,7 @@ def province(request, code: str):
 
 
 def _dashboard(request, code: str | None):
-    year = _year(request)
+    year = year_param(request)
     persian = (get_language() or "fa").startswith("fa")
     registry = figures.registry_figures(request.user, code, year)
     clusters = figures.cluster_figures(request.user, code, year)
@@ -118,8 +115,6 @@ def _cluster_map(user, code: str | None, persian: bool) -> list[dict]:
 
 def _map(values, labels, persian, selected, link) -> str:
     """Real polygons once all 31 provinces are loaded, else the schematic tiles."""
-    from .models import Boundary
-
     geometries = dict(Boundary.objects.filter(level="province").values_list("code", "geometry"))
     if len(geometries) == 31:
         return tilemap.polygon_svg(values, labels=labels, geometries=geometries, link=link, persian=persian,

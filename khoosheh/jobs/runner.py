@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from . import kinds
 from .models import Job
+from .tasks import run_job
 
 log = logging.getLogger(__name__)
 HOST = socket.gethostname()
@@ -100,8 +101,6 @@ def submit(kind: str, *, user, title: str, params: dict | None = None, input_fil
 
 
 def _enqueue(job: Job) -> None:
-    from .tasks import run_job
-
     result = run_job.enqueue(job.pk)
     Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
     job.task_id = str(result.id)
@@ -263,14 +262,6 @@ def retry(job: Job) -> bool:
     if again and not settings.KHOOSHEH_JOBS_IN_BACKGROUND:
         execute(job.pk)
     return bool(again)
-
-
-# --- what people see -------------------------------------------------------------------------
-
-def visible_jobs(user):
-    """National staff follow every job; everyone else their own."""
-    jobs = Job.objects.select_related("user")
-    return jobs if user.is_national else jobs.filter(user=user)
 
 
 def progress_of(job: Job) -> tuple[str, int, int]:

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 
 from . import kinds, runner
 from .models import Job
+from .selectors import visible_jobs
 
 
 def _job(request, pk: int) -> Job:
-    return runner.recover(get_object_or_404(runner.visible_jobs(request.user), pk=pk))
+    return runner.recover(get_object_or_404(visible_jobs(request.user), pk=pk))
 
 
 def _stage(job: Job) -> tuple[str, int, int]:
@@ -28,7 +29,7 @@ def _stage(job: Job) -> tuple[str, int, int]:
 
 @login_required
 def job_list(request):
-    shown = [runner.recover(job) for job in runner.visible_jobs(request.user)[:100]]
+    shown = [runner.recover(job) for job in visible_jobs(request.user)[:100]]
     rows = [(job, kinds.all_kinds().get(job.kind), runner.percent(job)) for job in shown]
     return render(request, "jobs/job_list.html", {"rows": rows, "everyone": request.user.is_national})
 

@@ -12,13 +12,14 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from khoosheh.accounts.models import Role, User
 from khoosheh.core.jalali import format_jalali
+from khoosheh.registry.fields import CountyField, ProvinceField, park_choices
 from khoosheh.registry.models import IndustrialPark
 from khoosheh.spx.models import Exhibition
+from khoosheh.web.actions import attempt
+from khoosheh.web.fields import JalaliDateField
+from khoosheh.web.paging import page_of
 
 from . import administration
-from .actions import attempt
-from .fields import CountyField, JalaliDateField, ProvinceField, park_choices
-from .paging import page_of
 
 
 class UserForm(forms.Form):

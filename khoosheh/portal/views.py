@@ -25,7 +25,7 @@ def iran_outline(request):
 
 
 def bad_request(request, exception=None):
-    """400 in the site's layout, with the reason the check gave (portal.params), in Persian."""
+    """400 in the site's layout, with the reason the check gave (web.params), in Persian."""
     # Only our own refusals carry a reason meant for people; Django's (a bad Host header…) stay generic.
     reason = str(exception) if isinstance(exception, BadRequest) else ""
     return render(request, "portal/400.html", {"reason": reason}, status=400)

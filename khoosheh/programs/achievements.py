@@ -12,7 +12,15 @@ from django.db.models import Count, QuerySet, Sum
 
 from khoosheh.core.jalali import jalali_year_bounds
 
-from .models import AnnualTarget, ClinicCase, ClusterDevelopment, ExportConsortium, HalfFinishedProject, Indicator
+from .models import (
+    AnnualTarget,
+    ClinicCase,
+    ClusterDevelopment,
+    ExportConsortium,
+    HalfFinishedProject,
+    Indicator,
+    ProblemCategory,
+)
 
 
 def _in_year(queryset: QuerySet, field: str, year: int, province: str | None) -> QuerySet:
@@ -78,8 +86,6 @@ def national_idle_causes(cases: QuerySet, year: int | None = None) -> list[dict]
 
 def idle_causes_matrix(cases: QuerySet, year: int | None = None) -> tuple[list[str], list[dict]]:
     """Provinces as rows, main problems as columns (share of the province's diagnosed cases)."""
-    from .models import ProblemCategory
-
     rows: dict[str, dict] = {}
     for r in idle_causes(cases, year):
         row = rows.setdefault(r["province_id"], {"province_fa": r["province__name_fa"],

@@ -1,7 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from khoosheh.portal.fields import HsCodesField, JalaliDateField, ProvinceField
+from khoosheh.core.jalali import FIRST_YEAR, LAST_YEAR
+from khoosheh.core.text import persian_sort_key
+from khoosheh.registry.fields import ProvinceField
+from khoosheh.web.fields import HsCodesField, JalaliDateField
+from khoosheh.web.formatting import digits
 
 from .models import Indicator, Intervention, JointAction, Phase, ProblemCategory
 
@@ -76,9 +80,6 @@ class ConsortiumForm(forms.Form):
     formed_on = JalaliDateField(label=_("Formed on"))
 
     def __init__(self, *args, units=(), **kwargs):
-        from khoosheh.core.text import persian_sort_key
-        from khoosheh.portal.templatetags.persian import digits
-
         super().__init__(*args, **kwargs)
         self.units = {str(u.pk): u for u in units}
         self.fields["members"].choices = sorted(
@@ -90,12 +91,12 @@ class ConsortiumForm(forms.Form):
 
 
 class ExportsForm(forms.Form):
-    year = forms.IntegerField(label=_("Jalali year"), min_value=1300, max_value=1500)
+    year = forms.IntegerField(label=_("Jalali year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     value_usd = forms.IntegerField(label=_("Exports (US dollars)"), min_value=0)
 
 
 class TargetForm(forms.Form):
-    year = forms.IntegerField(label=_("Jalali year"), min_value=1300, max_value=1500)
+    year = forms.IntegerField(label=_("Jalali year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
     indicator = forms.ChoiceField(label=_("Indicator"), choices=Indicator.choices)
     province = ProvinceField(label=_("Province"), required=False, empty_label=_("National (every province)"))
     value = forms.IntegerField(label=_("Target"), min_value=0)

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone, translation
 
-from khoosheh.accounts.audit import record_change
+from khoosheh.accounts.audit import jsonable, record_change
 from khoosheh.accounts.models import User
-from khoosheh.core.jalali import format_jalali
+from khoosheh.core.jalali import YEAR_MESSAGE, format_jalali, is_plausible_year
 from khoosheh.core.text import clean, to_persian_digits
 from khoosheh.registry.models import ProductionUnit, Province, UnitStatus
 from khoosheh.registry.services import set_status
@@ -39,21 +39,8 @@ HS_CODE = re.compile(r"^\d{4}(\d{2}){0,3}$")  # HS heading (4), subheading (6), 
 MIN_CONSORTIUM_MEMBERS = 3
 
 
-def _jsonable(values: dict) -> dict:
-    out = {}
-    for key, value in values.items():
-        if isinstance(value, (dt.date, dt.datetime)):
-            value = value.isoformat()
-        elif hasattr(value, "name") and not isinstance(value, str):  # files
-            value = getattr(value, "name", "") or ""
-        elif isinstance(value, list) and value and hasattr(value[0], "pk"):
-            value = [v.pk for v in value]
-        out[key] = value
-    return out
-
-
 def _snapshot(record) -> dict:
-    return _jsonable(model_to_dict(record))
+    return jsonable(model_to_dict(record))
 
 
 def _require_change(user: User, record) -> None:
@@ -335,8 +322,8 @@ def open_project(project: HalfFinishedProject, user: User, *, on: dt.date, jobs:
 def set_target(user: User, *, year: int, indicator: str, value: int, province_code: str | None = None) -> AnnualTarget:
     if not (user.is_authenticated and user.is_national):
         raise PermissionDenied
-    if not 1300 <= year <= 1500:
-        raise ValidationError("سال باید شمسی باشد، مثل ۱۴۰۴")
+    if not is_plausible_year(year):
+        raise ValidationError(YEAR_MESSAGE)
     if province_code is not None and not Province.objects.filter(code=province_code).exists():
         raise ValidationError(f"استانی با کد «{province_code}» نیست")
     target = (AnnualTarget.objects.select_for_update()

@@ -11,21 +11,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khoosheh.accounts.models import Role
-from khoosheh.accounts.scoping import get_visible_or_404, province_scope, scope_by_province, scope_units, sees_overview
-from khoosheh.clusters.models import Cluster
+from khoosheh.accounts.scoping import get_visible_or_404, province_scope, sees_overview
+from khoosheh.clusters.selectors import visible_clusters
 from khoosheh.core.text import fold_digits, in_persian_order
-from khoosheh.portal.actions import attempt, show_form_errors
-from khoosheh.portal.params import year_param
-from khoosheh.registry.models import ProductionUnit, Province
+from khoosheh.registry.models import Province
+from khoosheh.registry.selectors import visible_units
+from khoosheh.web.actions import attempt, show_form_errors
+from khoosheh.web.params import year_param
 
 from . import forms, services
 from .achievements import idle_causes_matrix, national_idle_causes, targets_vs_achievements
 from .models import ClinicCase, ClusterDevelopment, ExportConsortium, HalfFinishedProject, ProblemCategory
-from .permissions import can_change, visible
-
-
-def _year(request) -> int:
-    return year_param(request)
+from .permissions import can_change
+from .selectors import visible
 
 
 @login_required
@@ -33,7 +31,7 @@ def overview(request):
     if not sees_overview(request.user):  # targets and achievements are the province's or the nation's figures
         return redirect("programs:development_list" if request.user.role == Role.CLUSTER_AGENT
                         else "programs:case_list")
-    year = _year(request)
+    year = year_param(request)
     scope = province_scope(request.user)
     province = scope or request.GET.get("province") or None
     cases = visible(request.user, ClinicCase.objects.all())
@@ -78,7 +76,7 @@ def development_list(request):
 @login_required
 @require_POST
 def development_start(request, cluster_pk: int):
-    cluster = get_visible_or_404(scope_by_province(request.user, Cluster.objects.all()), pk=cluster_pk)
+    cluster = get_visible_or_404(visible_clusters(request.user), pk=cluster_pk)
     development = attempt(request, lambda: services.start_development(cluster, request.user),
                           _("The cluster entered the development program."))
     if development:
@@ -142,7 +140,7 @@ def case_list(request):
 @login_required
 @require_POST
 def case_open(request, unit_pk: int):
-    unit = get_visible_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=unit_pk)
+    unit = get_visible_or_404(visible_units(request.user), pk=unit_pk)
     case = attempt(request, lambda: services.open_case(unit, request.user), _("Business-clinic case opened."))
     if case:
         return redirect("programs:case_detail", pk=case.pk)
@@ -205,7 +203,7 @@ def project_pipeline(request):
 @login_required
 @require_POST
 def project_register(request, unit_pk: int):
-    unit = get_visible_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=unit_pk)
+    unit = get_visible_or_404(visible_units(request.user), pk=unit_pk)
     project = attempt(request, lambda: services.register_project(unit, request.user), _("Project registered."))
     if project:
         return redirect("programs:project_detail", pk=project.pk)
@@ -252,8 +250,8 @@ def consortium_list(request):
 
 @login_required
 def consortium_new(request, cluster_pk: int):
-    cluster = get_visible_or_404(scope_by_province(request.user, Cluster.objects.all()), pk=cluster_pk)
-    form = forms.ConsortiumForm(request.POST or None, units=scope_units(request.user, cluster.members.all()))
+    cluster = get_visible_or_404(visible_clusters(request.user), pk=cluster_pk)
+    form = forms.ConsortiumForm(request.POST or None, units=visible_units(request.user, cluster.members.all()))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
 
@@ -281,5 +279,5 @@ def consortium_detail(request, pk: int):
         return redirect("programs:consortium_detail", pk=consortium.pk)
     return render(request, "programs/consortium_detail.html", {
         "c": consortium, "form": form, "can_change": can_change(request.user, consortium),
-        "members": scope_units(request.user, consortium.members.all()),
+        "members": visible_units(request.user, consortium.members.all()),
     })

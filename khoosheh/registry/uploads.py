@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from khoosheh.core.unitfile.writers import write_report
 from khoosheh.jobs import kinds, runner
 from khoosheh.jobs.models import Job
 
@@ -73,8 +74,6 @@ def run_import(job: Job, progress) -> runner.Finished:
 def _finished(job: Job, outcome: ImportOutcome) -> runner.Finished:
     report = ""
     if outcome.errors or outcome.warnings:
-        from .management.commands.import_units import write_report
-
         report = f"import-{job.pk}-report.csv"
         write_report(runner.jobs_dir("files") / report, outcome)
     return runner.Finished(result=summary(outcome, dry_run=job.params.get("dry_run", False)), file_name=report)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khoosheh.accounts.scoping import can_change_province, can_write, get_visible_or_404, province_scope, scope_units
+from khoosheh.accounts.scoping import can_change_province, can_write, get_visible_or_404, province_scope
 from khoosheh.core.text import in_persian_order
 
 from . import services, uploads
@@ -21,12 +21,9 @@ from .exporting import export_units
 from .filters import UnitFilter
 from .forms import StatusChangeForm, UploadForm
 from .models import Activity, County, IndustrialPark, ProductionUnit, Province
+from .selectors import visible_units
 
 PAGE_SIZE = 50
-
-
-def visible_units(user):
-    return scope_units(user, ProductionUnit.objects.all())
 
 
 def scoped_filter(request) -> UnitFilter:

@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from khoosheh.core import reference
 from khoosheh.core.text import fold_digits
-from khoosheh.portal.fields import CountyField, HsCodesField, JalaliDateField, ProvinceField
+from khoosheh.registry.fields import CountyField, ProvinceField
+from khoosheh.registry.models import County
+from khoosheh.web.fields import HsCodesField, JalaliDateField
 
 
 def _persian() -> bool:
@@ -70,8 +72,6 @@ class EnquiryForm(forms.Form):
                                             required=False)
 
     def clean(self):
-        from khoosheh.registry.models import County
-
         data = super().clean()
         county, province = data.get("buyer_county"), data.get("buyer_province")
         if county and province and not County.objects.filter(code=county, province_id=province).exists():

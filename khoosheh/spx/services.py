@@ -23,6 +23,7 @@ from khoosheh.analysis.scheduling import complementarity, schedule
 from khoosheh.core import reference
 from khoosheh.core.jalali import jalali_year_bounds
 from khoosheh.core.text import clean
+from khoosheh.registry.models import ProductionUnit
 
 from .models import CapabilityProfile, Enquiry, EnquiryMatch, Exhibition, Machine, Meeting
 
@@ -93,8 +94,6 @@ def supplier_index() -> tuple[SupplierIndex, np.ndarray]:
 
 
 def _build_index() -> tuple[SupplierIndex, np.ndarray]:
-    from khoosheh.registry.models import ProductionUnit
-
     names = {p.code: " ".join([p.name_fa, p.name_en, *p.synonyms]) for p in reference.processes()}
     # Membership through the registry's reverse relation: spx need not import clusters.
     in_cluster = set(ProductionUnit.objects.filter(clusters__isnull=False).values_list("pk", flat=True))

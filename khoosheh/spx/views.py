@@ -11,21 +11,16 @@ from khoosheh.accounts.scoping import (
     can_change_province,
     get_visible_or_404,
     province_scope,
-    scope_by_province,
-    scope_units,
 )
 from khoosheh.core import reference
-from khoosheh.portal.actions import attempt
-from khoosheh.portal.paging import page_of
-from khoosheh.portal.params import year_param
-from khoosheh.registry.models import ProductionUnit
+from khoosheh.registry.selectors import visible_units
+from khoosheh.web.actions import attempt
+from khoosheh.web.paging import page_of
+from khoosheh.web.params import year_param
 
 from . import forms, services
-from .models import CapabilityProfile, Enquiry, EnquiryMatch, Exhibition
-
-
-def visible_enquiries(user):
-    return scope_by_province(user, Enquiry.objects.all())
+from .models import CapabilityProfile, EnquiryMatch
+from .selectors import visible_enquiries, visible_exhibitions
 
 
 @login_required
@@ -102,7 +97,7 @@ def enquiry_action(request, pk: int):
 
 @login_required
 def profile_edit(request, unit_pk: int):
-    unit = get_visible_or_404(scope_units(request.user, ProductionUnit.objects.all()), pk=unit_pk)
+    unit = get_visible_or_404(visible_units(request.user), pk=unit_pk)
     if not services.can_edit_profile(request.user, unit):
         raise PermissionDenied
     profile = CapabilityProfile.objects.filter(unit=unit).first()
@@ -124,12 +119,12 @@ def profile_edit(request, unit_pk: int):
 @login_required
 def exhibition_list(request):
     return render(request, "spx/exhibition_list.html", {
-        "exhibitions": scope_by_province(request.user, Exhibition.objects.all())})
+        "exhibitions": visible_exhibitions(request.user)})
 
 
 @login_required
 def exhibition_detail(request, pk: int):
-    exhibition = get_visible_or_404(scope_by_province(request.user, Exhibition.objects.all()), pk=pk)
+    exhibition = get_visible_or_404(visible_exhibitions(request.user), pk=pk)
     if request.method == "POST":
         attempt(request, lambda: services.build_schedule(exhibition, request.user), _("Schedule built."))
         return redirect("spx:exhibition_detail", pk=exhibition.pk)

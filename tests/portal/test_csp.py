@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import Resolver404, resolve
 
-from khoosheh.portal.csp import tile_source
+from khoosheh.web.csp import tile_source
 
 pytestmark = pytest.mark.django_db
 

@@ -80,7 +80,7 @@ def test_a_history_entry_naming_a_reverse_relation_reads_as_a_count(cast):
     import datetime as dt
 
     from khoosheh.accounts.audit import record_change
-    from khoosheh.portal.history import readable
+    from khoosheh.web.history import readable
 
     exhibition = Exhibition.objects.create(name="ن", city="ت", province_id="23", starts_on=dt.date(2026, 5, 1))
     record_change(cast.national, "update", exhibition, after={"meetings": 120})

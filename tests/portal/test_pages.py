@@ -94,7 +94,7 @@ def test_a_forbidden_action_gets_a_persian_page_saying_why(client, cast):
 
 
 def test_a_server_error_gets_a_persian_page_inside_the_layout(rf, cast):
-    from khoosheh.portal.errors import server_error
+    from khoosheh.web.errors import server_error
 
     request = rf.get("/")
     request.user = cast.national

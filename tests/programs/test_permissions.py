@@ -13,7 +13,8 @@ from khoosheh.programs.models import (
     ExportConsortium,
     HalfFinishedProject,
 )
-from khoosheh.programs.permissions import can_change, visible
+from khoosheh.programs.permissions import can_change
+from khoosheh.programs.selectors import visible
 
 pytestmark = pytest.mark.django_db
 

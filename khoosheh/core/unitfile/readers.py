@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ import polars as pl
 from ..text import persian_number, to_persian_digits
 from .csvcolumns import frame_rows, simple_csv_frame
 from .encoding import EncodingProblem, decode_csv
+from .xlsx_guard import SheetTooLarge, check_xlsx
 
 # Hard limits against files that would exhaust the server (or a zip bomb).
 MAX_ROWS = 1_000_000
@@ -138,10 +140,6 @@ def _read_spreadsheet(path: Path, max_rows: int) -> Table:
 
 
 def _refuse_zip_bomb(path: Path, max_rows: int = MAX_ROWS) -> None:
-    import zipfile
-
-    from .xlsx_guard import SheetTooLarge, check_xlsx
-
     if not zipfile.is_zipfile(path):
         return  # an old .xls or .ods-less file: calamine judges it
     with zipfile.ZipFile(path) as archive:

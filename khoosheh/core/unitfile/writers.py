@@ -12,7 +12,10 @@ import csv
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+import xlsxwriter
+
 from .columns import COLUMNS
+from .fields import STATUS_LABELS_FA
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -50,7 +53,6 @@ def _write_csv(path: Path, rows, language: str) -> int:
 
 
 def _write_xlsx(path: Path, rows, language: str) -> int:
-    import xlsxwriter
 
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_formulas": False,
                                                "strings_to_numbers": False, "strings_to_urls": False})
@@ -83,10 +85,6 @@ def write_template(path: str | Path, reference) -> None:
     """An empty unit file (Persian headers) whose province, county, ISIC, status and exporter
     columns are drop-down lists (spreadsheet data validation).  The lists live on a hidden
     sheet: a list typed into the rule itself may not exceed 255 characters."""
-    import xlsxwriter
-
-    from .fields import STATUS_LABELS_FA
-
     lists = {
         "province": sorted(p.name_fa for p in reference.provinces.values()),
         "county": sorted({c.name_fa for c in reference.counties.values() if c.province_code in reference.provinces}),
@@ -117,3 +115,14 @@ def write_template(path: str | Path, reference) -> None:
     sheet.freeze_panes(1, 0)
     sheet.activate()
     workbook.close()
+
+
+def write_report(path, outcome) -> None:
+    """Errors and warnings as CSV.  Values and headers come from the uploaded file, so they get
+    the export's guard: a spreadsheet must not run a cell "=HYPERLINK(...)" as a formula."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["row", "column", "value", "message", "severity"])
+        for severity, items in (("error", outcome.errors), ("warning", outcome.warnings)):
+            for e in items:
+                writer.writerow([e.row, *(neutralise_formula(v) for v in (e.column, e.value, e.message)), severity])

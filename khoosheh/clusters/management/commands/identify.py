@@ -8,7 +8,7 @@ from khoosheh.analysis import ClusterIdentifier, IdentifyParams
 from khoosheh.clusters import jobs
 from khoosheh.clusters.outputs import FORMATS, write_result
 from khoosheh.clusters.sources import columns_from_db, columns_from_file
-from khoosheh.registry.management.commands.import_units import write_report
+from khoosheh.core.unitfile.writers import write_report
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from khoosheh.accounts.models import User
 from khoosheh.core.jalali import jalali_year
+from khoosheh.core.progress import Progress
 from khoosheh.dashboards import jobs, reports
-from khoosheh.registry.management.progress import Progress
 
 
 class Command(BaseCommand):

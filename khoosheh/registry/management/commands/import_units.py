@@ -1,13 +1,12 @@
-import csv
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from khoosheh.core.unitfile import neutralise_formula
+from khoosheh.core.progress import Progress
+from khoosheh.core.unitfile.writers import write_report
 from khoosheh.registry import uploads
 from khoosheh.registry.importing import import_units
-from khoosheh.registry.management.progress import Progress
 
 
 class Command(BaseCommand):
@@ -55,17 +54,6 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"nothing written. {summary}")
             raise CommandError("the file has invalid rows; fix them or use --skip-invalid", returncode=1)
-
-
-def write_report(path: str, outcome) -> None:
-    """Errors and warnings as CSV.  Values and headers come from the uploaded file, so they get
-    the export's guard: a spreadsheet must not run a cell "=HYPERLINK(...)" as a formula."""
-    with open(path, "w", encoding="utf-8-sig", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["row", "column", "value", "message", "severity"])
-        for severity, items in (("error", outcome.errors), ("warning", outcome.warnings)):
-            for e in items:
-                writer.writerow([e.row, *(neutralise_formula(v) for v in (e.column, e.value, e.message)), severity])
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,6 +3,7 @@
 from django import forms
 
 from khoosheh.core.jalali import InvalidJalaliDate, parse_jalali
+from khoosheh.core.text import clean, persian_sort_key
 
 
 class JalaliDateField(forms.CharField):
@@ -24,69 +25,21 @@ class JalaliDateField(forms.CharField):
             raise forms.ValidationError(str(exc)) from None
 
 
-# --- choices for the things the registry knows --------------------------------------------------------
-# A province, county, park or activity is picked from a list, never typed: a typed name used to reach the
-# database as a code (a 500 on a foreign key).  Lists are sorted in Persian order; long ones carry
-# data-search, which static/khoosheh/js/select-search.js turns into a filter box (no inline script).
+# --- choices from lists of records ----------------------------------------------------------------------
+# A known thing is picked from a list, never typed: a typed name used to reach the database as a code (a 500
+# on a foreign key).  Lists are sorted in Persian order; long ones carry data-search, which
+# static/khoosheh/js/select-search.js turns into a filter box (no inline script).
 
 SEARCHABLE = {"data-search": "1"}
 
 
-def _named(rows, label):
-    from khoosheh.core.text import persian_sort_key
-
+def named_choices(rows, label):
+    """(pk, label) pairs in Persian alphabetical order."""
     return sorted(((row.pk, label(row)) for row in rows), key=lambda choice: persian_sort_key(choice[1]))
-
-
-def province_choices():
-    from khoosheh.registry.models import Province
-
-    return _named(Province.objects.all(), str)
-
-
-def county_choices():
-    from khoosheh.registry.models import County
-
-    return _named(County.objects.select_related("province"), lambda c: f"{c.name} ({c.province.name})")
-
-
-def park_choices():
-    from khoosheh.registry.models import IndustrialPark
-
-    return _named(IndustrialPark.objects.select_related("county"), lambda p: f"{p.name} ({p.county.name})")
-
-
-def activity_choices():
-    from khoosheh.registry.models import Activity
-
-    from .templatetags.persian import digits
-
-    return [(a.code, f"{digits(a.code)} {a.title}") for a in Activity.objects.filter(level="class")]
 
 
 def with_empty(choices, label):
     return lambda: [("", label), *choices()]
-
-
-class ProvinceField(forms.ChoiceField):
-    def __init__(self, *, empty_label=None, **kwargs):
-        choices = with_empty(province_choices, empty_label) if empty_label else province_choices
-        kwargs.setdefault("error_messages", {"invalid_choice": "این استان در فهرست استان‌ها نیست؛ از فهرست برگزینید"})
-        super().__init__(choices=choices, **kwargs)
-
-
-class CountyField(forms.ChoiceField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.Select(attrs=SEARCHABLE))
-        kwargs.setdefault("error_messages", {"invalid_choice": "این شهرستان در فهرست نیست؛ از فهرست برگزینید"})
-        super().__init__(choices=with_empty(county_choices, "—"), **kwargs)
-
-
-class ActivityField(forms.ChoiceField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.Select(attrs=SEARCHABLE))
-        kwargs.setdefault("error_messages", {"invalid_choice": "این کد آیسیک در فهرست نیست؛ از فهرست برگزینید"})
-        super().__init__(choices=with_empty(activity_choices, "—"), **kwargs)
 
 
 class HsCodesField(forms.CharField):
@@ -102,8 +55,6 @@ class HsCodesField(forms.CharField):
         super().__init__(**kwargs)
 
     def to_python(self, value):
-        from khoosheh.core.text import clean
-
         text = clean(super().to_python(value)).replace("،", ",")
         codes = []
         for part in filter(None, (p.strip() for p in text.replace(";", ",").replace(" ", ",").split(","))):

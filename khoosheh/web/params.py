@@ -7,10 +7,9 @@ from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.utils import timezone
 
-from khoosheh.core.jalali import jalali_year
+from khoosheh.core.jalali import YEAR_MESSAGE, is_plausible_year, jalali_year
 from khoosheh.core.text import fold_digits
 
-YEARS = (1300, 1500)
 LARGEST_ID = 2**53  # within every database's integers
 
 
@@ -19,8 +18,8 @@ def year_param(request, name: str = "year") -> int:
     text = fold_digits(request.GET.get(name, "")).strip()
     if not text:
         return jalali_year(timezone.localdate())
-    if not text.isdigit() or not YEARS[0] <= int(text) <= YEARS[1]:
-        raise BadRequest("سال باید سالی شمسی بین ۱۳۰۰ و ۱۵۰۰ باشد، مثل ۱۴۰۵")
+    if not text.isdigit() or not is_plausible_year(int(text)):
+        raise BadRequest(YEAR_MESSAGE)
     return int(text)
 
 

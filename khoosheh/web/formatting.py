@@ -1,20 +1,18 @@
-"""Template filters for Persian readers: Jalali dates and Persian digits.
+"""How numbers and dates read for a person: Jalali dates, Persian digits and separators in Persian pages.
 
-They follow the active language, so the English pages show Latin digits
+Plain functions (the template filters of `templatetags/persian.py` are these), so views, history and reports
+format the same way as templates. They follow the active language, so the English pages show Latin digits
 (and still Jalali dates, which is what the officials count in)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django import template
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from khoosheh.core.jalali import format_jalali
 from khoosheh.core.text import to_persian_digits
-
-register = template.Library()
 
 
 def _persian() -> bool:
@@ -25,7 +23,6 @@ def _digits(text: str) -> str:
     return to_persian_digits(text) if _persian() else text
 
 
-@register.filter
 def digits(value) -> str:
     """Persian digits in Persian pages."""
     if value is None or value == "":
@@ -33,7 +30,6 @@ def digits(value) -> str:
     return _digits(str(value))
 
 
-@register.filter
 def num(value) -> str:
     """A number with thousands separators, in the reader's digits."""
     if value is None or value == "":
@@ -45,7 +41,6 @@ def num(value) -> str:
     return _digits(text.replace(",", "٬").replace(".", "٫")) if _persian() else text
 
 
-@register.filter
 def jdate(value) -> str:
     """A date (or datetime, in Tehran time) as a Jalali date."""
     if not value:
@@ -55,7 +50,6 @@ def jdate(value) -> str:
     return format_jalali(value, persian_digits=_persian())
 
 
-@register.filter
 def jdatetime(value) -> str:
     if not value:
         return "—"
@@ -63,7 +57,6 @@ def jdatetime(value) -> str:
     return f"{format_jalali(local.date(), persian_digits=_persian())} {_digits(local.strftime('%H:%M'))}"
 
 
-@register.filter
 def percent(value) -> str:
     """A share (0–1) as a percentage in the reader's digits."""
     if value is None or value != value:  # None or NaN
@@ -72,7 +65,6 @@ def percent(value) -> str:
     return f"{_digits(text)}٪" if _persian() else f"{text}%"
 
 
-@register.filter
 def stars(value) -> str:
     n = int(value or 0)
     return "★" * n + "☆" * (3 - n)
@@ -84,30 +76,6 @@ _STAR_REASONS = {
 }
 
 
-@register.filter
 def star_reason(value) -> str:
     en, fa = _STAR_REASONS.get(value, (value, value))
     return fa if _persian() else en
-
-
-@register.filter
-def review_label(value) -> str:
-    from khoosheh.clusters.models import Candidate
-
-    return Candidate.Review(value).label
-
-
-@register.filter
-def label_in(value, labels) -> str:
-    """The human label of a stored choice value, from a {value: label} dict."""
-    return str(labels.get(value, value))
-
-
-@register.simple_tag
-def history_of(record, limit: int = 50):
-    """The audit trail of one record (who, when, what before, what after), newest first."""
-    from khoosheh.accounts.models import AuditEntry
-    from khoosheh.portal.history import readable
-
-    return readable(AuditEntry.objects.filter(record_type=record._meta.label_lower, record_id=str(record.pk))
-                    .select_related("actor")[:limit])

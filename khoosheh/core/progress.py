@@ -1,14 +1,26 @@
-"""Progress on the terminal for long commands: a bar when the total is known,
-a running count when it is not; silent when the output is not a terminal
-unless asked (so logs stay readable)."""
+"""The one progress protocol of every long job: ``progress(stage, done, total)``.
+
+An import, an identification run, a report or a backup calls it as it goes; the caller decides where it
+shows — the terminal bar below for commands, the job record (`jobs.runner.JobProgress`) for the task queue,
+``no_progress`` when nobody watches.  ``total`` is None while unknown (rows still being read)."""
 
 from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
+
+ProgressCallback = Callable[[str, int, "int | None"], None]
+
+
+def no_progress(stage: str, done: int, total: int | None = None) -> None:
+    """For callers that do not watch."""
 
 
 class Progress:
+    """Progress on the terminal: a bar when the total is known, a running count when it is not; silent when
+    the output is not a terminal unless asked (so logs stay readable)."""
+
     def __init__(self, stream=None, *, force: bool = False):
         self.stream = stream or sys.stderr
         self.enabled = force or self.stream.isatty()

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from khoosheh.core import reference
+from khoosheh.web.formatting import digits, jdate, num
 
 ACTIONS = {"create": _("created"), "update": _("changed"), "delete": _("deleted")}
 
@@ -88,8 +89,6 @@ class _Words:
         return str(EXTRA_LABELS.get(key, key.replace("_", " ")))
 
     def value(self, model, key: str, value) -> str:
-        from khoosheh.portal.templatetags.persian import digits, jdate, num
-
         if value is None or value == "" or value == []:
             return "—"
         if isinstance(value, bool):

@@ -1,0 +1,26 @@
+"""The template filters for Persian readers (built in to every template, settings.TEMPLATES): the
+functions of `web/formatting.py`, plus the audit trail of a record."""
+
+from django import template
+
+from khoosheh.accounts.models import AuditEntry
+from khoosheh.web import formatting
+from khoosheh.web.history import readable
+
+register = template.Library()
+
+for _name in ("digits", "num", "jdate", "jdatetime", "percent", "stars", "star_reason"):
+    register.filter(_name, getattr(formatting, _name))
+
+
+@register.filter
+def label_in(value, labels) -> str:
+    """The human label of a stored choice value, from a {value: label} dict."""
+    return str(labels.get(value, value))
+
+
+@register.simple_tag
+def history_of(record, limit: int = 50):
+    """The audit trail of one record (who, when, what before, what after), newest first."""
+    return readable(AuditEntry.objects.filter(record_type=record._meta.label_lower, record_id=str(record.pk))
+                    .select_related("actor")[:limit])
