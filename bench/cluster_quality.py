@@ -31,6 +31,7 @@ import platform
 import sys
 import time
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -88,8 +89,8 @@ def methods(scan_replicates: int) -> dict:
     activity in ``nulls``."""
     return {
         "khoosheh": lambda c, seed, nulls: identify_clusters(c, IdentifyParams()),
-        "khoosheh (Bonferroni)": lambda c, seed, nulls: identify_clusters(c, IdentifyParams(
-            significance="bonferroni")),
+        "khoosheh (Monte Carlo)": lambda c, seed, nulls: identify_clusters(c, IdentifyParams(
+            significance="monte carlo")),
         "DBSCAN": lambda c, seed, nulls: dbscan_per_activity(c),
         "DBSCAN + LQ ≥ 2": lambda c, seed, nulls: dbscan_per_activity(c, lq_filter=2.0),
         "Bernoulli scan": lambda c, seed, nulls: scan_registry(c, seed=seed, replicates=scan_replicates,
@@ -106,9 +107,12 @@ def cached_run(cache: Path | None, name: str, n_units: int, seed: int, replicate
     Returns (clusters, seconds, scan nulls by activity or None)."""
     if cache is None or name not in CACHED:
         nulls: dict = {}
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         clusters = compute(nulls)
-        return clusters, time.perf_counter() - started, nulls or None
+        seconds = time.perf_counter() - started
+        print(f"    {name}: {seconds:.2f} s wall, {time.process_time() - cpu:.2f} s CPU, load "
+              f"{os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
+        return clusters, seconds, nulls or None
     tag = name.replace(" ", "_").replace("≥", "ge").replace("+", "plus")
     path = cache / f"{tag}-{n_units}-{seed}-{replicates}.json"
     if path.exists():
@@ -210,7 +214,7 @@ def run(options) -> dict:
         outcome, reference = {}, None
         for name in names:
             clusters, seconds, nulls = cached_run(options.cache, name, n_units, seed, options.scan_replicates,
-                                                  lambda nulls, name=name: every[name](registry.columns, seed, nulls))
+                                                  partial(every[name], registry.columns, seed))
             outcome[name] = (clusters, seconds)
             reference = nulls or reference
         critical, source = reference_critical_values(registry, reference)
@@ -321,9 +325,10 @@ def markdown(results: dict, options, method_names: list[str]) -> str:
                 one = [r for r in chosen if r["method"] == first]
                 by_jaccard = sum(r["excluded"] for r in one)
                 by_test = sum(r["undetectable"] and not r["excluded"] for r in one)
-                share = (lambda k: k / len(one) if one else 0)
-                lines.append(f"| {STRATUM_TITLE[variable]}: {label} | {len(one)} | {by_jaccard} ({share(by_jaccard):.0%}) "
-                             f"| {by_test} ({share(by_test):.0%}) | " + " | ".join(cells) + " |")
+                whole = max(len(one), 1)
+                lines.append(f"| {STRATUM_TITLE[variable]}: {label} | {len(one)} | {by_jaccard} "
+                             f"({by_jaccard / whole:.0%}) | {by_test} ({by_test / whole:.0%}) | "
+                             + " | ".join(cells) + " |")
             lines.append("")
     sources = sorted({(r["units"], r["reference"]) for r in runs})
     lines += ["Reference test for detectability: " + "; ".join(f"{n:,} units: {s}" for n, s in sources) + ".", ""]
@@ -354,7 +359,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, nargs="+", default=[20_000, 50_000, 100_000])
     parser.add_argument("--khoosheh-only", type=int, nargs="*", default=[1_000_000])
     parser.add_argument("--tuning-seeds", type=int, nargs="+", default=[1, 2, 3])
-    parser.add_argument("--held-out-seeds", type=int, nargs="+", default=[11, 12, 13, 14, 15])
+    parser.add_argument("--held-out-seeds", type=int, nargs="*", default=[11, 12, 13, 14, 15])
     parser.add_argument("--scan-replicates", type=int, default=REPLICATES)
     parser.add_argument("--methods", nargs="+", default=list(methods(REPLICATES)), choices=list(methods(REPLICATES)))
     parser.add_argument("--cache", type=Path, default=OUT / "baseline-cache",

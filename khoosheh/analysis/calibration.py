@@ -49,6 +49,23 @@ class Gumbel:
         return self.location - self.scale * math.log(-math.log1p(-alpha))
 
 
+@dataclass(frozen=True)
+class Ladder:
+    """Gumbel fits of the null at a few case counts; between them location and scale are interpolated
+    linearly in log(cases) (both vary slowly and smoothly with the count), outside them held."""
+
+    cases: np.ndarray
+    fits: list[Gumbel]
+
+    def at(self, cases: float) -> Gumbel:
+        if len(self.cases) == 1:
+            return self.fits[0]
+        where = np.log(self.cases)
+        x = math.log(cases)
+        return Gumbel(float(np.interp(x, where, [f.location for f in self.fits])),
+                      float(np.interp(x, where, [f.scale for f in self.fits])))
+
+
 class RelabellingNull:
     """The grid scan's largest-LLR statistic under random relabelling, for any number of cases.
 
@@ -82,24 +99,39 @@ class RelabellingNull:
                     return np.array(drawn[: k + 1])
         return np.array(drawn[:replicates])
 
+    def ladder(self, lowest: float, highest: float, replicates: int, ratio: float) -> Ladder:
+        """Gumbel fits of the null at case counts from ``lowest`` to ``highest``, each ``ratio`` times the
+        one before (both ends included): the null of any count in between is interpolated."""
+        steps = max(1, int(math.ceil(math.log(max(highest, lowest) / lowest) / math.log(ratio) - 1e-9)))
+        counts = np.unique(np.rint(np.geomspace(lowest, highest, steps + 1)).astype(np.int64))
+        return Ladder(counts, [Gumbel.fit(self.maxima(int(c), replicates)) for c in counts])
+
     def _replicate(self, rng, cases: int) -> float:
         chosen = rng.choice(self.n_total, size=cases, replace=False)
-        fine = np.bincount(self.unit_cell[chosen], minlength=self.n_fine)
+        fine = np.bincount(self.unit_cell[chosen], minlength=self.n_fine).astype(np.int32)
         top = 0.0
-        for keys, parent, disc, window_units in self.levels:
-            counts = fine if parent is None else np.bincount(parent, weights=fine, minlength=len(keys))
+        for parent, lo, hi, window_units in self.levels:
+            counts = fine if parent is None else np.bincount(parent, weights=fine, minlength=len(window_units))
             centres = np.flatnonzero(counts)
-            c = window_sums(keys, counts.astype(float), keys[centres], disc)
+            cumulative = np.zeros(len(counts) + 1, np.int32)
+            np.cumsum(counts, out=cumulative[1:])
+            c = np.zeros(len(centres), np.int32)
+            for column_lo, column_hi in zip(lo, hi, strict=True):
+                c += cumulative[column_hi[centres]] - cumulative[column_lo[centres]]
             enough = c >= self.min_units
             if enough.any():
-                value = self.llr(c[enough], window_units[centres[enough]], cases, self.n_total)
+                value = self.llr(c[enough].astype(float), window_units[centres[enough]], cases, self.n_total)
                 top = max(top, float(value.max()))
         return top
 
 
 def build_levels(finest_keys, finest_counts, radii, level_of, cell_km_of, coarsen) -> list[tuple]:
-    """The per-radius tables of :class:`RelabellingNull` from the finest grid of all units.
-    ``coarsen(keys, levels_up)`` gives each key's parent key that many levels up."""
+    """The per-radius tables of :class:`RelabellingNull` from the finest grid of all units: each
+    finest cell's position on the radius's grid, and for every cell of that grid and every column
+    of its disc the run of sorted cells the column covers (the binary searches of grid.window_sums,
+    done once here since the cells do not change between replicates — only their counts do), and
+    the units of all activities in each cell's window.  ``coarsen(keys, levels_up)`` gives each
+    key's parent key that many levels up."""
     levels = []
     for r in radii:
         level = level_of(r)
@@ -107,5 +139,11 @@ def build_levels(finest_keys, finest_counts, radii, level_of, cell_km_of, coarse
         keys, parent = np.unique(parent_keys, return_inverse=True)
         counts = np.bincount(parent, weights=finest_counts, minlength=len(keys))
         disc = disc_columns(r / cell_km_of(level))
-        levels.append((keys, parent if level else None, disc, window_sums(keys, counts, keys, disc)))
+        lo = np.empty((len(disc), len(keys)), np.int32)
+        hi = np.empty((len(disc), len(keys)), np.int32)
+        for k, (dx, h) in enumerate(disc):
+            base = keys + (dx << 21)
+            lo[k] = np.searchsorted(keys, base - h, side="left")
+            hi[k] = np.searchsorted(keys, base + h, side="right")
+        levels.append((parent if level else None, lo, hi, window_sums(keys, counts, keys, disc)))
     return levels

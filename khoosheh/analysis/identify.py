@@ -42,7 +42,7 @@ from scipy.special import bdtrc, xlogy
 
 from khoosheh.core.geo import haversine_km
 
-from .calibration import Gumbel, RelabellingNull, build_levels
+from .calibration import RelabellingNull, build_levels
 from .grid import disc_columns, project_km, window_sums
 from .scoring import score_clusters
 
@@ -62,8 +62,8 @@ FOOTPRINT_Z = 2.0  # its excess is counted this many standard deviations low (J 
 HOLLOW_SHARE = 0.25  # a footprint whose inner half holds less of its excess is hollow, not reported
 # Significance (docs/methodology.md, step 5): Monte Carlo relabelling on the grid with a Gumbel tail,
 # run only for activities with a window that Bonferroni cannot settle.
-REPLICATES = 49  # relabellings per activity whose windows need them
-STOP_AFTER_EXCEEDING = 3  # ... stopped early once this many replicates beat the activity's best open window
+REPLICATES = 29  # relabellings at each case count of the ladder
+LADDER_RATIO = 2.0  # the ladder's case counts, each twice the one before, span the activities that need it
 SINGLE_WINDOW_LLR = 2.7  # below this LLR not even one window tested alone is significant at 1% (chi-square)
 
 _CELL_BITS = 21  # keys pack activity << 44 | column << 21 | row
@@ -83,7 +83,9 @@ class IdentifyParams:
     min_employees: int = 0
     alpha: float = 0.01
     min_lq: float = 1.5
-    significance: str = "monte carlo"  # or "bonferroni" (the previous, more conservative test)
+    # "bonferroni" (the window's tail times the family size) or "monte carlo" (relabelling on the grid,
+    # Gumbel tail): Monte Carlo finds more plants but reports more that match none (methodology.md, step 5).
+    significance: str = "bonferroni"
     activity_level: int = 4  # 4: ISIC class; 3: group; 2: division ("related activities")
     radii_km: tuple[float, ...] = RADII_KM  # the ladder, cut at distance_km
 
@@ -334,23 +336,23 @@ def search_p_values(windows: Windows, x, y, national, params: IdentifyParams) ->
     a window open (not significant by Bonferroni, yet with LQ >= min_lq and an LLR that a single
     window could reach at the level), the activity's windows get the Monte Carlo p-value instead: the
     Gumbel tail at their LLR of the largest-LLR statistic under relabelling (RelabellingNull), taken
-    when smaller than Bonferroni's.  Replicates stop early (sequential Monte Carlo) once several beat
-    the activity's best open window: then no open window can be significant."""
+    when smaller than Bonferroni's.  The null depends on the activity only through its count, so it
+    is computed once per registry on a ladder of counts spanning the activities that need it, and
+    interpolated (calibration.Ladder)."""
     bonferroni = np.minimum(1.0, windows.p_window * windows.family)
     if params.significance == "bonferroni" or not len(bonferroni):
         return bonferroni
-    p_search = bonferroni.copy()
     lq = windows.cases / windows.units / windows.share
     open_window = (bonferroni > params.alpha) & (lq >= params.min_lq) & (windows.llr >= SINGLE_WINDOW_LLR)
-    null = None
-    for a in np.unique(windows.activity[open_window]):
-        best_open = float(windows.llr[open_window & (windows.activity == a)].max())
-        null = null or relabelling_null(windows, x, y, params)
-        maxima = null.maxima(national[a], REPLICATES, beat=best_open, stop_after=STOP_AFTER_EXCEEDING)
-        if len(maxima) < REPLICATES:
-            continue  # stopped early: the best open window, and so every open window, is not significant
+    needing = np.unique(windows.activity[open_window])
+    if not len(needing):
+        return bonferroni
+    null = relabelling_null(windows, x, y, params)
+    ladder = null.ladder(national[needing].min(), national[needing].max(), REPLICATES, LADDER_RATIO)
+    p_search = bonferroni.copy()
+    for a in needing:
         own = windows.activity == a
-        p_search[own] = np.minimum(bonferroni[own], Gumbel.fit(maxima).tail(windows.llr[own]))
+        p_search[own] = np.minimum(bonferroni[own], ladder.at(national[a]).tail(windows.llr[own]))
     return p_search
 
 
