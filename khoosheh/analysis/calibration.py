@@ -79,24 +79,16 @@ class RelabellingNull:
         self.n_fine = int(unit_cell.max()) + 1 if len(unit_cell) else 0
         self._drawn: dict[int, tuple[np.random.Generator, list[float]]] = {}
 
-    def maxima(self, cases: int, replicates: int, *, beat: float | None = None, stop_after: int = 0) -> np.ndarray:
+    def maxima(self, cases: int, replicates: int) -> np.ndarray:
         """The largest LLR of each of ``replicates`` relabellings with ``cases`` cases (the same draws
-        for the same registry and count, whoever asks).  With ``beat`` and ``stop_after``: sequential
-        Monte Carlo (Besag & Clifford 1991) — stop as soon as ``stop_after`` maxima reach ``beat``, since
-        a window of that LLR then has a p-value of at least stop_after / replicates."""
+        for the same registry and count, whoever asks; more replicates extend the same stream)."""
         cases = int(cases)
         if cases not in self._drawn:
             seed = [self.n_total, cases, self.n_fine, int(self.unit_cell.sum() % (1 << 32))]
             self._drawn[cases] = (np.random.default_rng(seed), [])
         rng, drawn = self._drawn[cases]
-        exceeding = 0
-        for k in range(replicates):
-            if k == len(drawn):
-                drawn.append(self._replicate(rng, cases))
-            if beat is not None and drawn[k] >= beat:
-                exceeding += 1
-                if stop_after and exceeding >= stop_after:
-                    return np.array(drawn[: k + 1])
+        while len(drawn) < replicates:
+            drawn.append(self._replicate(rng, cases))
         return np.array(drawn[:replicates])
 
     def ladder(self, lowest: float, highest: float, replicates: int, ratio: float) -> Ladder:

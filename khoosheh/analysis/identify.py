@@ -21,7 +21,8 @@ units) evaluated on a grid so that it stays linear in the number of units:
    The search over many centres and radii is paid for by Bonferroni over the
    whole fixed family of windows that could hold ``min_units`` units
    (conservative next to Monte Carlo ranking of the maximum LLR, which
-   tests/analysis/test_scan.py checks).
+   tests/analysis/test_scan.py checks); or, with ``significance="monte carlo"``,
+   by relabelling on the same grid with a Gumbel tail (calibration.py).
 4. Per activity, the significant windows in order of LLR, each kept when it does
    not overlap one kept before (Kulldorff's secondary clusters without
    geographical overlap).  Members: the activity's units inside its footprint,
