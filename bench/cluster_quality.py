@@ -31,6 +31,7 @@ import platform
 import sys
 import time
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -38,12 +39,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from scan_baseline import REPLICATES, scan_registry  # noqa: E402
-from synthetic import TOP_ACTIVITIES, big_city_counties, make_registry, match  # noqa: E402
+from scan_baseline import PILOT, REPLICATES, scan_registry  # noqa: E402
+from synthetic import TOP_ACTIVITIES, big_city_counties, make_registry, mark_detectable, match  # noqa: E402
 
 from khoosheh.analysis import IdentifyParams, identify_clusters  # noqa: E402
 from khoosheh.analysis.grid import project_km  # noqa: E402
 
+GRID_NULL_REPLICATES = 19  # the stand-in reference null where the scan cannot run (a million units)
 EPS_KM = 5.0
 MIN_SAMPLES = 10
 OUT = Path(__file__).resolve().parent / "out"
@@ -83,12 +85,51 @@ def dbscan_per_activity(columns, *, lq_filter: float | None = None):
 
 
 def methods(scan_replicates: int) -> dict:
+    """Every method by name, called as (columns, seed, nulls): the scan stores its Monte Carlo null per
+    activity in ``nulls``."""
     return {
-        "khoosheh": lambda c, seed: identify_clusters(c, IdentifyParams()),
-        "DBSCAN": lambda c, seed: dbscan_per_activity(c),
-        "DBSCAN + LQ ≥ 2": lambda c, seed: dbscan_per_activity(c, lq_filter=2.0),
-        "Bernoulli scan": lambda c, seed: scan_registry(c, seed=seed, replicates=scan_replicates),
+        "khoosheh": lambda c, seed, nulls: identify_clusters(c, IdentifyParams()),
+        "khoosheh (Monte Carlo)": lambda c, seed, nulls: identify_clusters(c, IdentifyParams(
+            significance="monte carlo")),
+        "DBSCAN": lambda c, seed, nulls: dbscan_per_activity(c),
+        "DBSCAN + LQ ≥ 2": lambda c, seed, nulls: dbscan_per_activity(c, lq_filter=2.0),
+        "Bernoulli scan": lambda c, seed, nulls: scan_registry(c, seed=seed, replicates=scan_replicates,
+                                                               maxima=nulls),
     }
+
+
+CACHED = ("DBSCAN", "DBSCAN + LQ ≥ 2", "Bernoulli scan")  # baselines whose results do not change with khoosheh
+
+
+def cached_run(cache: Path | None, name: str, n_units: int, seed: int, replicates: int, compute):
+    """A baseline's clusters and time, read from ``cache`` when this registry was run before (the
+    baselines do not depend on khoosheh's code, so a tuning round need not rerun a 4-minute scan).
+    Returns (clusters, seconds, scan nulls by activity or None)."""
+    if cache is None or name not in CACHED:
+        nulls: dict = {}
+        started, cpu = time.perf_counter(), time.process_time()
+        clusters = compute(nulls)
+        seconds = time.perf_counter() - started
+        print(f"    {name}: {seconds:.2f} s wall, {time.process_time() - cpu:.2f} s CPU, load "
+              f"{os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
+        return clusters, seconds, nulls or None
+    tag = name.replace(" ", "_").replace("≥", "ge").replace("+", "plus")
+    path = cache / f"{tag}-{n_units}-{seed}-{replicates}.json"
+    if path.exists():
+        stored = json.loads(path.read_text())
+        clusters = [SimpleNamespace(isic=c["isic"], member_index=np.array(c["members"], np.int64))
+                    for c in stored["clusters"]]
+        nulls = {a: (np.array(m), f) for a, (m, f) in stored["nulls"].items()} if stored["nulls"] else None
+        return clusters, stored["seconds"], nulls
+    nulls = {}
+    started = time.perf_counter()
+    clusters = compute(nulls)
+    seconds = time.perf_counter() - started
+    cache.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({
+        "clusters": [{"isic": str(c.isic), "members": [int(i) for i in c.member_index]} for c in clusters],
+        "seconds": seconds, "nulls": {a: ([float(v) for v in m], float(f)) for a, (m, f) in nulls.items()}}))
+    return clusters, seconds, nulls or None
 
 
 def _stratum(name: str, value: float) -> str:
@@ -97,17 +138,48 @@ def _stratum(name: str, value: float) -> str:
     return next((label for label, low, high in STRATA[name] if value <= high), STRATA[name][-1][0])
 
 
-def plant_rows(registry, found: dict, base: dict) -> list[dict]:
+def plant_rows(registry, matched: dict, base: dict) -> list[dict]:
     rows = []
+    found = {position: (r, value) for position, (r, value) in matched["plant"].items()}
+    hits = {position: r for r, position in matched["report_plant"].items()}
     for position, p in enumerate(registry.planted):
         if p.is_decoy:
             continue
         hit = found.get(position)
         rows.append({**base, "plant": position, "kind": p.kind, "activity": p.activity, "size": p.size,
                      "spread_km": p.spread_km, "big_city": p.in_big_city, "top_activity": p.top_activity,
-                     "oracle_jaccard": round(p.oracle_jaccard, 4), "excluded": not p.separable,
-                     "found": hit is not None, "jaccard": round(hit[1], 4) if hit else None})
+                     "oracle_jaccard": round(p.oracle_jaccard, 4), "oracle_llr": round(p.oracle_llr, 3),
+                     "excluded": not p.separable, "undetectable": p.detectable is False,
+                     "found": position in hits, "jaccard": round(hit[1], 4) if hit else None})
     return rows
+
+
+def reference_critical_values(registry, nulls: dict | None, alpha: float = 0.01) -> tuple[dict, str]:
+    """The critical LLR per activity of the field's reference test, the same for every method: the
+    Bernoulli scan's Monte Carlo null (its replicate maxima, fully computed ones only, fitted by a
+    Gumbel distribution; Abrams, Kleinman & Kulldorff 2010) when the scan ran on this registry.
+    Where it cannot run (a million units), khoosheh's grid relabelling null of its own window
+    family stands in — named so in the tables."""
+    from khoosheh.analysis.calibration import Gumbel
+
+    if nulls:
+        return ({a: Gumbel.fit(m[m >= 0][:PILOT] if f else m).critical(alpha) for a, (m, f) in nulls.items()},
+                "scan Monte Carlo null")
+    from khoosheh.analysis.identify import relabelling_null, scan_windows
+
+    columns = registry.columns
+    lat = np.where(np.isnan(columns.lat), columns.seat_lat, columns.lat)
+    lon = np.where(np.isnan(columns.lon), columns.seat_lon, columns.lon)
+    x, y = project_km(lat, lon)
+    activities, activity_of = np.unique(columns.activity, return_inverse=True)
+    national = np.bincount(activity_of).astype(float)
+    params = IdentifyParams()
+    windows = scan_windows(x, y, activity_of, national, params.radii(), params.min_units, params.alpha)
+    null = relabelling_null(windows, x, y, params)
+    needed = {p.activity for p in registry.planted if not p.is_decoy and p.separable}
+    counts = dict(zip(activities, national, strict=True))
+    return ({a: Gumbel.fit(null.maxima(counts[a], GRID_NULL_REPLICATES)).critical(alpha) for a in sorted(needed)},
+            f"khoosheh's grid relabelling null ({GRID_NULL_REPLICATES} replicates)")
 
 
 def report_rows(clusters, registry, matched: dict, big_counties: set, base: dict) -> list[dict]:
@@ -124,42 +196,64 @@ def report_rows(clusters, registry, matched: dict, big_counties: set, base: dict
         status = "ignored" if r in matched["ignored"] else ("true" if r in true_reports else "false")
         rows.append({**base, "report": r, "activity": str(cluster.isic), "size": len(members),
                      "spread_km": round(spread, 2), "big_city": county in big_counties,
-                     "top_activity": str(cluster.isic) in TOP_ACTIVITIES, "status": status})
+                     "top_activity": str(cluster.isic) in TOP_ACTIVITIES, "status": status,
+                     "plant": matched["report_plant"].get(r)})
     return rows
 
 
 def run(options) -> dict:
     big_counties = set(big_city_counties())
     plants, reports, runs = [], [], []
-    every = methods(options.scan_replicates)
     schedule = [(n, "tuning", s) for n in options.units for s in options.tuning_seeds]
     schedule += [(n, "held-out", s) for n in options.units for s in options.held_out_seeds]
     schedule += [(n, "held-out", s) for n in options.khoosheh_only for s in options.held_out_seeds]
     for n_units, seeds_set, seed in schedule:
         registry = make_registry(n_units, seed)
-        chosen = every if n_units in options.units else {"khoosheh": every["khoosheh"]}
-        for name, method in chosen.items():
-            started = time.perf_counter()
-            clusters = method(registry.columns, seed)
-            seconds = time.perf_counter() - started
+        every = methods(options.scan_replicates)
+        names = options.methods if n_units in options.units else [m for m in options.methods if "khoosheh" in m]
+        outcome, reference = {}, None
+        for name in names:
+            clusters, seconds, nulls = cached_run(options.cache, name, n_units, seed, options.scan_replicates,
+                                                  partial(every[name], registry.columns, seed))
+            outcome[name] = (clusters, seconds)
+            reference = nulls or reference
+        critical, source = reference_critical_values(registry, reference)
+        mark_detectable(registry, critical)
+        for name, (clusters, seconds) in outcome.items():
             matched = match(clusters, registry)
-            base = {"method": name, "units": n_units, "seed": seed, "set": seeds_set}
-            plants += plant_rows(registry, matched["plant"], base)
+            base = {"method": name, "units": n_units, "seed": seed, "set": seeds_set, "reference": source}
+            plants += plant_rows(registry, matched, base)
             reports += report_rows(clusters, registry, matched, big_counties, base)
             runs.append({**base, "seconds": round(seconds, 3), "reported": len(clusters)})
             found = len(matched["plant"])
-            print(f"{n_units:>9,} {seeds_set:<8} seed {seed:<3} {name:<16} found {found:>3} / "
-                  f"{len(registry.truth)} (+{len(registry.excluded)} excluded), {len(clusters)} reported, "
-                  f"{seconds:.1f} s", file=sys.stderr, flush=True)
+            undetectable = sum(p.detectable is False for p in registry.truth)
+            print(f"{n_units:>9,} {seeds_set:<8} seed {seed:<3} {name:<22} found {found:>3} / "
+                  f"{len(registry.truth)} (+{len(registry.excluded)} excluded; {undetectable} of them undetectable), "
+                  f"{len(clusters)} reported, {seconds:.1f} s", file=sys.stderr, flush=True)
     return {"plants": plants, "reports": reports, "runs": runs}
 
 
-def _scores(plants: list[dict], reports: list[dict]) -> dict:
-    kept = [p for p in plants if not p["excluded"]]
+BOUNDS = {"detectable": "oracle Jaccard ≥ 0.5 and oracle LLR above the reference test's critical value",
+          "jaccard": "oracle Jaccard ≥ 0.5 only"}
+
+
+def _excluded(plant: dict, bound: str) -> bool:
+    return plant["excluded"] or (bound == "detectable" and plant["undetectable"])
+
+
+def _scores(plants: list[dict], reports: list[dict], bound: str = "detectable") -> dict:
+    kept = [p for p in plants if not _excluded(p, bound)]
     found = [p for p in kept if p["found"]]
-    considered = [r for r in reports if r["status"] != "ignored"]
+    out = {(p["units"], p["seed"], p["plant"]) for p in plants if _excluded(p, bound)}
+
+    def status(r):  # a report matching an excluded plant counts neither way
+        if r["plant"] is not None and (r["units"], r["seed"], r["plant"]) in out:
+            return "ignored"
+        return "true" if r["plant"] is not None else "false"
+
+    considered = [status(r) for r in reports if status(r) != "ignored"]
     recall = len(found) / len(kept) if kept else float("nan")
-    precision = sum(r["status"] == "true" for r in considered) / len(considered) if considered else float("nan")
+    precision = considered.count("true") / len(considered) if considered else float("nan")
     f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0
     jaccard = float(np.mean([p["jaccard"] for p in found])) if found else float("nan")
     return {"f1": f1, "recall": recall, "precision": precision, "jaccard": jaccard, "plants": len(kept),
@@ -190,43 +284,54 @@ def _cell(s: dict) -> str:
 
 def markdown(results: dict, options, method_names: list[str]) -> str:
     plants, reports, runs = results["plants"], results["reports"], results["runs"]
+    first = method_names[0]
     lines = []
     for seeds_set in ("tuning", "held-out"):
         seeds = options.tuning_seeds if seeds_set == "tuning" else options.held_out_seeds
-        lines += [f"**{seeds_set} seeds ({', '.join(map(str, seeds))})** — F1 / recall / precision / mean Jaccard, "
-                  "pooled over the seeds:", "",
-                  "| units | plants (excluded) | " + " | ".join(method_names) + " |",
-                  "|---|---|" + "---|" * len(method_names)]
         sizes = sorted({r["units"] for r in runs if r["set"] == seeds_set})
-        for n_units in sizes:
-            cells = []
-            for name in method_names:
-                p = [r for r in plants if r["set"] == seeds_set and r["units"] == n_units and r["method"] == name]
-                q = [r for r in reports if r["set"] == seeds_set and r["units"] == n_units and r["method"] == name]
-                cells.append(_cell(_scores(p, q)) if p else "–")
-            one = [r for r in plants if r["set"] == seeds_set and r["units"] == n_units and r["method"] == "khoosheh"]
-            excluded = sum(r["excluded"] for r in one)
-            lines.append(f"| {n_units:,} | {len(one) - excluded} ({excluded}) | " + " | ".join(cells) + " |")
+        for bound in BOUNDS:
+            lines += [f"**{seeds_set} seeds ({', '.join(map(str, seeds))}), plants kept by {BOUNDS[bound]}** — "
+                      "F1 / recall / precision / mean Jaccard, pooled over the seeds:", "",
+                      "| units | plants kept (excluded: Jaccard bound + detectability) | "
+                      + " | ".join(method_names) + " |", "|---|---|" + "---|" * len(method_names)]
+            for n_units in sizes:
+                cells = []
+                for name in method_names:
+                    p = [r for r in plants if r["set"] == seeds_set and r["units"] == n_units and r["method"] == name]
+                    q = [r for r in reports if r["set"] == seeds_set and r["units"] == n_units and r["method"] == name]
+                    cells.append(_cell(_scores(p, q, bound)) if p else "–")
+                one = [r for r in plants if r["set"] == seeds_set and r["units"] == n_units and r["method"] == first]
+                by_jaccard = sum(r["excluded"] for r in one)
+                by_test = sum(r["undetectable"] and not r["excluded"] for r in one)
+                kept = len(one) - by_jaccard - (by_test if bound == "detectable" else 0)
+                lines.append(f"| {n_units:,} | {kept} ({by_jaccard} + {by_test if bound == 'detectable' else '–'}) | "
+                             + " | ".join(cells) + " |")
+            lines.append("")
         scored_sizes = [n for n in sizes if n in options.units]
-        lines += ["", f"By stratum ({seeds_set} seeds, all registries of "
-                  f"{', '.join(f'{n:,}' for n in scored_sizes)} units pooled):", "",
-                  "| stratum | plants planted | excluded by the oracle bound | " + " | ".join(method_names) + " |",
-                  "|---|---|---|" + "---|" * len(method_names)]
-        for variable, label in _strata():
-            cells = []
-            chosen = [r for r in plants
-                      if r["set"] == seeds_set and r["units"] in scored_sizes and _in(r, variable, label)]
-            for name in method_names:
-                p = [r for r in chosen if r["method"] == name]
-                q = [r for r in reports if r["set"] == seeds_set and r["units"] in scored_sizes
-                     and r["method"] == name and _in(r, variable, label)]
-                cells.append(_cell(_scores(p, q)))
-            one = [r for r in chosen if r["method"] == "khoosheh"]
-            excluded = sum(r["excluded"] for r in one)
-            share = excluded / len(one) if one else 0
-            lines.append(f"| {STRATUM_TITLE[variable]}: {label} | {len(one)} | {excluded} ({share:.0%}) | "
-                         + " | ".join(cells) + " |")
-        lines.append("")
+        for bound in BOUNDS:
+            lines += [f"By stratum ({seeds_set} seeds, registries of {', '.join(f'{n:,}' for n in scored_sizes)} "
+                      f"units pooled; plants kept by {BOUNDS[bound]}):", "",
+                      "| stratum | plants planted | excluded: Jaccard bound | excluded: not detectable | "
+                      + " | ".join(method_names) + " |", "|---|---|---|---|" + "---|" * len(method_names)]
+            for variable, label in _strata():
+                cells = []
+                chosen = [r for r in plants
+                          if r["set"] == seeds_set and r["units"] in scored_sizes and _in(r, variable, label)]
+                for name in method_names:
+                    p = [r for r in chosen if r["method"] == name]
+                    q = [r for r in reports if r["set"] == seeds_set and r["units"] in scored_sizes
+                         and r["method"] == name and _in(r, variable, label)]
+                    cells.append(_cell(_scores(p, q, bound)) if p else "–")
+                one = [r for r in chosen if r["method"] == first]
+                by_jaccard = sum(r["excluded"] for r in one)
+                by_test = sum(r["undetectable"] and not r["excluded"] for r in one)
+                whole = max(len(one), 1)
+                lines.append(f"| {STRATUM_TITLE[variable]}: {label} | {len(one)} | {by_jaccard} "
+                             f"({by_jaccard / whole:.0%}) | {by_test} ({by_test / whole:.0%}) | "
+                             + " | ".join(cells) + " |")
+            lines.append("")
+    sources = sorted({(r["units"], r["reference"]) for r in runs})
+    lines += ["Reference test for detectability: " + "; ".join(f"{n:,} units: {s}" for n, s in sources) + ".", ""]
     lines += ["Time per registry (mean over the runs, seconds):", "",
               "| units | " + " | ".join(method_names) + " |", "|---|" + "---|" * len(method_names)]
     for n_units in sorted({r["units"] for r in runs}):
@@ -254,8 +359,12 @@ def main() -> None:
     parser.add_argument("--units", type=int, nargs="+", default=[20_000, 50_000, 100_000])
     parser.add_argument("--khoosheh-only", type=int, nargs="*", default=[1_000_000])
     parser.add_argument("--tuning-seeds", type=int, nargs="+", default=[1, 2, 3])
-    parser.add_argument("--held-out-seeds", type=int, nargs="+", default=[11, 12, 13, 14, 15])
+    parser.add_argument("--held-out-seeds", type=int, nargs="*", default=[11, 12, 13, 14, 15])
     parser.add_argument("--scan-replicates", type=int, default=REPLICATES)
+    parser.add_argument("--methods", nargs="+", default=list(methods(REPLICATES)), choices=list(methods(REPLICATES)))
+    parser.add_argument("--cache", type=Path, default=OUT / "baseline-cache",
+                        help="where the baselines' results are kept between runs")
+    parser.add_argument("--no-cache", action="store_true", help="recompute the baselines")
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: 20,000 units, seeds 1 and 11, 99 scan replicates, no million")
     parser.add_argument("--json", type=Path, default=OUT / "cluster_quality.json")
@@ -265,8 +374,9 @@ def main() -> None:
         options.units, options.khoosheh_only = [20_000], []
         options.tuning_seeds, options.held_out_seeds, options.scan_replicates = [1], [11], 99
     started = time.perf_counter()
+    options.cache = None if options.no_cache else options.cache
     results = run(options)
-    names = list(methods(options.scan_replicates))
+    names = options.methods
     options.json.parent.mkdir(parents=True, exist_ok=True)  # the results first: a formatting error loses nothing
     options.json.write_text(json.dumps({"options": {k: str(v) if isinstance(v, Path) else v
                                                     for k, v in vars(options).items()}, **results}, indent=1))

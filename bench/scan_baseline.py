@@ -484,11 +484,14 @@ def prepare(xy: np.ndarray, max_radius_km: float = MAX_RADIUS_KM) -> tuple:
     return (grid, *_sorted_distances(grid))
 
 
-def scan_registry(columns, *, seed: int = 0, timings: dict | None = None, **params) -> list[ScanCluster]:
+def scan_registry(columns, *, seed: int = 0, timings: dict | None = None, maxima: dict | None = None,
+                  **params) -> list[ScanCluster]:
     """The Bernoulli scan for every activity of a registry (``UnitColumns``): significant clusters.
 
     Units without coordinates stand at their county seat, as in khoosheh and the DBSCAN baselines.
-    Each activity's replicates are drawn from ``seed`` and the activity's position, so a run repeats."""
+    Each activity's replicates are drawn from ``seed`` and the activity's position, so a run repeats.
+    With ``maxima`` (a dict), each activity's replicate statistics are stored there (its Monte Carlo null,
+    which the benchmark's detectability bound reuses)."""
     from khoosheh.analysis.grid import project_km
 
     lat = np.where(np.isnan(columns.lat), columns.seat_lat, columns.lat)
@@ -501,6 +504,8 @@ def scan_registry(columns, *, seed: int = 0, timings: dict | None = None, **para
     for position, activity in enumerate(np.unique(columns.activity)):
         scan = BernoulliScan(seed=seed * 1000 + position, **params)
         clusters += scan.fit(xy, columns.activity == activity, prepared=prepared, activity=str(activity)).clusters_
+        if maxima is not None:
+            maxima[str(activity)] = (scan.maxima_, scan.floor_)
     if timings is not None:
         timings.update(prepare=prepared_at - started, scan=time.perf_counter() - prepared_at)
     return clusters

@@ -29,6 +29,7 @@ import numpy as np
 
 from khoosheh.analysis import UnitColumns
 from khoosheh.analysis.grid import project_km
+from khoosheh.analysis.identify import bernoulli_llr
 from khoosheh.core.geo import haversine_km, in_iran
 from khoosheh.core.reference import read_reference_csv
 
@@ -61,6 +62,8 @@ class Planted:
     in_big_city: bool = False
     top_activity: bool = False
     oracle_jaccard: float = float("nan")  # best Jaccard of a disc around the true centre (set for truth)
+    oracle_llr: float = float("nan")  # best Bernoulli LLR of such a disc reaching Jaccard MATCH_JACCARD
+    detectable: bool | None = None  # oracle_llr above the reference test's critical value (set by the benchmark)
 
     @property
     def is_decoy(self) -> bool:
@@ -205,27 +208,57 @@ def make_registry(n_units: int, seed: int, *, n_clusters: int = 40, n_pairs: int
         province=province[seat], county=code[seat], lat=lat, lon=lon, seat_lat=seat_lat[seat],
         seat_lon=seat_lon[seat], employees=employees, exporter=exporter, status=status,
     )
+    lat = np.where(np.isnan(columns.lat), columns.seat_lat, columns.lat)
+    lon = np.where(np.isnan(columns.lon), columns.seat_lon, columns.lon)
+    xy = project_km(lat, lon)
     for p in planted:
         if not p.is_decoy:
-            p.oracle_jaccard = oracle_jaccard(columns, p)
+            p.oracle_jaccard, p.oracle_llr = oracle_bound(columns, p, xy)
     return SyntheticRegistry(columns, planted)
 
 
-def oracle_jaccard(columns: UnitColumns, plant: Planted) -> float:
-    """The best Jaccard with the plant's members of any disc around its true centre: the k units
-    of its activity nearest the centre, for the best k.  Units without coordinates stand at their
-    county seat, as every method places them.  A plant whose bound is below 0.5 cannot be matched
-    by a disc that knows where it is, so it measures the metric rather than a method."""
-    lat = np.where(np.isnan(columns.lat), columns.seat_lat, columns.lat)
-    lon = np.where(np.isnan(columns.lon), columns.seat_lon, columns.lon)
-    same = np.flatnonzero(columns.activity == plant.activity)
-    x, y = project_km(lat[same], lon[same])
+def oracle_discs(columns: UnitColumns, plant: Planted, xy=None) -> tuple[np.ndarray, np.ndarray]:
+    """The discs around the plant's true centre that an oracle knowing it would try: for each k, the
+    disc holding the k units of the plant's activity nearest the centre.  Returns each disc's Jaccard
+    with the plant's members and its Bernoulli LLR (Kulldorff 1997) — k cases among all the units
+    within that distance, against the activity's national count.  Units without coordinates stand at
+    their county seat, as every method places them."""
+    if xy is None:
+        lat = np.where(np.isnan(columns.lat), columns.seat_lat, columns.lat)
+        lon = np.where(np.isnan(columns.lon), columns.seat_lon, columns.lon)
+        xy = project_km(lat, lon)
+    x, y = xy
     cx, cy = project_km(np.array([plant.centre[0]]), np.array([plant.centre[1]]))
-    order = np.argsort(np.hypot(x - cx[0], y - cy[0]), kind="stable")
+    distance = np.hypot(x - cx[0], y - cy[0])
+    same = np.flatnonzero(columns.activity == plant.activity)
+    order = np.argsort(distance[same], kind="stable")
     is_member = np.isin(same[order], plant.members)
     shared = np.cumsum(is_member)
     taken = np.arange(1, len(order) + 1)
-    return float((shared / (taken + len(plant.members) - shared)).max())
+    jaccard = shared / (taken + len(plant.members) - shared)
+    units = np.searchsorted(np.sort(distance), distance[same][order], side="right")  # all units in each disc
+    return jaccard, bernoulli_llr(taken, units, len(same), len(distance))
+
+
+def oracle_bound(columns: UnitColumns, plant: Planted, xy=None) -> tuple[float, float]:
+    """(best Jaccard of an oracle disc, best LLR among the oracle discs reaching MATCH_JACCARD).
+
+    A plant whose Jaccard bound is below 0.5 cannot be matched even by a disc that knows where it
+    is, so it measures the metric rather than a method.  The LLR bound says how strong the best
+    matchable disc is: when it is below the critical value of the field's reference test for the
+    whole search (the Bernoulli scan's Monte Carlo null, see ``mark_detectable``), no method testing
+    at that level can report the plant without also reporting noise that strong."""
+    jaccard, llr = oracle_discs(columns, plant, xy)
+    matchable = jaccard >= MATCH_JACCARD
+    return float(jaccard.max()), float(llr[matchable].max()) if matchable.any() else 0.0
+
+
+def mark_detectable(registry: SyntheticRegistry, critical: dict[str, float]) -> None:
+    """Set each plant's ``detectable``: its oracle LLR bound reaches ``critical[activity]``, the
+    critical LLR of the reference test for that activity (the same for every method)."""
+    for p in registry.planted:
+        if not p.is_decoy and p.activity in critical:
+            p.detectable = bool(p.oracle_llr >= critical[p.activity])
 
 
 def _nearby_towns(rng, seat_lat, seat_lon, weight):
@@ -240,7 +273,8 @@ def _nearby_towns(rng, seat_lat, seat_lon, weight):
 def match(clusters, registry: SyntheticRegistry, *, jaccard: float = MATCH_JACCARD) -> dict:
     """One-to-one matching of reported clusters to plants of the same activity at Jaccard >= 0.5,
     best pairs first.  Returns {"plant": {plant position: (report position, Jaccard)},
-    "ignored": report positions that match an excluded (inseparable) plant, counted neither way}."""
+    "ignored": report positions that match an excluded (inseparable) plant, counted neither way,
+    "report_plant": {report position: the plant it matches, excluded or not}}."""
     reported = [(str(c.isic), set(map(int, c.member_index))) for c in clusters]
     pairs = []
     for position, p in enumerate(registry.planted):
@@ -259,7 +293,8 @@ def match(clusters, registry: SyntheticRegistry, *, jaccard: float = MATCH_JACCA
             plant_match[position] = (r, value)
             used.add(r)
     ignored = {r for position, (r, _) in plant_match.items() if not registry.planted[position].separable}
-    return {"plant": {k: v for k, v in plant_match.items() if registry.planted[k].separable}, "ignored": ignored}
+    return {"plant": {k: v for k, v in plant_match.items() if registry.planted[k].separable}, "ignored": ignored,
+            "report_plant": {r: position for position, (r, _) in plant_match.items()}}
 
 
 def evaluate(clusters, registry: SyntheticRegistry, *, jaccard: float = MATCH_JACCARD) -> dict:

@@ -21,7 +21,8 @@ units) evaluated on a grid so that it stays linear in the number of units:
    The search over many centres and radii is paid for by Bonferroni over the
    whole fixed family of windows that could hold ``min_units`` units
    (conservative next to Monte Carlo ranking of the maximum LLR, which
-   tests/analysis/test_scan.py checks).
+   tests/analysis/test_scan.py checks); or, with ``significance="monte carlo"``,
+   by relabelling on the same grid with a Gumbel tail (calibration.py).
 4. Per activity, the significant windows in order of LLR, each kept when it does
    not overlap one kept before (Kulldorff's secondary clusters without
    geographical overlap).  Members: the activity's units inside its footprint,
@@ -42,6 +43,7 @@ from scipy.special import bdtrc, xlogy
 
 from khoosheh.core.geo import haversine_km
 
+from .calibration import RelabellingNull, build_levels
 from .grid import disc_columns, project_km, window_sums
 from .scoring import score_clusters
 
@@ -59,6 +61,11 @@ FOOTPRINT_STEP = 1.15  # a footprint's radius is chosen on a ladder 15% apart
 FOOTPRINT_REACH = 2.0  # ... up to twice its window's radius (1.5-3 alike; unbounded merges neighbours)
 FOOTPRINT_Z = 2.0  # its excess is counted this many standard deviations low (J 0.845, 0.848, 0.851 for 0-2)
 HOLLOW_SHARE = 0.25  # a footprint whose inner half holds less of its excess is hollow, not reported
+# Significance (docs/methodology.md, step 5): Monte Carlo relabelling on the grid with a Gumbel tail,
+# run only for activities with a window that Bonferroni cannot settle.
+REPLICATES = 29  # relabellings at each case count of the ladder
+LADDER_RATIO = 2.0  # the ladder's case counts, each twice the one before, span the activities that need it
+SINGLE_WINDOW_LLR = 2.7  # below this LLR not even one window tested alone is significant at 1% (chi-square)
 
 _CELL_BITS = 21  # keys pack activity << 44 | column << 21 | row
 _OFFSET = 1 << 20
@@ -77,6 +84,9 @@ class IdentifyParams:
     min_employees: int = 0
     alpha: float = 0.01
     min_lq: float = 1.5
+    # "bonferroni" (the window's tail times the family size) or "monte carlo" (relabelling on the grid,
+    # Gumbel tail): Monte Carlo finds more plants but reports more that match none (methodology.md, step 5).
+    significance: str = "bonferroni"
     activity_level: int = 4  # 4: ISIC class; 3: group; 2: division ("related activities")
     radii_km: tuple[float, ...] = RADII_KM  # the ladder, cut at distance_km
 
@@ -89,6 +99,8 @@ class IdentifyParams:
             raise ValueError("min_units must be at least 1")
         if self.activity_level not in (2, 3, 4):
             raise ValueError("activity_level must be 2, 3 or 4")
+        if self.significance not in ("monte carlo", "bonferroni"):
+            raise ValueError('significance must be "monte carlo" or "bonferroni"')
         if not self.radii_km or min(self.radii_km) <= 0:
             raise ValueError("radii_km must be positive")
         # Parameters come back from JSON (stored runs, queued jobs) with a list here.
@@ -178,12 +190,12 @@ class ClusterIdentifier:
         # The stage names are those the portal's job page knows (clusters.services.METHOD_STEPS).
         self.progress("local statistics")
         windows = scan_windows(x, y, activity_of, national, p.radii(), p.min_units, p.alpha)
+        windows.p_search = search_p_values(windows, x, y, national, p)
         self.progress("grouping")
-        for a, member_index, lq, p_window in select_clusters(windows, x, y, activity_of, p.radii(), p.alpha,
-                                                             p.min_lq):
+        for a, member_index, lq, p_value in select_clusters(windows, x, y, activity_of, p.radii(), p.alpha,
+                                                            p.min_lq):
             if len(member_index) < p.min_units or np.nansum(units.employees[member_index]) < p.min_employees:
                 continue
-            p_value = float(min(1.0, p_window * windows.family))
             self.clusters_.append(self._describe(units, lat, lon, member_index, activities[a], lq, p_value))
         self.progress("clusters")
         exporter_share = np.nanmean(units.exporter) if np.isfinite(units.exporter).any() else np.nan
@@ -244,6 +256,7 @@ class Windows:
     family: int  # windows searched per activity (the Bonferroni factor)
     cells: np.ndarray  # the finest grid's occupied cells (sorted) and their unit counts
     cell_counts: np.ndarray
+    p_search: np.ndarray = None  # the p-value for the whole search (search_p_values)
 
 
 def grid_level(radius_km: float) -> int:
@@ -317,6 +330,43 @@ def scan_windows(x, y, activity_of, national, radii, min_units, alpha=None) -> W
     return Windows(activity, wx, wy, radius, c, n, llr, tail, share, family, *cells_of[0])
 
 
+def search_p_values(windows: Windows, x, y, national, params: IdentifyParams) -> np.ndarray:
+    """Each window's p-value for the whole search over centres and radii (step 5 of the method).
+
+    Bonferroni — the window's exact tail times the family size — is valid but strict.  Where it leaves
+    a window open (not significant by Bonferroni, yet with LQ >= min_lq and an LLR that a single
+    window could reach at the level), the activity's windows get the Monte Carlo p-value instead: the
+    Gumbel tail at their LLR of the largest-LLR statistic under relabelling (RelabellingNull), taken
+    when smaller than Bonferroni's.  The null depends on the activity only through its count, so it
+    is computed once per registry on a ladder of counts spanning the activities that need it, and
+    interpolated (calibration.Ladder)."""
+    bonferroni = np.minimum(1.0, windows.p_window * windows.family)
+    if params.significance == "bonferroni" or not len(bonferroni):
+        return bonferroni
+    lq = windows.cases / windows.units / windows.share
+    open_window = (bonferroni > params.alpha) & (lq >= params.min_lq) & (windows.llr >= SINGLE_WINDOW_LLR)
+    needing = np.unique(windows.activity[open_window])
+    if not len(needing):
+        return bonferroni
+    null = relabelling_null(windows, x, y, params)
+    ladder = null.ladder(national[needing].min(), national[needing].max(), REPLICATES, LADDER_RATIO)
+    p_search = bonferroni.copy()
+    for a in needing:
+        own = windows.activity == a
+        p_search[own] = np.minimum(bonferroni[own], ladder.at(national[a]).tail(windows.llr[own]))
+    return p_search
+
+
+def relabelling_null(windows: Windows, x, y, params: IdentifyParams) -> RelabellingNull:
+    """The null of the grid scan's statistic for this registry: the window family of scan_windows."""
+    cx = np.floor(x / FINEST_CELL_KM).astype(np.int64) + _OFFSET
+    cy = np.floor(y / FINEST_CELL_KM).astype(np.int64) + _OFFSET
+    unit_cell = np.searchsorted(windows.cells, (cx << _CELL_BITS) | cy)
+    levels = build_levels(windows.cells, windows.cell_counts, params.radii(), grid_level,
+                          lambda level: FINEST_CELL_KM * 2**level, _parent)
+    return RelabellingNull(unit_cell, levels, params.min_units, bernoulli_llr)
+
+
 def _block_bound(keys, coarse_keys, coarse_counts, reach) -> np.ndarray:
     """For each key, the sum over the square of coarse cells (_BOUND_LEVELS up) that covers its disc:
     ``reach`` coarse cells each way."""
@@ -343,9 +393,10 @@ def select_clusters(windows: Windows, x, y, activity_of, radii, alpha: float, mi
     """Per activity, the significant windows in decreasing LLR, each kept when it
     overlaps neither a window nor a footprint kept before (Kulldorff's secondary
     clusters without geographical overlap).  Yields (activity, member positions,
-    footprint LQ, the window's own tail) for each."""
+    footprint LQ, the window's p-value for the whole search) for each."""
     lq = windows.cases / windows.units / windows.share
-    significant = np.nonzero((windows.p_window * windows.family <= alpha) & (lq >= min_lq))[0]
+    p_search = windows.p_search if windows.p_search is not None else np.minimum(1, windows.p_window * windows.family)
+    significant = np.nonzero((p_search <= alpha) & (lq >= min_lq))[0]
     order = significant[np.lexsort((-windows.llr[significant], windows.activity[significant]))]
     bounds = np.flatnonzero(np.diff(windows.activity[order])) + 1
     by_activity = np.argsort(activity_of, kind="stable")
@@ -373,7 +424,7 @@ def select_clusters(windows: Windows, x, y, activity_of, radii, alpha: float, mi
                 continue
             inside = (d2 <= fr**2) & free
             free &= ~inside
-            yield a, own[inside], footprint_lq, float(windows.p_window[best])
+            yield a, own[inside], footprint_lq, float(p_search[best])
             rx, ry, rr = windows.x[remaining], windows.y[remaining], windows.radius[remaining]
             apart = (np.hypot(rx - wx, ry - wy) >= rr + wr) & (np.hypot(rx - fx, ry - fy) >= rr + fr)
             remaining = remaining[apart]
