@@ -1,4 +1,4 @@
-"""Pages of the portal itself: the map outline, the 400 page, the user's account (password, API tokens)."""
+"""Pages of the portal itself: the 400 page, the user's account (password, API tokens)."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,18 +10,6 @@ from django.views.decorators.http import require_POST
 
 from khoosheh.accounts.audit import record_change
 from khoosheh.accounts.tokens import live_tokens, revoke
-
-
-def iran_outline(request):
-    """Iran's outline for the maps (Natural Earth, public domain); cached a day."""
-    from importlib import resources
-
-    from django.http import HttpResponse
-
-    data = resources.files("khoosheh.core.data").joinpath("iran_outline.geojson").read_bytes()
-    response = HttpResponse(data, content_type="application/geo+json")
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
 
 
 def bad_request(request, exception=None):
