@@ -267,3 +267,5 @@ def Named(max_length: int):  # noqa: N802 - used like a type
 
 PROVINCE_CODES = tuple(p.code for p in reference.provinces())
 ProvinceCode = Annotated[Literal[PROVINCE_CODES], Field(description="official two-digit province code")]
+COUNTY_CODES = tuple(c.code for c in reference.counties())
+CountyCode = Annotated[Literal[COUNTY_CODES], Field(description="official four-digit county code")]

@@ -18,7 +18,7 @@ from khoosheh.registry.models import ProductionUnit
 from khoosheh.spx import services
 from khoosheh.spx.models import CapabilityProfile, Enquiry, EnquiryMatch
 
-from .common import Count, Day, Id, Input, Money, Named, Number, Pages, Prose, ProvinceCode, SmallCount
+from .common import Count, CountyCode, Day, Id, Input, Money, Named, Number, Pages, Prose, ProvinceCode, SmallCount
 
 spx = Router(tags=["spx"])
 
@@ -82,6 +82,8 @@ class EnquiryIn(Input):
 
     kind: Literal[tuple(Enquiry.Kind.values)] = Enquiry.Kind.SUBCONTRACTING.value
     province: ProvinceCode
+    county: CountyCode | Literal[""] = Field(
+        "", description="the buyer's county, in the province: distances count from its seat unless lat/lon are given")
     buyer: Named(200)
     title: Named(200) = Field(..., description="part or product")
     description: Prose(5000) = ""
@@ -157,8 +159,10 @@ def save_profile(request, unit_id: int, data: ProfileIn):
 def create_enquiry(request, data: EnquiryIn):
     if (data.lat is None) != (data.lon is None):
         raise HttpError(422, "عرض و طول جغرافیایی با هم می‌آیند")
-    fields = data.dict(exclude={"province"})
-    return Status(201, services.create_enquiry(request.user, province_code=data.province, **fields))
+    fields = data.dict(exclude={"province", "county"})
+    # The service refuses a county outside the province (422), as the portal's form does.
+    return Status(201, services.create_enquiry(request.user, province_code=data.province,
+                                               county_code=data.county or None, **fields))
 
 
 @spx.post("/enquiries/{enquiry_id}/matching", response=list[MatchOut])
