@@ -17,6 +17,7 @@ urlpatterns = [
                                                 redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", portal_views.account, name="account"),
+    path("account/tokens/new/", portal_views.token_new, name="token_new"),
     path("account/tokens/<int:pk>/revoke/", portal_views.token_revoke, name="token_revoke"),
     path("account/password/", auth_views.PasswordChangeView.as_view(
         template_name="portal/account_form.html", extra_context={

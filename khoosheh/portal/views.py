@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khoosheh.accounts.audit import record_change
-from khoosheh.accounts.tokens import live_tokens, revoke
+from khoosheh.accounts.tokens import live_tokens, make_token, revoke
 
 
 def bad_request(request, exception=None):
@@ -22,9 +22,19 @@ def bad_request(request, exception=None):
 # --- the user's account: password and API tokens ----------------------------------------------------------------
 
 @login_required
-def account(request):
-    return render(request, "portal/account.html", {"tokens": live_tokens(request.user),
+def account(request, new_token: str = ""):
+    return render(request, "portal/account.html", {"tokens": live_tokens(request.user), "new_token": new_token,
                                                    "token_days": settings.KHOOSHEH_API_TOKEN_DAYS})
+
+
+@login_required
+@require_POST
+def token_new(request):
+    # Shown once, on this answer only: never stored in a message (a cookie) or anywhere but its hash.
+    token = make_token(request.user)
+    made = request.user.api_tokens.get(prefix=token[:8], revoked_at__isnull=True)
+    record_change(request.user, "create", made, after={"prefix": made.prefix, "expires_at": str(made.expires_at)})
+    return account(request, new_token=token)
 
 
 @login_required
