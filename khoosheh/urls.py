@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from khoosheh.api.v1 import api as api_v1
+from khoosheh.dashboards import map_views
 from khoosheh.dashboards import views as dashboard_views
 from khoosheh.portal import manage
 from khoosheh.portal import views as portal_views
@@ -16,6 +17,7 @@ urlpatterns = [
                                                 redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", portal_views.account, name="account"),
+    path("account/tokens/new/", portal_views.token_new, name="token_new"),
     path("account/tokens/<int:pk>/revoke/", portal_views.token_revoke, name="token_revoke"),
     path("account/password/", auth_views.PasswordChangeView.as_view(
         template_name="portal/account_form.html", extra_context={
@@ -53,7 +55,9 @@ urlpatterns = [
     path("manage/parks/<int:pk>/", manage.park_edit, name="manage_park"),
     path("manage/exhibitions/new/", manage.exhibition_edit, name="manage_exhibition_new"),
     path("manage/exhibitions/<int:pk>/", manage.exhibition_edit, name="manage_exhibition"),
-    path("iran.geojson", portal_views.iran_outline, name="iran_outline"),
+    path("iran.geojson", map_views.outline, name="iran_outline"),
+    path("map/boundaries/<str:level>.geojson", map_views.boundaries, name="map_boundaries"),
+    path("map/towns.json", map_views.towns, name="map_towns"),
     path("api/v1/", api_v1.urls),
     path("admin/", admin.site.urls),
 ]

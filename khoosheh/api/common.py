@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstrai
 from khoosheh.accounts.tokens import user_for_token
 from khoosheh.core import reference
 from khoosheh.core.jalali import FIRST_YEAR, LAST_YEAR, format_jalali, parse_jalali
-from khoosheh.core.text import clean, to_persian_digits
+from khoosheh.core.text import clean, clean_name, to_persian_digits
 
 
 class BearerToken(HttpBearer):
@@ -204,6 +204,11 @@ def Text(max_length: int):  # noqa: N802 - used like a type
     return Annotated[str, StringConstraints(max_length=max_length), AfterValidator(clean)]
 
 
+def Prose(max_length: int):  # noqa: N802 - used like a type
+    """Text a person reads (notes, descriptions): normalised like Text, but its digits stay as typed."""
+    return Annotated[str, StringConstraints(max_length=max_length), AfterValidator(clean_name)]
+
+
 def _json_number(value):
     """A number in a JSON body is a JSON number: pydantic would also take `true` as 1 and "5" as 5,
     which the schema does not allow."""
@@ -248,7 +253,7 @@ VISIBLE = r"[^\s\x00-\x1f\x7f\u0640\u064b-\u0652\u0670\u200b-\u200f\u202a-\u202e
 
 
 def _said_something(value: str) -> str:
-    text = clean(value)
+    text = clean_name(value)  # names and notes keep the digits they were typed in
     if not text:
         raise ValueError("خالی است")
     return text
@@ -262,3 +267,5 @@ def Named(max_length: int):  # noqa: N802 - used like a type
 
 PROVINCE_CODES = tuple(p.code for p in reference.provinces())
 ProvinceCode = Annotated[Literal[PROVINCE_CODES], Field(description="official two-digit province code")]
+COUNTY_CODES = tuple(c.code for c in reference.counties())
+CountyCode = Annotated[Literal[COUNTY_CODES], Field(description="official four-digit county code")]

@@ -10,7 +10,7 @@ from ninja import Field, Schema
 
 from khoosheh.programs.models import ClinicCase, Indicator, Intervention, Phase, ProblemCategory
 
-from .common import Count, Day, Id, Input, Money, Named, Number, ProvinceCode, Text, jalali
+from .common import Count, Day, Id, Input, Money, Named, Number, Prose, ProvinceCode, Text, jalali
 from .common import JalaliYear as Year
 
 
@@ -105,7 +105,7 @@ class DevelopmentIn(Input):
 
 class PhaseIn(Input):
     phase: choice_of(Phase)
-    note: Text(500) = Field("", description="required when stepping back")
+    note: Prose(500) = Field("", description="required when stepping back")
 
 
 class ConsortiumIn(Input):
@@ -114,7 +114,7 @@ class ConsortiumIn(Input):
     members: list[Id] = Field(..., min_length=3, max_length=1000, description="unit ids, at least three")
     clusters: list[Id] = Field([], max_length=100)
     products_hs: list[Text(10)] = Field([], max_length=100)
-    target_markets: list[Text(100)] = Field([], max_length=100)
+    target_markets: list[Prose(100)] = Field([], max_length=100)
     formed_on: Day | None = None
 
 
@@ -131,14 +131,14 @@ class CaseIn(Input):
 class DiagnosisIn(Input):
     problems: list[choice_of(ProblemCategory)] = Field(..., min_length=1, max_length=20)
     main_problem: choice_of(ProblemCategory)
-    note: Text(5000) = ""
+    note: Prose(5000) = ""
 
 
 class InterventionIn(Input):
     kind: choice_of(Intervention.Kind)
     date: Day
     amount: Money = Field(0, description="rial")
-    note: Text(300) = ""
+    note: Prose(300) = ""
 
 
 class FollowUpIn(Input):
@@ -156,8 +156,8 @@ class ProjectFields(Input):
     physical_progress: Annotated[int, Field(ge=0, le=100), Number] | None = Field(None, description="percent")
     investment_made: Money | None = Field(None, description="million rial")
     investment_needed: Money | None = Field(None, description="million rial")
-    financing_sources: Text(300) | None = None
-    blockers: Text(5000) | None = None
+    financing_sources: Prose(300) | None = None
+    blockers: Prose(5000) | None = None
     expected_opening: Day | None = None
     planned_jobs: Count | None = None
 

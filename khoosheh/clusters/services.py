@@ -18,7 +18,7 @@ from khoosheh.accounts.audit import record_change
 from khoosheh.accounts.models import User
 from khoosheh.accounts.scoping import can_change_province, can_write
 from khoosheh.analysis import ClusterIdentifier, IdentifyParams
-from khoosheh.core.text import clean
+from khoosheh.core.text import clean_name
 from khoosheh.registry.models import ProductionUnit
 
 from .models import Candidate, Cluster, IdentificationRun
@@ -47,7 +47,7 @@ def run_identification(user: User | None, params: IdentifyParams, *, note: str =
     columns, _, unit_ids = columns_from_db()
     identifier = ClusterIdentifier(params, progress=method_steps(progress)).fit(columns)
     run = IdentificationRun.objects.create(created_by=user, params=dataclasses.asdict(params), n_units=len(columns),
-                                           n_candidates=len(identifier.clusters_), note=clean(note))
+                                           n_candidates=len(identifier.clusters_), note=clean_name(note))
     candidates = [Candidate(run=run, code=c.id, activity_id=c.isic, province_id=c.province, county_id=c.county,
                             provinces=c.provinces, counties=c.counties, lat=c.centroid[0], lon=c.centroid[1],
                             extent_km=c.extent_km, n_units=c.n_units, employees=c.employees, lq=c.lq,
@@ -181,7 +181,7 @@ def confirm(candidate: Candidate, user: User, *, name: str = "") -> Cluster:
     _check_reviewer(user, candidate)
     _refuse_duplicate(candidate)
     cluster = Cluster(**{f: getattr(candidate, f) for f in FIGURES},
-                      name=clean(name) or default_name(candidate.activity, candidate.county),
+                      name=clean_name(name) or default_name(candidate.activity, candidate.county),
                       confirmed_at=timezone.now(), confirmed_by=user)
     cluster.save()
     cluster.members.set(candidate.members.all())
@@ -193,10 +193,10 @@ def confirm(candidate: Candidate, user: User, *, name: str = "") -> Cluster:
 
 @transaction.atomic
 def reject(candidate: Candidate, user: User, *, reason: str) -> None:
-    if not clean(reason):
+    if not clean_name(reason):
         raise ValidationError("دلیل رد کردن را بنویسید")
     _check_reviewer(user, candidate)
-    _mark(candidate, user, Candidate.Review.REJECTED, reason=clean(reason))
+    _mark(candidate, user, Candidate.Review.REJECTED, reason=clean_name(reason))
 
 
 @transaction.atomic
@@ -224,7 +224,7 @@ def merge(candidates: Iterable[Candidate], user: User, *, name: str = "") -> Clu
         counties=sorted({k for c in candidates for k in c.counties}),
         provinces=sorted({k for c in candidates for k in c.provinces}),
     )
-    cluster = Cluster(**figures, name=clean(name) or default_name(largest.activity, largest.county),
+    cluster = Cluster(**figures, name=clean_name(name) or default_name(largest.activity, largest.county),
                       confirmed_at=timezone.now(), confirmed_by=user)
     cluster.save()
     cluster.members.set(members)
@@ -237,7 +237,7 @@ def merge(candidates: Iterable[Candidate], user: User, *, name: str = "") -> Clu
 
 @transaction.atomic
 def rename(cluster: Cluster, user: User, name: str) -> None:
-    name = clean(name)
+    name = clean_name(name)
     if not name:
         raise ValidationError("نام خوشه خالی است")
     if not can_change_province(user, cluster.province_id):

@@ -142,6 +142,33 @@ def certification_names_fa() -> dict[str, str]:
     return {r["code"]: r["name_fa"] for r in read_reference_csv("certifications.csv")}
 
 
+@dataclass(frozen=True)
+class Town:
+    """A county seat for the maps' labels; tier 1 is the largest town of its province (its capital, in
+    practice), tier 2 a town of 100,000 people or more, tier 3 any other seat."""
+
+    name_fa: str
+    name_en: str
+    lat: float
+    lon: float
+    population: int
+    tier: int
+
+
+MAJOR_TOWN_POPULATION = 100_000
+
+
+@functools.cache
+def towns() -> tuple[Town, ...]:
+    rows = read_reference_csv("counties.csv")
+    population = {r["code"]: int(float(r["seat_population"] or 0)) for r in rows}
+    capitals = {max((r for r in rows if r["province_code"] == p.code), key=lambda r: population[r["code"]])["code"]
+                for p in provinces()}
+    return tuple(sorted((Town(r["name_fa"], r["name_en"], float(r["lat"]), float(r["lon"]), population[r["code"]],
+                              1 if r["code"] in capitals else 2 if population[r["code"]] >= MAJOR_TOWN_POPULATION
+                              else 3) for r in rows), key=lambda t: (t.tier, -t.population)))
+
+
 @functools.cache
 def province_centre(code: str) -> tuple[float, float]:
     """The seat of the province's most populous county (its capital, in practice)."""

@@ -2,14 +2,20 @@
 
 Two levels, for two purposes:
 
-* ``clean`` produces the text we store and show: digits made Latin, Arabic
-  letters made Persian, invisible marks dropped, spaces and ZWNJ tidied.  It
-  never changes meaning, so ``clean(clean(x)) == clean(x)`` and a person would
-  call the result the same text.
+* ``clean`` produces the text we store and parse for codes, numbers and
+  dates: digits made Latin, Arabic letters made Persian, invisible marks
+  dropped, spaces and ZWNJ tidied.  It never changes meaning, so
+  ``clean(clean(x)) == clean(x)`` and a person would call the result the same text.
+* ``clean_name`` is ``clean`` for names and other text a person reads (units,
+  parks, clusters, exhibitions, notes): the digits stay as they were typed, so
+  "کارخانه ۲" is not stored as "کارخانه 2".  Persian digits stay Persian, the
+  Arabic-Indic ones (٤٥٦, from Arabic keyboards) become their Persian forms
+  (۴۵۶), and Latin digits stay Latin.
 * ``match_key`` produces a lookup key for comparing names typed by different
-  people: on top of ``clean`` it also drops every space and ZWNJ and folds
-  letter variants (آ/ا, ة/ه, …).  "خرم‌آباد", "خرم آباد" and "خرمآباد" all get the
-  same key.  Keys are for comparing, never for showing.
+  people: on top of ``clean`` it also drops every space and ZWNJ, folds
+  letter variants (آ/ا, ة/ه, …) and folds every digit to Latin.  "خرم‌آباد",
+  "خرم آباد" and "خرمآباد" all get the same key, and so do "کارخانه ۲" and
+  "کارخانه 2".  Keys are for comparing, never for showing.
 
 No dependency on Django: the import command, the portal and the analysis code
 all normalise through this module.
@@ -47,10 +53,15 @@ _CLEAN_TABLE = {**_DIGITS, **_LETTERS, **_DROPPED, **_CONTROL}
 # Arabic percent, decimal and thousands signs to their Latin forms.
 _CLEAN_TABLE.update({ord("٪"): "%", ord("٫"): ".", ord("٬"): ","})
 
+# For names: the same, except that digits keep their script (Arabic-Indic ones take their Persian forms).
+_PERSIAN_DIGIT_FORMS = {ord(c): p for c, p in zip("٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹", strict=True)}
+_NAME_TABLE = {cp: to for cp, to in _CLEAN_TABLE.items() if cp not in _DIGITS} | _PERSIAN_DIGIT_FORMS
+
 _KEY_FOLD = {
     ord("آ"): "ا", ord("أ"): "ا", ord("إ"): "ا",
     ord("ؤ"): "و", ord("ة"): "ه", ord("ۀ"): "ه", ord("ئ"): "ی",
     ord(ZWNJ): None, ord(" "): None, ord("-"): None, ord("_"): None, ord("."): None,
+    **_DIGITS,  # a name keeps its Persian digits (clean_name), its key compares them with Latin ones
 }
 
 _ZWNJ_RUN = re.compile(ZWNJ + "{2,}")
@@ -63,7 +74,16 @@ def fold_digits(text: str) -> str:
 
 
 def clean(value: object) -> str:
-    """Normalised text for storing and showing; ``None`` becomes ``""``."""
+    """Normalised text for storing codes, numbers and dates (Latin digits); ``None`` becomes ``""``."""
+    return _normalise(value, _CLEAN_TABLE)
+
+
+def clean_name(value: object) -> str:
+    """Normalised text for a name a person reads: as ``clean``, but digits stay as typed (٤ becomes ۴)."""
+    return _normalise(value, _NAME_TABLE)
+
+
+def _normalise(value: object, table: dict) -> str:
     if value is None:
         return ""
     text = str(value)
@@ -72,7 +92,7 @@ def clean(value: object) -> str:
         if not text.isprintable():
             text = text.translate(_CONTROL)
         return " ".join(text.split())
-    text = unicodedata.normalize("NFC", text).translate(_CLEAN_TABLE)
+    text = unicodedata.normalize("NFC", text).translate(table)
     # str.split() splits on every Unicode space (NBSP, thin space, …) but not on ZWNJ.
     text = " ".join(text.split())
     if ZWNJ in text:
@@ -84,7 +104,7 @@ def clean(value: object) -> str:
 
 
 def match_key(value: object) -> str:
-    """Key under which two spellings of one name compare equal."""
+    """Key under which two spellings of one name compare equal (digits of any script among them)."""
     return clean(value).casefold().translate(_KEY_FOLD)
 
 

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 
 from khoosheh.accounts.audit import record_change
 from khoosheh.accounts.models import Role, User
-from khoosheh.core.text import clean, match_key
+from khoosheh.core.text import clean, clean_name, match_key
 from khoosheh.registry.models import County, IndustrialPark
 from khoosheh.spx.models import Exhibition
 
@@ -41,7 +41,7 @@ def create_user(actor: User, *, username: str, password: str, role: str, provinc
     _check_role(role, province)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(f"نام کاربری «{username}» پیش‌تر گرفته شده است")
-    person = User(username=username, first_name=clean(full_name), role=role, province_id=province or None,
+    person = User(username=username, first_name=clean_name(full_name), role=role, province_id=province or None,
                   is_staff=role == Role.NATIONAL)
     person.set_password(password)
     person.save()
@@ -59,7 +59,7 @@ def change_user(actor: User, person: User, *, role: str, province: str | None, i
         raise ValidationError("نقش یا فعال‌بودن حساب خودتان را از این‌جا تغییر ندهید")
     before = _user_snapshot(person)
     person.role, person.province_id, person.is_active = role, province or None, is_active
-    person.first_name, person.is_staff = clean(full_name), role == Role.NATIONAL or person.is_superuser
+    person.first_name, person.is_staff = clean_name(full_name), role == Role.NATIONAL or person.is_superuser
     person.save()
     person.parks.set(parks)
     record_change(actor, "update", person, before=before, after=_user_snapshot(person))
@@ -74,7 +74,7 @@ def _park_snapshot(park: IndustrialPark) -> dict:
 def save_park(actor: User, park: IndustrialPark | None, *, name: str, kind: str, county: str,
               lat: float | None = None, lon: float | None = None) -> IndustrialPark:
     _require_national(actor)
-    name = clean(name)
+    name = clean_name(name)
     if not name:
         raise ValidationError("نام شهرک خالی است")
     if not County.objects.filter(code=county).exists():
@@ -106,11 +106,11 @@ def save_exhibition(actor: User, exhibition: Exhibition | None, *, name: str, ci
                     starts_on: dt.date, slots: int, tables: int, day_starts_at: dt.time,
                     slot_minutes: int) -> Exhibition:
     _require_national(actor)
-    if not clean(name):
+    if not clean_name(name):
         raise ValidationError("نام نمایشگاه خالی است")
     before = _exhibition_snapshot(exhibition) if exhibition is not None else None
     exhibition = exhibition or Exhibition()
-    exhibition.name, exhibition.city, exhibition.province_id = clean(name), clean(city), province
+    exhibition.name, exhibition.city, exhibition.province_id = clean_name(name), clean_name(city), province
     exhibition.starts_on, exhibition.slots, exhibition.tables = starts_on, slots, tables
     exhibition.day_starts_at, exhibition.slot_minutes = day_starts_at, slot_minutes
     exhibition.save()

@@ -1,4 +1,4 @@
-"""Pages of the portal itself: the map outline, the 400 page, the user's account (password, API tokens)."""
+"""Pages of the portal itself: the 400 page, the user's account (password, API tokens)."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,19 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khoosheh.accounts.audit import record_change
-from khoosheh.accounts.tokens import live_tokens, revoke
-
-
-def iran_outline(request):
-    """Iran's outline for the maps (Natural Earth, public domain); cached a day."""
-    from importlib import resources
-
-    from django.http import HttpResponse
-
-    data = resources.files("khoosheh.core.data").joinpath("iran_outline.geojson").read_bytes()
-    response = HttpResponse(data, content_type="application/geo+json")
-    response["Cache-Control"] = "public, max-age=86400"
-    return response
+from khoosheh.accounts.tokens import live_tokens, make_token, revoke
 
 
 def bad_request(request, exception=None):
@@ -34,9 +22,19 @@ def bad_request(request, exception=None):
 # --- the user's account: password and API tokens ----------------------------------------------------------------
 
 @login_required
-def account(request):
-    return render(request, "portal/account.html", {"tokens": live_tokens(request.user),
+def account(request, new_token: str = ""):
+    return render(request, "portal/account.html", {"tokens": live_tokens(request.user), "new_token": new_token,
                                                    "token_days": settings.KHOOSHEH_API_TOKEN_DAYS})
+
+
+@login_required
+@require_POST
+def token_new(request):
+    # Shown once, on this answer only: never stored in a message (a cookie) or anywhere but its hash.
+    token = make_token(request.user)
+    made = request.user.api_tokens.get(prefix=token[:8], revoked_at__isnull=True)
+    record_change(request.user, "create", made, after={"prefix": made.prefix, "expires_at": str(made.expires_at)})
+    return account(request, new_token=token)
 
 
 @login_required

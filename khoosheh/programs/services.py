@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from khoosheh.accounts.audit import jsonable, record_change
 from khoosheh.accounts.models import User
 from khoosheh.core.jalali import YEAR_MESSAGE, format_jalali, is_plausible_year
-from khoosheh.core.text import clean, to_persian_digits
+from khoosheh.core.text import clean_name, to_persian_digits
 from khoosheh.registry.models import ProductionUnit, Province, UnitStatus
 from khoosheh.registry.services import set_status
 
@@ -86,7 +86,7 @@ def change_phase(development: ClusterDevelopment, user: User, new_phase: str, *,
             f"مرحله بعد «{_phase_label(PHASE_ORDER[old + 1])}» است")
     if new < old - 1:
         raise ValidationError("بازگشت فقط به مرحله پیشین ممکن است")
-    if new < old and not clean(note):
+    if new < old and not clean_name(note):
         raise ValidationError("برای بازگشت به مرحله پیشین دلیل را بنویسید")
     if old == PHASE_ORDER.index(Phase.DIAGNOSTIC) and new > old and not development.diagnostic_study:
         raise ValidationError("پیش از رفتن به مرحله اعتمادسازی، مطالعه تشخیصی را بارگذاری کنید")
@@ -96,7 +96,7 @@ def change_phase(development: ClusterDevelopment, user: User, new_phase: str, *,
     development.phase = new_phase
     development.save(update_fields=["phase"])
     PhaseChange.objects.create(development=development, old_phase=before, new_phase=new_phase, changed_by=user,
-                               note=clean(note))
+                               note=clean_name(note))
     record_change(user, "update", development, {"phase": before}, {"phase": new_phase})
 
 
@@ -127,7 +127,7 @@ def add_joint_action(development: ClusterDevelopment, user: User, *, kind: str, 
     outsiders = [p for p in participants if p.pk not in members]
     if outsiders:
         raise ValidationError(f"این واحدها عضو خوشه نیستند: {'، '.join(u.name for u in outsiders[:5])}")
-    action = JointAction.objects.create(development=development, kind=kind, title=clean(title),
+    action = JointAction.objects.create(development=development, kind=kind, title=clean_name(title),
                                         start_date=start_date, end_date=end_date, budget=budget)
     action.participants.set(participants)
     record_change(user, "create", action, after=_snapshot(action))
@@ -148,8 +148,8 @@ def form_consortium(user: User, *, name: str, province_code: str, members, clust
     if bad:
         raise ValidationError(f"کد HS نادرست است: {'، '.join(map(str, bad))} (۴، ۶، ۸ یا ۱۰ رقم)")
     consortium = ExportConsortium.objects.create(
-        name=clean(name), province_id=province_code, products_hs=[str(c) for c in products_hs],
-        target_markets=[clean(m) for m in target_markets], formed_on=formed_on or timezone.localdate())
+        name=clean_name(name), province_id=province_code, products_hs=[str(c) for c in products_hs],
+        target_markets=[clean_name(m) for m in target_markets], formed_on=formed_on or timezone.localdate())
     consortium.members.set(members)
     consortium.clusters.set(clusters)
     record_change(user, "create", consortium, after=_snapshot(consortium))
@@ -199,7 +199,7 @@ def diagnose(case: ClinicCase, user: User, *, problems: list[str], main_problem:
     if main_problem not in problems:
         raise ValidationError("مشکل اصلی باید یکی از مشکل‌های تشخیص‌داده‌شده باشد")
     before = _snapshot(case)
-    case.problems, case.main_problem, case.diagnosis_note = problems, main_problem, clean(note)
+    case.problems, case.main_problem, case.diagnosis_note = problems, main_problem, clean_name(note)
     case.stage = ClinicCase.Stage.DIAGNOSED
     case.save()
     record_change(user, "update", case, before, _snapshot(case))
@@ -214,7 +214,7 @@ def add_intervention(case: ClinicCase, user: User, *, kind: str, date: dt.date, 
         raise ValidationError("نوع اقدام ناشناخته است")
     if date < case.opened_on:
         raise ValidationError("تاریخ اقدام پیش از گشودن پرونده است")
-    intervention = Intervention.objects.create(case=case, kind=kind, date=date, amount=amount, note=clean(note))
+    intervention = Intervention.objects.create(case=case, kind=kind, date=date, amount=amount, note=clean_name(note))
     if case.stage != ClinicCase.Stage.INTERVENING:
         before = _snapshot(case)
         case.stage = ClinicCase.Stage.INTERVENING
@@ -228,9 +228,9 @@ def add_intervention(case: ClinicCase, user: User, *, kind: str, date: dt.date, 
 def add_follow_up(case: ClinicCase, user: User, *, date: dt.date, note: str) -> FollowUp:
     _require_change(user, case)
     _require_stage(case, ClinicCase.Stage.DIAGNOSED, ClinicCase.Stage.INTERVENING, doing="پیگیری")
-    if not clean(note):
+    if not clean_name(note):
         raise ValidationError("شرح پیگیری خالی است")
-    follow_up = FollowUp.objects.create(case=case, date=date, note=clean(note))
+    follow_up = FollowUp.objects.create(case=case, date=date, note=clean_name(note))
     record_change(user, "create", follow_up, after=_snapshot(follow_up))
     return follow_up
 

@@ -22,7 +22,7 @@ from khoosheh.analysis.matching import SupplierColumns, SupplierIndex
 from khoosheh.analysis.scheduling import complementarity, schedule
 from khoosheh.core import reference
 from khoosheh.core.jalali import jalali_year_bounds
-from khoosheh.core.text import clean
+from khoosheh.core.text import clean_name
 from khoosheh.registry.models import ProductionUnit
 
 from .models import CapabilityProfile, Enquiry, EnquiryMatch, Exhibition, Machine, Meeting
@@ -53,13 +53,13 @@ def save_profile(unit, user: User, *, processes=(), materials=(), certifications
     profile, created = CapabilityProfile.objects.get_or_create(unit=unit, defaults={"province_id": unit.province_id})
     before = None if created else _profile_values(profile)
     profile.processes, profile.certifications = sorted(set(processes)), sorted(set(certifications))
-    profile.materials = sorted({clean(m) for m in materials if clean(m)})
+    profile.materials = sorted({clean_name(m) for m in materials if clean_name(m)})
     profile.monthly_capacity, profile.lead_time_days = monthly_capacity, lead_time_days
-    profile.products = clean(products)
+    profile.products = clean_name(products)
     profile.save()
     if machines is not None:
         profile.machines.all().delete()
-        Machine.objects.bulk_create([Machine(profile=profile, kind=clean(k), count=c, limit=clean(limit))
+        Machine.objects.bulk_create([Machine(profile=profile, kind=clean_name(k), count=c, limit=clean_name(limit))
                                      for k, c, limit in machines])
     record_change(user, "create" if created else "update", profile, before, _profile_values(profile))
     return profile

@@ -41,6 +41,15 @@ def num(value) -> str:
     return _digits(text.replace(",", "٬").replace(".", "٫")) if _persian() else text
 
 
+def latlon(item) -> str:
+    """A point's latitude and longitude as a Persian reader writes them: ۳۲٫۷۷۷۷۱، ۵۱٫۷۴۴۶۷."""
+    if item.lat is None or item.lon is None:
+        return "—"
+    if not _persian():
+        return f"{item.lat:.5f}, {item.lon:.5f}"
+    return _digits(f"{item.lat:.5f}، {item.lon:.5f}".replace(".", "٫"))
+
+
 def jdate(value) -> str:
     """A date (or datetime, in Tehran time) as a Jalali date."""
     if not value:

@@ -74,6 +74,14 @@ def test_creating_a_unit_uses_the_imports_validation_and_audit(client, cast, uni
     assert AuditEntry.objects.filter(action="import", after__file__startswith="api:").exists()
 
 
+def test_a_unit_named_with_persian_digits_keeps_them(client, cast, units):
+    response = client.post("/api/v1/units", body(name="قطعه‌سازی پویا ٢"), content_type="application/json",
+                           **bearer(cast.national))
+    assert response.status_code == 201, response.content
+    # As typed, with the Arabic-Indic two in its Persian form.
+    assert response.json()["name"] == ProductionUnit.objects.get(national_id=NID_C).name == "قطعه‌سازی پویا ۲"
+
+
 def test_a_refused_unit_gets_row_column_and_a_persian_message(client, cast, units):
     response = client.post("/api/v1/units", body(permit_date="1401/12/30", isic="9999"),
                            content_type="application/json", **bearer(cast.national))

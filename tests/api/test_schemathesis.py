@@ -17,8 +17,8 @@ ALL_CHECKS = list(CHECKS.get_all())
 REQUESTS = {"n": 0}
 # Rules JSON Schema cannot state.  A unit is one row of the unit file, checked by the import: that a county lies
 # in the province, that a national ID's check digit is right, that a point lies near its county seat.  An
-# enquiry's deadline must not have passed (a schema has no "today").  A schema-valid request to these operations
-# may be refused (422), but only for those reasons.
+# enquiry's deadline must not have passed (a schema has no "today"), and its buyer's county lies in its province.
+# A schema-valid request to these operations may be refused (422), but only for those reasons.
 CROSS_FIELD_COLUMNS = {"national_id", "county", "park", "lat", "lon", "permit_date"}
 
 
@@ -30,7 +30,8 @@ def _unit_refused_for_a_cross_field_rule(answer: dict) -> bool:
 BEYOND_THE_SCHEMA = {
     "POST /api/v1/units": _unit_refused_for_a_cross_field_rule,
     "PUT /api/v1/units/{unit_id}": _unit_refused_for_a_cross_field_rule,
-    "POST /api/v1/spx/enquiries": lambda answer: answer.get("detail") == "مهلت گذشته است",
+    "POST /api/v1/spx/enquiries": lambda answer: answer.get("detail") in ("مهلت گذشته است",
+                                                                         "شهرستان خریدار در استان او نیست"),
 }
 
 

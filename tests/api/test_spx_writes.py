@@ -89,3 +89,21 @@ def test_an_enquiry_without_a_place_is_measured_from_the_province_capital(call, 
     assert (round(enquiry.lat, 1), round(enquiry.lon, 1)) == (32.7, 51.7)  # Isfahan
     half = call(world.cast.national, "/enquiries", {"province": "10", "buyer": "x", "title": "y", "lat": 33.0})
     assert half.status_code == 422
+
+
+def test_an_enquiry_is_measured_from_its_buyers_county_seat(call, world):
+    created = call(world.cast.national, "/enquiries", {"province": "10", "county": "1010", "buyer": "x",
+                                                       "title": "y"})
+    assert created.status_code == 201, created.content
+    enquiry = Enquiry.objects.get(pk=created.json()["id"])
+    # Kashan's seat, not Isfahan's.
+    assert (round(enquiry.lat, 1), round(enquiry.lon, 1)) == (34.0, 51.4)
+
+
+def test_a_buyers_county_outside_the_province_is_refused(call, world):
+    response = call(world.cast.national, "/enquiries", {"province": "10", "county": "2106", "buyer": "x",
+                                                        "title": "y"})
+    assert response.status_code == 422 and response.json()["detail"] == "شهرستان خریدار در استان او نیست"
+    unknown = call(world.cast.national, "/enquiries", {"province": "10", "county": "9999", "buyer": "x", "title": "y"})
+    assert unknown.status_code == 422
+    assert not Enquiry.objects.exists()

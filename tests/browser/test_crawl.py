@@ -1,5 +1,6 @@
 """Every demo role, every page of the navigation and the pages they link to, in a real browser: no script
-error, no server error, no English left on a Persian page.
+error, no server error, no English left on a Persian page; and the API's documentation, linked from each
+role's account page, rendered by Swagger UI from the live schema.
 
 The demo is built once for the module, small, in its own SQLite folder, and served by `khoosheh runserver`
 in a child process with DEBUG off — the portal as `make demo` gives it, error pages included (pytest-django's
@@ -143,7 +144,8 @@ def test_every_page_of_the_navigation_works_for_each_role(browser, demo_server, 
     page.on("pageerror", lambda e: problems.append(f"{where['path']}: script error: {e}"))
     try:
         log_in(page, demo_server, username)
-        nav = list(dict.fromkeys(["/", *links(page, demo_server, "header nav a")]))
+        # The navigation, and the account page the user's name links to (tokens and the API's documentation).
+        nav = list(dict.fromkeys(["/", *links(page, demo_server, "header nav a"), "/account/"]))
         seen, queue = set(), [(path, 0) for path in nav]
         while queue:
             path, depth = queue.pop(0)
@@ -165,10 +167,23 @@ def test_every_page_of_the_navigation_works_for_each_role(browser, demo_server, 
             if depth < DEPTH:
                 queue += [(p, depth + 1) for p in links(page, demo_server, "main a[href]")]
         page.wait_for_load_state("networkidle")
+        where["path"] = "/api/v1/docs"
+        render_the_api_docs(page, demo_server, problems)
         assert len(seen) >= 3
         assert problems == [], "\n".join(problems)
     finally:
         context.close()
+
+
+def render_the_api_docs(page, url: str, problems: list[str]) -> None:
+    """Every role can use the API with a token of its own: the account page links to the docs, and Swagger UI
+    renders every operation of the schema (a schema a strict parser refuses renders nothing)."""
+    page.goto(f"{url}/account/")
+    page.click("#api-docs")
+    page.wait_for_selector(".opblock", timeout=15_000)
+    operations = page.locator(".opblock-summary-path").count()
+    if operations < 30 or page.locator(".errors-wrapper").count():
+        problems.append(f"/api/v1/docs: Swagger rendered {operations} operations, or an error box")
 
 
 def test_a_jalali_date_is_picked_from_day_month_and_year_lists(browser, demo_server):

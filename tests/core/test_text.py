@@ -1,4 +1,4 @@
-from khoosheh.core.text import ZWNJ, clean, fold_digits, match_key, to_persian_digits
+from khoosheh.core.text import ZWNJ, clean, clean_name, fold_digits, match_key, to_persian_digits
 
 
 def test_persian_and_arabic_indic_digits_read_as_latin():
@@ -64,3 +64,21 @@ def test_numbers_in_persian_text_get_persian_digits_and_the_persian_separator():
     from khoosheh.core.text import persian_number
 
     assert persian_number(326.4) == "۳۲۶" and persian_number(1234567) == "۱٬۲۳۴٬۵۶۷"
+
+
+def test_a_name_keeps_the_digits_it_was_typed_in():
+    # Persian digits stay Persian, Latin ones stay Latin: the registry shows a name as the official typed it.
+    assert clean_name("کارخانه ۲") == "کارخانه ۲"
+    assert clean_name("Plant 2 كرمان") == "Plant 2 کرمان"
+    # Arabic-Indic digits (٤٥٦, from Arabic keyboards) take their Persian forms, as Arabic ي/ك take theirs.
+    assert clean_name("فاز ٤٥٦") == "فاز ۴۵۶"
+    # Everything else is clean's work.
+    assert clean_name("  صنایع\u200c  ٢ ") == "صنایع ۲"
+
+
+def test_codes_and_numbers_still_read_in_latin_digits():
+    assert clean("۱۲۳٫۵") == "123.5"
+
+
+def test_a_name_with_persian_digits_and_one_with_latin_digits_share_a_key():
+    assert match_key(clean_name("کارخانه ۲")) == match_key("کارخانه 2") == match_key("کارخانه ٢")

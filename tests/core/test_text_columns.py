@@ -6,11 +6,11 @@ import polars as pl
 import pytest
 
 from khoosheh.core import text
-from khoosheh.core.text_columns import clean_column, match_key_column
+from khoosheh.core.text_columns import clean_column, clean_name_column, match_key_column
 
 # Everything clean and match_key treat specially: Arabic letters and digits, ZWNJ runs beside spaces,
 # Unicode spaces, invisible marks, control characters, diacritics, letters whose casefold is not lower().
-ALPHABET = list("ab AZ12۱٢يكٱآأإةۀئؤ\u200c\u200c  \t\n\r\xa0\u2009\u3000\u200b\u200d\u200e\ufeff\x00\x1c\x0b\x7f"
+ALPHABET = list("ab AZ12۱۴٢٤يكٱآأإةۀئؤ\u200c\u200c  \t\n\r\xa0\u2009\u3000\u200b\u200d\u200e\ufeff\x00\x1c\x0b\x7f"
                 "ـًٌّ٪٫٬ßİΣﬁ-_.'=") + ["\u0627\u0653", "\u0648\u0654"]
 
 
@@ -22,6 +22,16 @@ def tricky_values():
 
 def test_clean_on_a_column_equals_clean_on_each_value(tricky_values):
     assert clean_column(pl.Series(tricky_values)).to_list() == [text.clean(v) for v in tricky_values]
+
+
+def test_clean_name_on_a_column_equals_clean_name_on_each_value(tricky_values):
+    assert clean_name_column(pl.Series(tricky_values)).to_list() == [text.clean_name(v) for v in tricky_values]
+
+
+def test_the_key_of_a_cleaned_name_column_folds_its_digits(tricky_values):
+    names = pl.Series(tricky_values)
+    keys = match_key_column(names, clean_name_column(names)).to_list()
+    assert keys == [text.match_key(v) for v in tricky_values]
 
 
 def test_match_key_on_a_column_equals_match_key_on_each_value(tricky_values):

@@ -63,3 +63,49 @@ def test_without_boundaries_the_schematic_tiles_are_drawn(client, cast):
     client.force_login(cast.national)
     html = client.get(reverse("home")).content.decode()
     assert html.count("data-province=") == 31 and "<rect" in html
+
+
+def write_shapefile(tmp_path, records):
+    """A census-style shapefile: county polygons with the province code (prvnc_c) and county code (cnty_cd)."""
+    import shapefile
+
+    path = tmp_path / "census"
+    with shapefile.Writer(str(path), shapeType=shapefile.POLYGON) as w:
+        w.field("prvnc_c", "N", 2)
+        w.field("cnty_cd", "N", 4)
+        for province, county, ring in records:
+            w.poly([ring])
+            w.record(province, county)
+    return str(path) + ".shp"
+
+
+def square(x, y, size=0.5):
+    # Clockwise, as a shapefile's outer ring is.
+    return [[x, y], [x, y + size], [x + size, y + size], [x + size, y], [x, y]]
+
+
+def test_counties_load_from_a_census_shapefile_by_county_code_not_province_code(tmp_path):
+    # Yazd's province code is 21 and Meybod's county code 2106: the province's code must not be read as a county.
+    path = write_shapefile(tmp_path, [(21, 2106, square(54.0, 32.0)), (0, 1, square(49.5, 34.0))])
+    call_command("load_boundaries", "--level", "county", path)
+    assert sorted(Boundary.objects.values_list("code", flat=True)) == ["0001", "2106"]
+
+
+def test_a_province_loaded_from_a_file_of_counties_is_their_union(tmp_path):
+    # Two adjoining counties of Yazd make one province polygon covering both.
+    path = write_shapefile(tmp_path, [(21, 2106, square(54.0, 32.0)), (21, 2101, square(54.5, 32.0))])
+    call_command("load_boundaries", "--level", "province", path)
+    [boundary] = Boundary.objects.all()
+    assert boundary.code == "21"
+    import shapely
+
+    merged = shapely.geometry.shape(boundary.geometry)
+    assert len(merged.geoms) == 1 and merged.bounds == (54.0, 32.0, 55.0, 32.5)
+
+
+def test_the_census_county_polygons_all_load_and_make_the_31_provinces(shared_data):
+    path = str(shared_data / "iran_admin" / "census2016_counties_shp" / "iran2016census.shp")
+    call_command("load_boundaries", "--level", "county", path)
+    call_command("load_boundaries", "--level", "province", path)
+    assert Boundary.objects.filter(level="county").count() == 429
+    assert Boundary.objects.filter(level="province").count() == 31

@@ -2,6 +2,7 @@
 password change; password change and reset pages in the site's layout, in Persian."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -60,6 +61,23 @@ def test_the_account_page_lists_and_revokes_tokens(client, cast):
     other = make_token(cast.viewer)
     client.post(reverse("token_revoke", args=[ApiToken.objects.get(user=cast.viewer).pk]))
     assert api(client, other) == 200
+
+
+def test_an_official_makes_a_token_on_the_account_page_and_sees_it_once(client, cast):
+    from khoosheh.accounts.models import AuditEntry
+
+    client.force_login(cast.viewer)
+    # The page points to the API's documentation, and a token is one click away (no command line needed).
+    page = client.get(reverse("account")).content.decode()
+    assert 'href="/api/v1/docs"' in page and reverse("token_new") in page
+    answer = client.post(reverse("token_new")).content.decode()
+    [token] = re.findall(r"kh_[\w-]{20,}", answer)
+    assert api(client, token) == 200
+    assert AuditEntry.objects.filter(action="create", record_type="accounts.apitoken").count() == 1
+    # Listed afterwards by its prefix only, with Jalali dates in Persian digits.
+    listed = client.get(reverse("account")).content.decode()
+    assert token not in listed and token[:8] in listed
+    assert re.search(r"۱۴[۰-۹]{2}/[۰-۹]{2}/[۰-۹]{2}", listed)
 
 
 def test_the_password_change_page_changes_the_password_in_persian(client, cast):

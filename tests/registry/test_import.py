@@ -3,6 +3,7 @@
 import pytest
 
 from khoosheh.accounts.models import AuditEntry
+from khoosheh.core.text import match_key
 from khoosheh.registry import importing
 from khoosheh.registry.importing import import_units
 from khoosheh.registry.models import ImportBatch, IndustrialPark, ProductionUnit, UnitStatusChange
@@ -197,3 +198,19 @@ def test_a_provincial_file_with_a_title_and_row_numbers_is_imported(tmp_path):
         ProductionUnit.objects.all().delete()
         outcome = import_units(write(tmp_path / name, provincial_matrix(three_units())))
         assert outcome.written and outcome.created == 3, (name, outcome.errors)
+
+
+def test_a_name_typed_with_persian_digits_is_stored_with_them(unit_file):
+    import_units(unit_file([unit_row(name="کارخانه قطعه‌سازی ۲"),
+                            unit_row(national_id=NID_B, name="فاز ٤ Plant 3")]))
+    # Persian digits stay Persian, Arabic-Indic ones become Persian, Latin ones stay Latin.
+    assert set(ProductionUnit.objects.values_list("name", flat=True)) == {"کارخانه قطعه‌سازی ۲", "فاز ۴ Plant 3"}
+
+
+def test_the_same_name_in_latin_digits_is_a_look_alike_of_the_persian_one(unit_file):
+    lone = dict(national_id="", lat="", lon="")
+    import_units(unit_file([unit_row(**lone, name="کارخانه ۲")]))
+    outcome = import_units(unit_file([unit_row(**lone, name="کارخانه 2")], name="v2.csv"))
+    # The duplicate key folds digits, so the second spelling is reported as a possible twin.
+    assert len(outcome.warnings) == 1
+    assert set(ProductionUnit.objects.values_list("name_key", flat=True)) == {match_key("کارخانه 2")}

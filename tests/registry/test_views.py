@@ -208,3 +208,10 @@ def test_the_import_template_has_drop_down_lists_from_the_reference_tables(clien
     # And the empty template is a valid unit file: its headers are the contract's.
     result = validate_rows(read_rows(path), reference_from_db())
     assert result.ok and result.rows_read == 0
+
+
+def test_a_units_location_reads_in_persian_digits_and_separators(client, cast, units):
+    client.force_login(cast.national)
+    page = client.get(reverse("registry:unit_detail", args=[units["10"].pk])).content.decode()
+    # The Persian decimal separator and comma, not "32.65000, 51.67000" in Persian digits.
+    assert "۳۲٫۶۵۰۰۰، ۵۱٫۶۷۰۰۰" in page

@@ -162,8 +162,8 @@ def test_the_profile_page_keeps_machines(client, world, market):
         "machines": "تراش CNC، ۲، قطر ۴۰۰ میلی‌متر\nفرز, 1"})
     assert response.status_code == 302
     machines = list(CapabilityProfile.objects.get(unit=market["shop"]).machines.values_list("kind", "count", "limit"))
-    # Stored normalised: digits made Latin, as everywhere in the registry.
-    assert machines == [("تراش CNC", 2, "قطر 400 میلی‌متر"), ("فرز", 1, "")]
+    # Stored normalised as text a person reads: the count is a number, the limit keeps the digits typed.
+    assert machines == [("تراش CNC", 2, "قطر ۴۰۰ میلی‌متر"), ("فرز", 1, "")]
     page = client.get(reverse("spx:profile_edit", args=[market["shop"].pk])).content.decode()
     assert "تراش CNC" in page
 

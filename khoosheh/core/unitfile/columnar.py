@@ -31,7 +31,7 @@ import polars as pl
 from .. import geo
 from ..reference import Reference
 from ..text import match_key, to_persian_digits
-from ..text_columns import PYTHON_WHITESPACE, clean_column, match_key_column
+from ..text_columns import PYTHON_WHITESPACE, clean_column, clean_name_column, match_key_column
 from . import fields
 from .columns import BY_NAME
 
@@ -326,8 +326,8 @@ def _without_surrogates(text: str) -> str:
 
 
 def plain_column(raw: pl.Series) -> pl.Series:
-    """``fields.plain`` on a column: cleaned, without our exports' anti-formula apostrophe."""
-    value = clean_column(raw)
+    """``fields.plain`` on a name column (digits as typed: text.clean_name), without the anti-formula apostrophe."""
+    value = clean_name_column(raw)
     guarded = value.str.starts_with("'") & value.str.slice(1, 1).is_in(["=", "+", "-", "@"])
     return pl.select(pl.when(pl.lit(guarded)).then(pl.lit(value).str.slice(1)).otherwise(pl.lit(value))).to_series()
 

@@ -4,11 +4,13 @@ from khoosheh.dashboards.boundaries import load_boundaries
 
 
 class Command(BaseCommand):
-    help = ("Load province or county boundaries from a GeoJSON file (features matched by official code or "
-            "normalised name); the dashboards then draw real polygons instead of the schematic tile map.")
+    help = ("Load province or county boundaries from a GeoJSON file or a shapefile, such as the census's county "
+            "polygons (features matched by official code or normalised name; the features of one area are merged, "
+            "so --level province on a file of counties gives the provinces); the dashboards then draw real "
+            "polygons instead of the schematic tile map, and the point maps draw them under their points.")
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", metavar="FILE.geojson")
+        parser.add_argument("files", nargs="+", metavar="FILE.geojson|FILE.shp")
         parser.add_argument("--level", choices=["province", "county"], default="province")
 
     def handle(self, *args, files, level, **options):
