@@ -43,7 +43,11 @@ from scan_baseline import PILOT, REPLICATES, scan_registry  # noqa: E402
 from synthetic import TOP_ACTIVITIES, big_city_counties, make_registry, mark_detectable, match  # noqa: E402
 
 from khoosheh.analysis import IdentifyParams, identify_clusters  # noqa: E402
+from khoosheh.analysis.calibration import Gumbel  # noqa: E402
+from khoosheh.analysis.counting import Pyramid, finest_cells  # noqa: E402
 from khoosheh.analysis.grid import project_km  # noqa: E402
+from khoosheh.analysis.identify import count_registry  # noqa: E402
+from khoosheh.analysis.scan import relabelling_null  # noqa: E402
 
 GRID_NULL_REPLICATES = 19  # the stand-in reference null where the scan cannot run (a million units)
 EPS_KM = 5.0
@@ -160,22 +164,13 @@ def reference_critical_values(registry, nulls: dict | None, alpha: float = 0.01)
     Gumbel distribution; Abrams, Kleinman & Kulldorff 2010) when the scan ran on this registry.
     Where it cannot run (a million units), khoosheh's grid relabelling null of its own window
     family stands in — named so in the tables."""
-    from khoosheh.analysis.calibration import Gumbel
-
     if nulls:
         return ({a: Gumbel.fit(m[m >= 0][:PILOT] if f else m).critical(alpha) for a, (m, f) in nulls.items()},
                 "scan Monte Carlo null")
-    from khoosheh.analysis.identify import relabelling_null, scan_windows
-
-    columns = registry.columns
-    lat = np.where(np.isnan(columns.lat), columns.seat_lat, columns.lat)
-    lon = np.where(np.isnan(columns.lon), columns.seat_lon, columns.lon)
-    x, y = project_km(lat, lon)
-    activities, activity_of = np.unique(columns.activity, return_inverse=True)
-    national = np.bincount(activity_of).astype(float)
     params = IdentifyParams()
-    windows = scan_windows(x, y, activity_of, national, params.radii(), params.min_units, params.alpha)
-    null = relabelling_null(windows, x, y, params)
+    placed, activities, _, counts = count_registry(registry.columns)
+    null = relabelling_null(Pyramid(counts), finest_cells(placed.x, placed.y), params.radii(), params.min_units)
+    national = counts.national()
     needed = {p.activity for p in registry.planted if not p.is_decoy and p.separable}
     counts = dict(zip(activities, national, strict=True))
     return ({a: Gumbel.fit(null.maxima(counts[a], GRID_NULL_REPLICATES)).critical(alpha) for a in sorted(needed)},

@@ -29,7 +29,7 @@ import numpy as np
 
 from khoosheh.analysis import UnitColumns
 from khoosheh.analysis.grid import project_km
-from khoosheh.analysis.identify import bernoulli_llr
+from khoosheh.analysis.scan import bernoulli_llr
 from khoosheh.core.geo import haversine_km, in_iran
 from khoosheh.core.reference import read_reference_csv
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .grid import disc_columns, window_sums
+from .grid import column_offset, disc_columns, window_sums
 
 EULER_GAMMA = 0.5772156649015329
 
@@ -134,7 +134,7 @@ def build_levels(finest_keys, finest_counts, radii, level_of, cell_km_of, coarse
         lo = np.empty((len(disc), len(keys)), np.int32)
         hi = np.empty((len(disc), len(keys)), np.int32)
         for k, (dx, h) in enumerate(disc):
-            base = keys + (dx << 21)
+            base = keys + column_offset(dx)
             lo[k] = np.searchsorted(keys, base - h, side="left")
             hi[k] = np.searchsorted(keys, base + h, side="right")
         levels.append((parent if level else None, lo, hi, window_sums(keys, counts, keys, disc)))

@@ -1,15 +1,41 @@
-"""Unit records of the file contract to the columns the analysis works on."""
+"""The registry as the columns the analysis works on, and unit records of the file contract to them."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, fields
 
 import numpy as np
 
 from khoosheh.core.reference import Reference
 from khoosheh.core.unitfile import UnitRecord
 
-from .identify import UnitColumns
+
+@dataclass
+class UnitColumns:
+    """The registry as columns (one entry a unit).  ``lat``/``lon`` are NaN for a
+    unit without coordinates, and ``seat_lat``/``seat_lon`` give its county seat."""
+
+    key: np.ndarray  # national ID, or "row:N"
+    activity: np.ndarray  # ISIC class codes (str)
+    province: np.ndarray
+    county: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    seat_lat: np.ndarray
+    seat_lon: np.ndarray
+    employees: np.ndarray  # float, NaN when unknown
+    exporter: np.ndarray  # float: 1, 0, or NaN when unknown
+    status: np.ndarray  # active / idle / half_finished / closed
+
+    def __post_init__(self):
+        n = len(self.key)
+        for column in fields(self):  # not asdict(): that would deep-copy every column
+            if len(getattr(self, column.name)) != n:
+                raise ValueError(f"column {column.name} has {len(getattr(self, column.name))} entries, not {n}")
+
+    def __len__(self) -> int:
+        return len(self.key)
 
 
 def columns_from_records(records: Sequence[UnitRecord], reference: Reference) -> UnitColumns:

@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from khoosheh.analysis import IdentifyParams, identify_clusters
-from khoosheh.analysis.grid import project_km
-from khoosheh.analysis.identify import bernoulli_llr, scan_windows
+from khoosheh.analysis.counting import Pyramid, count_units
+from khoosheh.analysis.identify import count_registry
+from khoosheh.analysis.scan import bernoulli_llr, scan_windows, window_family
 
 from .test_identify import MIX, Registry
 
@@ -67,13 +68,14 @@ def test_bonferroni_over_the_windows_is_no_bolder_than_monte_carlo_relabelling()
     # SaTScan's ranking) gives the level the search truly needs: the Bonferroni threshold must lie
     # below it, i.e. the test is conservative, and not by orders of magnitude.
     columns = Registry(1).background(2000, 0, 0, 10, MIX).columns()
-    x, y = project_km(columns.lat, columns.lon)
-    activities, activity_of = np.unique(columns.activity, return_inverse=True)
-    national = np.bincount(activity_of).astype(float)
+    placed, activities, activity_of, _ = count_registry(columns)
+    radii = IdentifyParams().radii()
     rng = np.random.default_rng(0)
     best = []
     for _ in range(200):
-        windows = scan_windows(x, y, rng.permutation(activity_of), national, IdentifyParams().radii(), 10)
+        pyramid = Pyramid(count_units(placed.x, placed.y, rng.permutation(activity_of), len(activities)))
+        # alpha None: every window's exact tail, not only those that might pass at some level.
+        windows = scan_windows(pyramid, radii, 10, None, window_family(pyramid, radii, 10))
         own = windows.activity == 0
         best.append(windows.p_window[own].min() if own.any() else 1.0)
     monte_carlo_threshold = np.quantile(best, 0.05)  # the smallest tail relabelling reaches 5% of the time

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from khoosheh.analysis.identify import upper_tail
 from khoosheh.analysis.lq import location_quotients
+from khoosheh.analysis.scan import upper_tail
 from khoosheh.analysis.significance import benjamini_hochberg
 
 

@@ -8,8 +8,9 @@ from synthetic import Planted, SyntheticRegistry, mark_detectable, oracle_bound
 
 from khoosheh.analysis import IdentifyParams, identify_clusters
 from khoosheh.analysis.calibration import Gumbel
-from khoosheh.analysis.grid import project_km
-from khoosheh.analysis.identify import bernoulli_llr, relabelling_null, scan_windows
+from khoosheh.analysis.counting import finest_cells
+from khoosheh.analysis.identify import count_registry, registry_windows
+from khoosheh.analysis.scan import bernoulli_llr, relabelling_null
 
 from ..analysis.test_identify import MIX, Registry
 from ..analysis.test_scan import WIDE
@@ -18,12 +19,11 @@ from ..analysis.test_scan import WIDE
 @pytest.fixture(scope="module")
 def small():
     columns = Registry(1).background(2000, 0, 0, 10, MIX).columns()
-    x, y = project_km(columns.lat, columns.lon)
-    activities, activity_of = np.unique(columns.activity, return_inverse=True)
-    national = np.bincount(activity_of).astype(float)
+    placed, _, activity_of, counts = count_registry(columns)
     params = IdentifyParams()
-    windows = scan_windows(x, y, activity_of, national, params.radii(), params.min_units, params.alpha)
-    return x, y, activity_of, int(national[0]), windows, relabelling_null(windows, x, y, params)
+    pyramid, windows = registry_windows(counts, params)
+    null = relabelling_null(pyramid, finest_cells(placed.x, placed.y), params.radii(), params.min_units)
+    return placed.x, placed.y, activity_of, int(counts.national()[0]), windows, null
 
 
 def test_the_gumbel_tail_matches_the_relabellings_it_was_fitted_to(small):
