@@ -9,6 +9,7 @@ from khoosheh.analysis import ClusterIdentifier, IdentifyParams
 from khoosheh.clusters import jobs
 from khoosheh.clusters.outputs import FORMATS, write_result
 from khoosheh.clusters.sources import columns_from_db, columns_from_file, columns_from_files
+from khoosheh.core.progress import Progress
 from khoosheh.core.unitfile.many import NoInputFiles, expand_inputs
 from khoosheh.core.unitfile.writers import write_report
 
@@ -32,6 +33,8 @@ class Command(BaseCommand):
                             help="with --engine dask: an existing Dask scheduler; without it a LocalCluster starts")
         parser.add_argument("--workers", type=int, default=2, help="with --engine dask and no --scheduler: "
                             "the LocalCluster's worker processes")
+        parser.add_argument("--tile-km", type=float, default=256.0,
+                            help="with --engine dask: the side of the scan's spatial tiles, km (each a task)")
         parser.add_argument("--background", action="store_true",
                             help="with --from-db: queue the run for `khoosheh worker`, print the job's id and return")
         defaults = IdentifyParams()
@@ -41,12 +44,15 @@ class Command(BaseCommand):
                             help="fewest units of the activity in a cluster (and in a window that can report one)")
         parser.add_argument("--min-employees", type=int, default=defaults.min_employees)
         parser.add_argument("--alpha", type=float, default=defaults.alpha, help="significance level")
+        parser.add_argument("--significance", choices=["bonferroni", "monte-carlo"],
+                            default=defaults.significance.replace(" ", "-"),
+                            help="how the search over many windows is paid for (docs/methodology.md, step 5)")
         parser.add_argument("--min-lq", type=float, default=defaults.min_lq)
         parser.add_argument("--activity-level", type=int, choices=[2, 3, 4], default=defaults.activity_level,
                             help="4: ISIC class, 3: group, 2: division (related activities)")
 
     def handle(self, *args, files, from_db, output, skip_invalid, report, background, engine, scheduler, workers,
-               **options):
+               tile_km, **options):
         if bool(files) == bool(from_db):
             raise CommandError("give either FILEs or --from-db")
         if engine == "dask" and from_db:
@@ -58,7 +64,8 @@ class Command(BaseCommand):
         try:
             params = IdentifyParams(distance_km=options["distance_km"], min_units=options["min_units"],
                                     min_employees=options["min_employees"], alpha=options["alpha"],
-                                    min_lq=options["min_lq"], activity_level=options["activity_level"])
+                                    min_lq=options["min_lq"], activity_level=options["activity_level"],
+                                    significance=options["significance"].replace("-", " "))
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         if background:
@@ -73,7 +80,7 @@ class Command(BaseCommand):
         except NoInputFiles as exc:
             raise CommandError(str(exc)) from exc
         if engine == "dask":
-            clusters, source = self._on_dask(paths, params, scheduler, workers, report, skip_invalid, say)
+            clusters, source = self._on_dask(paths, params, scheduler, workers, tile_km, report, skip_invalid, say)
         else:
             clusters, source = self._embedded(paths, params, report, skip_invalid, say)
         write_result(output, clusters, params, source)
@@ -92,7 +99,7 @@ class Command(BaseCommand):
         say(f"identifying clusters among {len(columns):,} units")
         return ClusterIdentifier(params, progress=lambda stage: say(f"  {stage}")).fit(columns).clusters_, source
 
-    def _on_dask(self, paths, params, scheduler, workers, report, skip_invalid, say):
+    def _on_dask(self, paths, params, scheduler, workers, tile_km, report, skip_invalid, say):
         try:
             from khoosheh.distributed import engine
         except ImportError as exc:  # the optional extra is not installed
@@ -100,7 +107,7 @@ class Command(BaseCommand):
         with engine.connect(scheduler, workers=workers) as client:
             say(f"Dask: {engine.describe(client)}")
             run = engine.DistributedRun(client, paths, location_tolerance_km=settings.KHOOSHEH_LOCATION_TOLERANCE_KM,
-                                        progress=lambda stage, done, total: say(f"  {stage} {done}/{total}"))
+                                        tile_km=tile_km, progress=Progress(force=True))
             outcome = run.check()
             self._stop_on_errors(outcome, report, skip_invalid)
             clusters = run.identify(params)
