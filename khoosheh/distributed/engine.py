@@ -131,7 +131,8 @@ class DistributedRun:
             return []
         placed = client.map(place_units, self.columns, activity_level=params.activity_level)
         activities = np.unique(np.concatenate(client.gather(client.map(_activities, placed))))
-        counts = client.map(_count, placed, activities=activities)
+        shared = client.scatter(activities, broadcast=True)
+        counts = client.map(_count, placed, activities=shared)
         self._wait("counting", counts)
         merged = _tree(client, merge_counts, counts)
         unit_cells = None
@@ -158,7 +159,10 @@ class DistributedRun:
         if not candidates:
             return []
         reach = [(int(w.activity[0]), w.x, w.y, gather_reach(w)) for w in candidates]
-        near = client.map(_near_units, placed, offsets[:-1], activities=activities, reach=reach)
+        # Scattered once to every worker (a list of arrays as a keyword of map would be one per task).
+        windows_reach = client.scatter(reach, broadcast=True)
+        near = client.map(_near_units, placed, offsets[:-1], activities=client.scatter(activities, broadcast=True),
+                          reach=windows_reach)
         gathered = client.gather(near)  # per file: {activity: (global index, x, y)}, only units near windows
         around = client.submit(_surroundings, merged, params)
         jobs = []
@@ -175,7 +179,8 @@ class DistributedRun:
         client = self.client
         wanted = np.unique(np.concatenate([f.members for f in footprints])) if footprints else np.array([], int)
         starts = offsets[:-1]
-        rows = client.gather(client.map(_member_rows, self.columns, placed, starts, wanted=wanted))
+        rows = client.gather(client.map(_member_rows, self.columns, placed, starts,
+                                        wanted=client.scatter(wanted, broadcast=True)))
         members_columns = UnitColumns.concat([r[0] for r in rows])
         members_placed = _concat_placed([r[1] for r in rows])
         clusters = []
