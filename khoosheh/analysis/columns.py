@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
+import polars as pl
 
 from khoosheh.core.reference import Reference
 from khoosheh.core.unitfile import UnitRecord
@@ -37,6 +38,15 @@ class UnitColumns:
     def __len__(self) -> int:
         return len(self.key)
 
+    def take(self, rows: np.ndarray) -> UnitColumns:
+        """The units at positions ``rows``, in that order."""
+        return UnitColumns(**{column.name: getattr(self, column.name)[rows] for column in fields(self)})
+
+    @classmethod
+    def concat(cls, parts: Sequence[UnitColumns]) -> UnitColumns:
+        """The units of ``parts``, one after another."""
+        return cls(**{column.name: np.concatenate([getattr(p, column.name) for p in parts]) for column in fields(cls)})
+
 
 def columns_from_records(records: Sequence[UnitRecord], reference: Reference) -> UnitColumns:
     seats = {code: (c.lat, c.lon) for code, c in reference.counties.items()}
@@ -59,4 +69,21 @@ def columns_from_records(records: Sequence[UnitRecord], reference: Reference) ->
         county=np.array([r.county_code for r in records]),
         lat=lat, lon=lon, seat_lat=seat_lat, seat_lon=seat_lon, employees=employees, exporter=exporter,
         status=np.array([r.status for r in records]),
+    )
+
+
+def columns_from_frame(frame: pl.DataFrame, reference: Reference) -> UnitColumns:
+    """The validated rows as analysis columns, without a Python object per unit (a file may hold a million)."""
+    seat = lambda attr: frame["county_code"].replace_strict(  # noqa: E731
+        {code: getattr(c, attr) for code, c in reference.counties.items()}, return_dtype=pl.Float64).to_numpy()
+    number = lambda name: frame[name].cast(pl.Float64).fill_null(np.nan).to_numpy()  # noqa: E731
+    text = lambda name: frame[name].to_numpy().astype(str)  # noqa: E731
+    # Named as UnitRecord.key names a unit: its national ID, or its row (of its file, when there are several).
+    row = pl.format("row:{}", pl.col("row")) if "file" not in frame.columns else \
+        pl.format("row:{}@{}", pl.col("row"), pl.col("file"))
+    key = frame.select(pl.when(pl.col("national_id") == "").then(row).otherwise(pl.col("national_id"))).to_series()
+    return UnitColumns(
+        key=np.array(key.to_list(), dtype=object), activity=text("isic"), province=text("province_code"),
+        county=text("county_code"), lat=number("lat"), lon=number("lon"), seat_lat=seat("lat"),
+        seat_lon=seat("lon"), employees=number("employees"), exporter=number("exporter"), status=text("status"),
     )

@@ -126,16 +126,24 @@ def describe_cluster(columns: UnitColumns, placed: PlacedUnits, members: np.ndar
 def finish_clusters(clusters: list[Cluster], columns: UnitColumns) -> np.ndarray:
     """Order the clusters (activity, county, size, centroid), give them ids, score them against each
     other; returns each unit's cluster position (-1 for none)."""
-    clusters.sort(key=lambda c: (c.isic, c.county, -c.n_units, c.centroid))
+    known = np.isfinite(columns.exporter)
+    name_and_score(clusters, exporters=float(np.nansum(columns.exporter)), known=int(known.sum()))
     labels = np.full(len(columns), -1, dtype=np.int64)
-    per_place: Counter = Counter()
     for position, cluster in enumerate(clusters):
+        labels[cluster.member_index] = position
+    return labels
+
+
+def name_and_score(clusters: list[Cluster], *, exporters: float, known: int) -> None:
+    """Order the clusters (activity, county, size, centroid), give them ids and score them against each
+    other; ``exporters`` of ``known`` units with a known exporter flag in the whole registry (sums, so a
+    distributed engine adds them up over partitions)."""
+    clusters.sort(key=lambda c: (c.isic, c.county, -c.n_units, c.centroid))
+    per_place: Counter = Counter()
+    for cluster in clusters:
         per_place[(cluster.isic, cluster.county)] += 1
         cluster.id = f"{cluster.isic}-{cluster.county}-{per_place[(cluster.isic, cluster.county)]}"
-        labels[cluster.member_index] = position
-    exporter_share = np.nanmean(columns.exporter) if np.isfinite(columns.exporter).any() else np.nan
-    score_clusters(clusters, national_exporter_share=exporter_share)
-    return labels
+    score_clusters(clusters, national_exporter_share=exporters / known if known else np.nan)
 
 
 def _share(mask: np.ndarray) -> float:

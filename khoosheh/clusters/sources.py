@@ -9,9 +9,10 @@ import polars as pl
 from django.conf import settings
 
 from khoosheh.analysis import UnitColumns
-from khoosheh.analysis.columns import columns_from_records
+from khoosheh.analysis.columns import columns_from_frame, columns_from_records
 from khoosheh.core.reference import Reference
 from khoosheh.core.unitfile import FileProblem, RowError, read_rows, validate_rows
+from khoosheh.core.unitfile.many import check_files, with_file
 from khoosheh.registry.importing import ImportOutcome
 from khoosheh.registry.models import County, ProductionUnit
 
@@ -31,20 +32,19 @@ def columns_from_file(path: str | Path, *, progress=None) -> tuple[UnitColumns, 
     return columns, {"file": Path(path).name, "units": len(columns), "rows_read": result.rows_read}, outcome
 
 
-def columns_from_frame(frame: pl.DataFrame, reference: Reference) -> UnitColumns:
-    """The validated rows as analysis columns, without a Python object per unit (a file may hold a million)."""
-    seat = lambda attr: frame["county_code"].replace_strict(  # noqa: E731
-        {code: getattr(c, attr) for code, c in reference.counties.items()}, return_dtype=pl.Float64).to_numpy()
-    number = lambda name: frame[name].cast(pl.Float64).fill_null(np.nan).to_numpy()  # noqa: E731
-    text = lambda name: frame[name].to_numpy().astype(str)  # noqa: E731
-    # Named as UnitRecord.key names a unit: its national ID, or its row.
-    key = frame.select(pl.when(pl.col("national_id") == "").then(pl.format("row:{}", pl.col("row")))
-                       .otherwise(pl.col("national_id"))).to_series()
-    return UnitColumns(
-        key=np.array(key.to_list(), dtype=object), activity=text("isic"), province=text("province_code"),
-        county=text("county_code"), lat=number("lat"), lon=number("lon"), seat_lat=seat("lat"),
-        seat_lon=seat("lon"), employees=number("employees"), exporter=number("exporter"), status=text("status"),
-    )
+def columns_from_files(paths: list[Path]) -> tuple[UnitColumns, dict, ImportOutcome]:
+    """A registry in several files, read and checked as one (core/unitfile/many.py): each file by the contract,
+    national IDs repeated across files judged as within one; the units in file order."""
+    reference = Reference.packaged()
+    checks = check_files(paths, reference, location_tolerance_km=settings.KHOOSHEH_LOCATION_TOLERANCE_KM)
+    outcome = ImportOutcome()
+    for check in checks:
+        outcome.rows_read += check.rows_read
+        outcome.errors.extend(check.errors)
+        outcome.warnings.extend(check.warnings)
+    columns = columns_from_frame(pl.concat([with_file(c.frame, c.file) for c in checks]), reference)
+    return columns, {"files": [c.file for c in checks], "units": len(columns), "rows_read": outcome.rows_read}, \
+        outcome
 
 
 def columns_from_db(units=None) -> tuple[UnitColumns, dict, np.ndarray]:

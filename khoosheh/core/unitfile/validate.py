@@ -58,6 +58,7 @@ class RowError:
     column: str
     value: str
     message: str
+    file: str = ""  # which file, when a registry comes as several (unitfile/many.py)
 
 
 @dataclass

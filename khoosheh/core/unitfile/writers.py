@@ -122,7 +122,9 @@ def write_report(path, outcome) -> None:
     the export's guard: a spreadsheet must not run a cell "=HYPERLINK(...)" as a formula."""
     with open(path, "w", encoding="utf-8-sig", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(["row", "column", "value", "message", "severity"])
+        several = any(e.file for e in (*outcome.errors, *outcome.warnings))
+        writer.writerow(["file"] * several + ["row", "column", "value", "message", "severity"])
         for severity, items in (("error", outcome.errors), ("warning", outcome.warnings)):
             for e in items:
-                writer.writerow([e.row, *(neutralise_formula(v) for v in (e.column, e.value, e.message)), severity])
+                cells = [e.row, *(neutralise_formula(v) for v in (e.column, e.value, e.message)), severity]
+                writer.writerow([neutralise_formula(e.file)] * several + cells)

@@ -2,12 +2,15 @@ import sys
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from khoosheh.analysis import ClusterIdentifier, IdentifyParams
 from khoosheh.clusters import jobs
 from khoosheh.clusters.outputs import FORMATS, write_result
-from khoosheh.clusters.sources import columns_from_db, columns_from_file
+from khoosheh.clusters.sources import columns_from_db, columns_from_file, columns_from_files
+from khoosheh.core.progress import Progress
+from khoosheh.core.unitfile.many import NoInputFiles, expand_inputs
 from khoosheh.core.unitfile.writers import write_report
 
 
@@ -16,11 +19,22 @@ class Command(BaseCommand):
             "database, and write them as JSON, GeoJSON or XLSX. The method: docs/methodology.md.")
 
     def add_arguments(self, parser):
-        parser.add_argument("file", nargs="?", help="CSV or XLSX in the unit-file contract")
+        parser.add_argument("files", nargs="*", metavar="FILE",
+                            help="CSV, XLSX or Parquet in the unit-file contract; several files, folders or globs "
+                                 "are one registry (national IDs checked across them)")
         parser.add_argument("--from-db", action="store_true", help="use the registry database instead of a file")
         parser.add_argument("--output", "-o", required=True, metavar="OUT.json|OUT.geojson|OUT.xlsx")
         parser.add_argument("--skip-invalid", action="store_true", help="analyse the valid rows of a file")
         parser.add_argument("--report", metavar="REPORT.csv", help="write the file's errors here")
+        parser.add_argument("--engine", choices=["embedded", "dask"], default="embedded",
+                            help="dask: validate, count and scan on a Dask cluster (pip install khoosheh[dask]); "
+                                 "the same clusters as embedded (docs/scale-out.md)")
+        parser.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                            help="with --engine dask: an existing Dask scheduler; without it a LocalCluster starts")
+        parser.add_argument("--workers", type=int, default=2, help="with --engine dask and no --scheduler: "
+                            "the LocalCluster's worker processes")
+        parser.add_argument("--tile-km", type=float, default=256.0,
+                            help="with --engine dask: the side of the scan's spatial tiles, km (each a task)")
         parser.add_argument("--background", action="store_true",
                             help="with --from-db: queue the run for `khoosheh worker`, print the job's id and return")
         defaults = IdentifyParams()
@@ -30,13 +44,19 @@ class Command(BaseCommand):
                             help="fewest units of the activity in a cluster (and in a window that can report one)")
         parser.add_argument("--min-employees", type=int, default=defaults.min_employees)
         parser.add_argument("--alpha", type=float, default=defaults.alpha, help="significance level")
+        parser.add_argument("--significance", choices=["bonferroni", "monte-carlo"],
+                            default=defaults.significance.replace(" ", "-"),
+                            help="how the search over many windows is paid for (docs/methodology.md, step 5)")
         parser.add_argument("--min-lq", type=float, default=defaults.min_lq)
         parser.add_argument("--activity-level", type=int, choices=[2, 3, 4], default=defaults.activity_level,
                             help="4: ISIC class, 3: group, 2: division (related activities)")
 
-    def handle(self, *args, file, from_db, output, skip_invalid, report, background, **options):
-        if bool(file) == bool(from_db):
-            raise CommandError("give either a FILE or --from-db")
+    def handle(self, *args, files, from_db, output, skip_invalid, report, background, engine, scheduler, workers,
+               tile_km, **options):
+        if bool(files) == bool(from_db):
+            raise CommandError("give either FILEs or --from-db")
+        if engine == "dask" and from_db:
+            raise CommandError("--engine dask reads files (export the registry with `khoosheh export-units`)")
         if background and not from_db:
             raise CommandError("--background works with --from-db (a file is read where the command runs)")
         if not output.lower().endswith(FORMATS):
@@ -44,7 +64,8 @@ class Command(BaseCommand):
         try:
             params = IdentifyParams(distance_km=options["distance_km"], min_units=options["min_units"],
                                     min_employees=options["min_employees"], alpha=options["alpha"],
-                                    min_lq=options["min_lq"], activity_level=options["activity_level"])
+                                    min_lq=options["min_lq"], activity_level=options["activity_level"],
+                                    significance=options["significance"].replace("-", " "))
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         if background:
@@ -54,21 +75,50 @@ class Command(BaseCommand):
             return
         started = time.perf_counter()
         say = lambda text: self.stderr.write(f"[{time.perf_counter() - started:6.1f}s] {text}")  # noqa: E731
-        if from_db:
+        try:
+            paths = expand_inputs(files) if files else []
+        except NoInputFiles as exc:
+            raise CommandError(str(exc)) from exc
+        if engine == "dask":
+            clusters, source = self._on_dask(paths, params, scheduler, workers, tile_km, report, skip_invalid, say)
+        else:
+            clusters, source = self._embedded(paths, params, report, skip_invalid, say)
+        write_result(output, clusters, params, source)
+        say(f"{len(clusters)} clusters written to {output}")
+        sys.stdout.write(f"{len(clusters)} clusters\n")
+
+    def _embedded(self, paths, params, report, skip_invalid, say):
+        if not paths:
             say("reading the registry")
             columns, source, _ = columns_from_db()
         else:
-            say(f"reading and checking {file}")
-            columns, source, outcome = columns_from_file(file, progress=lambda n: say(f"  {n:,} rows checked"))
-            if report:
-                write_report(report, outcome)
-            if outcome.errors and not skip_invalid:
-                for e in outcome.errors[:20]:
-                    self.stderr.write(f"error: row {e.row}, column «{e.column}»: {e.message} [{e.value}]")
-                raise CommandError(f"the file has {len(outcome.errors)} errors; fix them or use --skip-invalid "
-                                   "(--report writes them all)", returncode=1)
+            say(f"reading and checking {' '.join(p.name for p in paths)}")
+            columns, source, outcome = columns_from_file(paths[0], progress=lambda n: say(f"  {n:,} rows checked")) \
+                if len(paths) == 1 else columns_from_files(paths)
+            self._stop_on_errors(outcome, report, skip_invalid)
         say(f"identifying clusters among {len(columns):,} units")
-        identifier = ClusterIdentifier(params, progress=lambda stage: say(f"  {stage}")).fit(columns)
-        write_result(output, identifier.clusters_, params, source)
-        say(f"{len(identifier.clusters_)} clusters written to {output}")
-        sys.stdout.write(f"{len(identifier.clusters_)} clusters\n")
+        return ClusterIdentifier(params, progress=lambda stage: say(f"  {stage}")).fit(columns).clusters_, source
+
+    def _on_dask(self, paths, params, scheduler, workers, tile_km, report, skip_invalid, say):
+        try:
+            from khoosheh.distributed import engine
+        except ImportError as exc:  # the optional extra is not installed
+            raise CommandError(f"--engine dask needs Dask: pip install 'khoosheh[dask]' ({exc})") from exc
+        with engine.connect(scheduler, workers=workers) as client:
+            say(f"Dask: {engine.describe(client)}")
+            run = engine.DistributedRun(client, paths, location_tolerance_km=settings.KHOOSHEH_LOCATION_TOLERANCE_KM,
+                                        tile_km=tile_km, progress=Progress(force=True))
+            outcome = run.check()
+            self._stop_on_errors(outcome, report, skip_invalid)
+            clusters = run.identify(params)
+        return clusters, run.source()
+
+    def _stop_on_errors(self, outcome, report, skip_invalid):
+        if report:
+            write_report(report, outcome)
+        if outcome.errors and not skip_invalid:
+            for e in outcome.errors[:20]:
+                where = f"{e.file}, " if e.file else ""
+                self.stderr.write(f"error: {where}row {e.row}, column «{e.column}»: {e.message} [{e.value}]")
+            raise CommandError(f"the input has {len(outcome.errors)} errors; fix them or use --skip-invalid "
+                               "(--report writes them all)", returncode=1)

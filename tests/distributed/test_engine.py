@@ -1,0 +1,67 @@
+"""`khoosheh identify --engine dask` gives the clusters the embedded engine gives — ids, members, figures — on
+a registry cut into files, each cluster's members spread over every file, run on a two-worker LocalCluster."""
+
+import csv
+import json
+
+import numpy as np
+import pytest
+from django.core.management import call_command
+from synthetic import make_registry
+
+from khoosheh.analysis.grid import project_km
+
+pytest.importorskip("distributed")
+
+TILE_KM = 64.0  # small tiles (the default is 256 km): many clusters cross their edges
+STATUS = {"active": "فعال", "idle": "راکد", "half_finished": "نیمه‌تمام", "closed": "تعطیل"}
+
+
+def write_files(columns, folder, n_files: int, seed: int = 0) -> list:
+    """The registry's rows dealt at random into ``n_files`` CSV files (so every cluster straddles them)."""
+    part = np.random.default_rng(seed).integers(n_files, size=len(columns))
+    paths = []
+    for k in range(n_files):
+        path = folder / f"part-{k}.csv"
+        with path.open("w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            w.writerow(["name", "isic", "province", "county", "lat", "lon", "employees", "status", "exporter"])
+            for i in np.flatnonzero(part == k):
+                located = not np.isnan(columns.lat[i])
+                exporter = columns.exporter[i]
+                w.writerow([f"واحد {i}", columns.activity[i], columns.province[i], columns.county[i],
+                            f"{columns.lat[i]:.5f}" if located else "", f"{columns.lon[i]:.5f}" if located else "",
+                            int(columns.employees[i]), STATUS[columns.status[i]],
+                            "" if np.isnan(exporter) else ("بله" if exporter else "خیر")])
+        paths.append(str(path))
+    return paths
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("registry")
+    return write_files(make_registry(20_000, seed=5).columns, folder, 3)
+
+
+def clusters_of(path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["clusters"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("significance", ["bonferroni", "monte carlo"])
+def test_the_dask_engine_gives_the_embedded_engines_clusters(files, tmp_path, significance):
+    embedded, dask = tmp_path / "embedded.json", tmp_path / "dask.json"
+    test = ["--significance", significance.replace(" ", "-")]
+    call_command("identify", *files, *test, "--output", str(embedded))
+    call_command("identify", *files, *test, "--engine", "dask", "--workers", "2", "--tile-km", str(TILE_KM),
+                 "--output", str(dask))
+    ours, theirs = clusters_of(dask), clusters_of(embedded)
+    assert len(theirs) > 10
+    assert sum(map(straddles_a_tile_edge, theirs)) >= 2
+    assert ours == theirs
+
+
+def straddles_a_tile_edge(cluster: dict) -> bool:
+    south, west, north, east = cluster["bbox"]
+    x, y = project_km(np.array([south, north, south, north]), np.array([west, west, east, east]))
+    return len({int(v // TILE_KM) for v in x}) > 1 or len({int(v // TILE_KM) for v in y}) > 1
