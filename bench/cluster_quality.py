@@ -40,7 +40,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scan_baseline import PILOT, REPLICATES, scan_registry  # noqa: E402
-from synthetic import TOP_ACTIVITIES, big_city_counties, make_registry, mark_detectable, match  # noqa: E402
+from synthetic import DENSITY_DECOYS, TOP_ACTIVITIES, big_city_counties, make_registry, mark_detectable, match  # noqa: E402
 
 from khoosheh.analysis import IdentifyParams, identify_clusters  # noqa: E402
 from khoosheh.analysis.calibration import Gumbel  # noqa: E402
@@ -105,7 +105,8 @@ def methods(scan_replicates: int) -> dict:
 CACHED = ("DBSCAN", "DBSCAN + LQ ≥ 2", "Bernoulli scan")  # baselines whose results do not change with khoosheh
 
 
-def cached_run(cache: Path | None, name: str, n_units: int, seed: int, replicates: int, compute):
+def cached_run(cache: Path | None, name: str, n_units: int, seed: int, replicates: int, compute,
+               decoy: str = "national mix"):
     """A baseline's clusters and time, read from ``cache`` when this registry was run before (the
     baselines do not depend on khoosheh's code, so a tuning round need not rerun a 4-minute scan).
     Returns (clusters, seconds, scan nulls by activity or None)."""
@@ -118,7 +119,9 @@ def cached_run(cache: Path | None, name: str, n_units: int, seed: int, replicate
               f"{os.getloadavg()[0]:.1f}", file=sys.stderr, flush=True)
         return clusters, seconds, nulls or None
     tag = name.replace(" ", "_").replace("≥", "ge").replace("+", "plus")
-    path = cache / f"{tag}-{n_units}-{seed}-{replicates}.json"
+    # Registries with the earlier "follows density" decoy keep the names they had before it changed.
+    suffix = "" if decoy == "one activity" else "-mix"
+    path = cache / f"{tag}-{n_units}-{seed}-{replicates}{suffix}.json"
     if path.exists():
         stored = json.loads(path.read_text())
         clusters = [SimpleNamespace(isic=c["isic"], member_index=np.array(c["members"], np.int64))
@@ -203,13 +206,14 @@ def run(options) -> dict:
     schedule += [(n, "held-out", s) for n in options.units for s in options.held_out_seeds]
     schedule += [(n, "held-out", s) for n in options.khoosheh_only for s in options.held_out_seeds]
     for n_units, seeds_set, seed in schedule:
-        registry = make_registry(n_units, seed)
+        registry = make_registry(n_units, seed, density_decoy=options.density_decoy)
         every = methods(options.scan_replicates)
         names = options.methods if n_units in options.units else [m for m in options.methods if "khoosheh" in m]
         outcome, reference = {}, None
         for name in names:
             clusters, seconds, nulls = cached_run(options.cache, name, n_units, seed, options.scan_replicates,
-                                                  partial(every[name], registry.columns, seed))
+                                                  partial(every[name], registry.columns, seed),
+                                                  options.density_decoy)
             outcome[name] = (clusters, seconds)
             reference = nulls or reference
         critical, source = reference_critical_values(registry, reference)
@@ -357,6 +361,9 @@ def main() -> None:
     parser.add_argument("--held-out-seeds", type=int, nargs="*", default=[11, 12, 13, 14, 15])
     parser.add_argument("--scan-replicates", type=int, default=REPLICATES)
     parser.add_argument("--methods", nargs="+", default=list(methods(REPLICATES)), choices=list(methods(REPLICATES)))
+    parser.add_argument("--density-decoy", choices=DENSITY_DECOYS, default=DENSITY_DECOYS[0],
+                        help='the "follows density" decoy: units in the national mix (default) or, as before '
+                             "issue 11's last round, of one activity")
     parser.add_argument("--cache", type=Path, default=OUT / "baseline-cache",
                         help="where the baselines' results are kept between runs")
     parser.add_argument("--no-cache", action="store_true", help="recompute the baselines")
@@ -377,7 +384,8 @@ def main() -> None:
                                                     for k, v in vars(options).items()}, **results}, indent=1))
     text = markdown(results, options, names)
     elapsed = time.perf_counter() - started
-    text += f"\n\nScan: {options.scan_replicates} Monte Carlo replicates. Whole run {elapsed:.0f} s on {machine()}.\n"
+    text += (f"\n\nFollows-density decoy: {options.density_decoy}. Scan: {options.scan_replicates} Monte Carlo "
+             f"replicates. Whole run {elapsed:.0f} s on {machine()}.\n")
     print(text)
     options.markdown.write_text(text)
 

@@ -9,8 +9,9 @@ groups of one activity drawn from a 2-D normal around a point near a seat:
   with no rule tying spread to size or to the density around it;
 - a quarter inside the five largest cities, a third in the five most common activities;
 - pairs of one activity in towns 25-60 km apart;
-- decoys that must not be reported: groups below the 10-unit threshold, and groups that only
-  follow the general density (an activity's extra units scattered like the background);
+- decoys that must not be reported: groups below the 10-unit threshold, and extra units that only
+  follow the general density — scattered around a big city like its background and drawn from the
+  national activity mix, so the city grows denser while no activity's share changes anywhere;
 - 3% of all units without coordinates (they stand at their county seat).
 
 The only rule on where plants go keeps two plants of one activity 30 km apart (overlapping
@@ -48,6 +49,7 @@ SPREAD_KM = (1.0, 8.0)
 SEPARATION_KM = 30.0  # two plants of one activity are kept this far apart
 MATCH_JACCARD = 0.5  # a reported cluster matches a plant at this Jaccard (the benchmark's rule)
 KINDS_OF_DECOY = ("below threshold", "follows density")
+DENSITY_DECOYS = ("national mix", "one activity")
 
 
 @dataclass
@@ -111,7 +113,14 @@ def _scatter(rng, lat, lon, spread_km, n):
 
 
 def make_registry(n_units: int, seed: int, *, n_clusters: int = 40, n_pairs: int = 3, n_small: int = 10,
-                  n_diffuse: int = 3, missing_share: float = 0.03) -> SyntheticRegistry:
+                  n_diffuse: int = 3, missing_share: float = 0.03,
+                  density_decoy: str = "national mix") -> SyntheticRegistry:
+    """A registry of about ``n_units`` units.  ``density_decoy``: how the "follows density" decoys are
+    drawn — "national mix" (the default: units in the national activity mix, so no share changes) or
+    "one activity" (the benchmark's decoy before issue 11's last round: every unit of one activity,
+    which is a genuine local excess; kept only to reproduce the earlier figures)."""
+    if density_decoy not in DENSITY_DECOYS:
+        raise ValueError(f"density_decoy must be one of {DENSITY_DECOYS}")
     rng = np.random.default_rng(seed)
     code, province, seat_lat, seat_lon, weight = _seats()
     seat_p = weight / weight.sum()
@@ -172,14 +181,21 @@ def make_registry(n_units: int, seed: int, *, n_clusters: int = 40, n_pairs: int
     for _ in range(n_small):  # below the 10-unit threshold
         plant(rng.choice(len(code), p=seat_p), str(rng.choice(activities, p=mix)), int(rng.integers(4, 10)), 1.0,
               "below threshold")
-    for _ in range(n_diffuse):  # extra units that only follow the general density of a big city
+    for k in range(n_diffuse):  # extra units that only follow the general density of a big city
         seat_index = big[rng.integers(len(big))]
         n = int(rng.integers(30, 80))
         spread = rng.uniform(3, 15, n)
         lat = seat_lat[seat_index] + rng.normal(0, 1, n) * spread / 111.0
         lon = seat_lon[seat_index] + rng.normal(0, 1, n) * spread / (111.0 * np.cos(np.radians(seat_lat[seat_index])))
+        # The draw of the one activity that the decoy had before is kept, so that every other unit of
+        # the registry stays where it was and the two decoys can be compared on the same registries.
         activity = str(rng.choice(activities, p=mix))
-        members = add(seat_index, lat, lon, np.full(n, activity))
+        if density_decoy == "one activity":  # before: a genuine local excess of that activity
+            acts = np.full(n, activity)
+        else:  # the city grows denser in the national mix: no activity's share changes anywhere
+            activity = "national mix"
+            acts = np.random.default_rng([seed, 1_000 + k]).choice(activities, size=n, p=mix)
+        members = add(seat_index, lat, lon, acts)
         planted.append(Planted(activity, code[seat_index], n, 9.0, "follows density", members,
                                (float(seat_lat[seat_index]), float(seat_lon[seat_index])), True,
                                activity in TOP_ACTIVITIES))

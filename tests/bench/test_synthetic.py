@@ -51,3 +51,19 @@ def test_one_report_matches_one_plant_only(registry):
     # The second copy is a report with no plant of its own: a false positive.
     assert scores["precision"] == 0.5
     assert scores["recall"] == pytest.approx(1 / len(registry.truth))
+
+
+def test_the_density_decoy_adds_units_in_the_national_mix_and_moves_nothing_else():
+    # Units that only follow general density must leave every activity's share as it was: they are
+    # drawn from the national mix, not from one activity (which would be a real local excess).
+    now, before = make_registry(8000, seed=3), make_registry(8000, seed=3, density_decoy="one activity")
+    decoys = [p for p in now.planted if p.kind == "follows density"]
+    members = np.concatenate([p.members for p in decoys])
+    assert all(len(set(now.columns.activity[p.members])) > 10 for p in decoys)
+    shares = [np.mean(now.columns.activity[members] == a) for a in TOP_ACTIVITIES]
+    national = [np.mean(now.columns.activity == a) for a in TOP_ACTIVITIES]
+    assert np.allclose(shares, national, atol=0.05)
+    # Only the decoys' activities differ from the registry with the earlier decoy: same units, same places.
+    differ = np.flatnonzero(now.columns.activity != before.columns.activity)
+    assert set(differ) <= set(members)
+    assert np.array_equal(now.columns.lat, before.columns.lat, equal_nan=True)
