@@ -27,3 +27,44 @@ class UploadForm(forms.Form):
             raise forms.ValidationError(_("The file is larger than %(limit)s.")
                                         % {"limit": filesizeformat(settings.KHOOSHEH_MAX_UPLOAD_BYTES)})
         return upload
+
+
+class MappingForm(forms.Form):
+    """The mapping step: each contract column ← one of the file's columns (or none, if optional).
+    Plain selects, so it works without JavaScript."""
+
+    remember = forms.BooleanField(label=_("Remember this mapping for the next file with the same headers"),
+                                  required=False, initial=True)
+
+    def __init__(self, file_columns: list[str], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from khoosheh.core.unitfile.columns import COLUMNS, column_for_header
+
+        automatic = {}
+        for header in file_columns:
+            automatic.setdefault(column_for_header(header), header)
+        self.contract_fields = []
+        for column in COLUMNS:
+            empty = _("— choose a column —") if column.required else _("— not in this file —")
+            self.fields[column.name] = forms.ChoiceField(
+                label=column.header_fa, required=column.required, initial=automatic.get(column.name, ""),
+                choices=[("", empty), *((h, h) for h in file_columns)],
+                error_messages={"required": _("Choose the file's column for this required column.")})
+            self.contract_fields.append(self[column.name])
+        self.order_fields([*(c.name for c in COLUMNS), "remember"])
+
+    def clean(self):
+        data = super().clean()
+        chosen: dict[str, str] = {}
+        for name in self.fields:
+            header = data.get(name)
+            if name == "remember" or not header:
+                continue
+            if header in chosen:
+                self.add_error(name, _("The column «%(header)s» is already chosen for «%(other)s».")
+                               % {"header": header, "other": self.fields[chosen[header]].label})
+            chosen.setdefault(header, name)
+        return data
+
+    def mapping(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(name) or "" for name in self.fields if name != "remember"}

@@ -15,11 +15,13 @@ from django.views.decorators.http import require_POST
 
 from khoosheh.accounts.scoping import can_change_province, can_write, get_visible_or_404, province_scope, scope_units
 from khoosheh.core.text import in_persian_order
+from khoosheh.core.unitfile.columns import BY_NAME
+from khoosheh.core.unitfile.header import MappingProblem, mapped_positions, missing_required, peek_file
 
-from . import services, uploads
+from . import mappings, services, uploads
 from .exporting import export_units
 from .filters import UnitFilter
-from .forms import StatusChangeForm, UploadForm
+from .forms import MappingForm, StatusChangeForm, UploadForm
 from .models import Activity, County, IndustrialPark, ProductionUnit, Province
 
 PAGE_SIZE = 50
@@ -132,15 +134,67 @@ def unit_export(request):
 
 @login_required
 def unit_import(request):
-    """The file is kept and imported by a worker; the page answers at once and follows the job."""
+    """The file is kept and imported by a worker; the page answers at once and follows the job.
+    A file whose headers miss a required column goes through the mapping step first, unless a
+    mapping remembered for the same headers reads it."""
     if not can_write(request.user):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        job = uploads.start_upload(form.cleaned_data["file"], request.user, dry_run=form.cleaned_data["dry_run"],
-                                   skip_invalid=form.cleaned_data["skip_invalid"])
-        return redirect("jobs:detail", pk=job.pk)
+        upload = form.cleaned_data["file"]
+        pending = {"file": uploads.keep_upload(upload), "name": upload.name,
+                   "dry_run": form.cleaned_data["dry_run"], "skip_invalid": form.cleaned_data["skip_invalid"]}
+        top = peek_file(uploads.kept_path(pending["file"]))
+        if top is None or not missing_required(top.headers):
+            return _import_pending(request, pending)
+        saved = mappings.remembered(top.headers, request.user)
+        if saved is not None and _fits(saved.mapping, top):
+            return _import_pending(request, pending, saved.mapping)
+        token = Path(pending["file"]).stem
+        request.session[PENDING_IMPORTS] = {**request.session.get(PENDING_IMPORTS, {}), token: pending}
+        return redirect("registry:unit_import_map", token=token)
     return render(request, "registry/unit_import.html", {"form": form})
+
+
+PENDING_IMPORTS = "pending_imports"  # session key: uploads waiting on the mapping step, by token
+
+
+@login_required
+def unit_import_map(request, token: str):
+    """The mapping step: contract columns ← the file's columns, with the first rows shown."""
+    if not can_write(request.user):
+        raise PermissionDenied
+    pending = request.session.get(PENDING_IMPORTS, {}).get(token)
+    if pending is None:
+        raise Http404  # someone else's upload, or one already imported
+    top = peek_file(uploads.kept_path(pending["file"]))
+    if top is None:
+        return _import_pending(request, pending, token=token)  # unreadable after all: the job says why
+    form = MappingForm(top.columns, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["remember"]:
+            mappings.remember(top.headers, form.mapping(), request.user)
+        return _import_pending(request, pending, form.mapping(), token=token)
+    return render(request, "registry/unit_import_map.html", {
+        "form": form, "top": top, "file_name": pending["name"],
+        "missing": [BY_NAME[name].header_fa for name in missing_required(top.headers)]})
+
+
+def _fits(mapping: dict[str, str], top) -> bool:
+    try:
+        mapped_positions(top.headers, mapping)
+    except MappingProblem:
+        return False
+    return not missing_required(top.headers, mapping)
+
+
+def _import_pending(request, pending: dict, mapping: dict[str, str] | None = None, *, token: str = ""):
+    job = uploads.submit_kept(pending["file"], pending["name"], request.user, dry_run=pending["dry_run"],
+                              skip_invalid=pending["skip_invalid"], mapping=mapping)
+    if token:
+        request.session[PENDING_IMPORTS] = {k: v for k, v in request.session.get(PENDING_IMPORTS, {}).items()
+                                            if k != token}
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required

@@ -75,7 +75,11 @@ def _decode(raw: bytes) -> tuple[str, list[str]]:
 
 
 def _read_csv(path: Path, max_rows: int) -> Table:
-    text, warnings = _decode(path.read_bytes())
+    return read_csv_bytes(path.read_bytes(), max_rows)
+
+
+def read_csv_bytes(raw: bytes, max_rows: int = MAX_ROWS) -> Table:
+    text, warnings = _decode(raw)
     # The separator is the one the top lines use most (a title line above the header has none).
     top = text[:20_000].split("\n", 20)[:20]
     delimiter = max(",;\t", key=lambda d: sum(line.count(d) for line in top))

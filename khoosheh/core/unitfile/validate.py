@@ -15,7 +15,7 @@ from ..reference import Reference
 from ..text import to_persian_digits
 from .columnar import RECORD_COLUMNS, BlockChecker
 from .columns import BY_NAME, column_for_header
-from .header import find_header, is_row_number_header
+from .header import MappingProblem, find_header, is_row_number_header, mapped_positions
 from .readers import FileProblem, Table
 
 # A unit's coordinates may lie this far from its county seat.  Iran's largest
@@ -104,16 +104,20 @@ def validate_rows(
     location_tolerance_km: float = geo.LOCATION_TOLERANCE_KM,
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> ValidationResult:
     """Check every row of ``table``: the one entry point of the import, the upload page,
-    ``khoosheh identify FILE`` and the API.  Columns are checked whole (see columnar.py)."""
+    ``khoosheh identify FILE`` and the API.  Columns are checked whole (see columnar.py).
+
+    ``mapping`` (contract column → the file's header, "" for "not in this file") reads columns
+    whose headers no alias names: what an official chose on the mapping step, or ``--map``."""
     result = ValidationResult(warnings=[RowError(1, "", "", w) for w in table.warnings])
     try:
         result.header_row, table = find_header(table)
     except FileProblem as exc:
         result.errors.append(RowError(0, "", "", str(exc)))
         return result
-    positions = _map_headers(table.headers, result)
+    positions = _map_headers(table.headers, result, mapping or {})
     if not result.ok:
         return result
     headers = {name: table.headers[i] for name, i in positions.items()}
@@ -167,11 +171,24 @@ def records_from_frame(frame: pl.DataFrame) -> list[UnitRecord]:
     return [UnitRecord(*values) for values in zip(*columns, strict=True)]
 
 
-def _map_headers(headers: list[str], result: ValidationResult) -> dict[str, int]:
+def _map_headers(headers: list[str], result: ValidationResult, mapping: dict[str, str]) -> dict[str, int]:
     row = result.header_row
-    positions: dict[str, int] = {}
+    try:
+        chosen = mapped_positions(headers, mapping)
+    except MappingProblem as exc:
+        result.errors.append(RowError(row, "", "", str(exc)))
+        return {}
+    positions: dict[str, int] = {name: i for name, i in chosen.items() if i is not None}
+    for name, i in positions.items():
+        if column_for_header(headers[i]) != name:  # say so where the mapping, not a spelling, decided
+            result.warnings.append(RowError(row, headers[i], headers[i],
+                                            f"این ستون به جای «{BY_NAME[name].header_fa}» خوانده شد (نگاشت ستون‌ها)"))
     for i, header in enumerate(headers):
+        if i in positions.values():
+            continue
         name = column_for_header(header)
+        if name in chosen:
+            name = None  # the mapping placed this column elsewhere, or said it is not in the file
         if name is None:
             # A column without a header (an empty one, say) or of row numbers is silently left out.
             if header.strip() and not is_row_number_header(header):
