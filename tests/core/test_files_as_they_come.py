@@ -66,10 +66,18 @@ def test_an_error_below_a_title_names_the_spreadsheet_row(tmp_path, ref, name):
 
 
 def test_a_file_without_a_recognisable_header_still_names_the_missing_columns(tmp_path, ref):
+    # Under the title, the first row with two cells is taken as the header (the mapping step offers
+    # its columns), and the missing columns are reported on that row.
     path = write(tmp_path / "u.csv", [[TITLE], ["الف", "ب"], ["1", "2"]])
     result = validate_rows(read_rows(path), ref, today=TODAY)
-    assert not result.ok and {e.row for e in result.errors} == {1}
+    assert not result.ok and {e.row for e in result.errors} == {2}
     assert "شهرستان" in {e.column for e in result.errors}
+
+
+def test_without_a_title_an_unrecognised_first_row_stays_the_header(tmp_path, ref):
+    path = write(tmp_path / "u.csv", [["الف", "ب"], ["1", "2"]])
+    result = validate_rows(read_rows(path), ref, today=TODAY)
+    assert result.header_row == 1 and {e.row for e in result.errors} == {1}
 
 
 @pytest.mark.parametrize("header, column", [
@@ -84,3 +92,47 @@ def test_headers_match_whatever_the_spacing_zwnj_diacritics_or_decoration(header
 
 def test_a_header_unlike_any_column_is_still_unknown():
     assert column_for_header("تلفن") is None and column_for_header("ردیف") is None
+
+
+def test_headers_are_the_same_whatever_their_order_spelling_or_row_number_column():
+    from khoosheh.core.unitfile.header import header_signature
+
+    signature = header_signature(["Company", "نام شهرستان", "Situation"])
+    # Arabic kaf/yeh, a ZWNJ for the space, another order and a row-number column: the same headers.
+    assert header_signature(["ردیف", "Situation", "company", "نام\u200cشهرستان"]) == signature
+    assert header_signature(["Company", "نام شهرستان", "Status"]) != signature
+
+
+def test_a_mapping_reads_columns_no_spelling_names_and_says_so(tmp_path, ref):
+    path = tmp_path / "units.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["Company", "کد آیسیک", "Prov.", "Town", "Situation", "تعداد کارکنان"],
+                                 ["کاشی نگین", "2393", "یزد", "میبد", "فعال", "85"]])
+    mapping = {"name": "Company", "province": "Prov.", "county": "town", "status": "Situation", "employees": ""}
+    result = validate_rows(read_rows(path), ref, today=TODAY, mapping=mapping)
+    assert result.ok, result.errors
+    # "employees": "" says the file has no such column, so its «تعداد کارکنان» is not read.
+    record = result.records[0]
+    assert (record.name, record.county_code, record.employees) == ("کاشی نگین", "2106", None)
+    assert "این ستون به جای «شهرستان» خوانده شد (نگاشت ستون‌ها)" in [w.message for w in result.warnings]
+
+
+def test_a_mapping_naming_a_header_the_file_lacks_is_refused_on_the_header_row(tmp_path, ref):
+    path = tmp_path / "units.csv"
+    path.write_text("Company,کد آیسیک,استان,شهرستان,وضعیت\nکاشی,2393,یزد,میبد,فعال\n", encoding="utf-8")
+    result = validate_rows(read_rows(path), ref, today=TODAY, mapping={"name": "Firm"})
+    assert [(e.row, e.message) for e in result.errors] == [(1, "ستون «Firm» در فایل نیست")]
+
+
+def test_the_top_of_a_large_csv_is_peeked_without_reading_it_all(tmp_path):
+    from khoosheh.core.unitfile.header import CSV_PEEK_BYTES, peek_file
+
+    path = tmp_path / "big.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerows([[TITLE], ["ردیف", "Company", "استان"]])
+        writer.writerows([str(i), f"کارگاه {i}", "یزد"] for i in range(40_000))
+    assert path.stat().st_size > CSV_PEEK_BYTES
+    top = peek_file(path, rows=3)
+    assert (top.header_row, top.headers, top.columns) == (2, ["ردیف", "Company", "استان"], ["Company", "استان"])
+    assert top.rows == [["0", "کارگاه 0", "یزد"], ["1", "کارگاه 1", "یزد"], ["2", "کارگاه 2", "یزد"]]

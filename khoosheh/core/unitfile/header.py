@@ -32,21 +32,43 @@ def contract_columns_named(cells: list[str]) -> int:
 
 
 def find_header(table: Table) -> tuple[int, Table]:
-    """The header's row number, and the table re-cut so that its headers are that row."""
+    """The header's row number, and the table re-cut so that its headers are that row.
+
+    The header is the first of the top rows that names two contract columns; failing that (headers
+    nobody listed, for the mapping step), the first row with two cells filled, if only titles (one
+    cell) and blank rows stand above it; failing that, row 1."""
     if contract_columns_named(table.headers) >= 2:
         return 1, table
     if table.frame is not None:
-        for i, row in enumerate(table.frame.head(MAX_ROWS_ABOVE_HEADER).iter_rows()):
-            if contract_columns_named(list(row[1:])) >= 2:
-                rest = table.frame.slice(i + 1)
-                return row[0], Table(list(row[1:]), frame_rows(rest), table.warnings, rest)
-        return 1, table
+        top = [(row[0], list(row[1:])) for row in table.frame.head(MAX_ROWS_ABOVE_HEADER).iter_rows()]
+        i = _header_index(table.headers, top)
+        if i is None:
+            return 1, table
+        rest = table.frame.slice(i + 1)
+        return top[i][0], Table(top[i][1], frame_rows(rest), table.warnings, rest)
     looked = list(itertools.islice(table.rows, MAX_ROWS_ABOVE_HEADER))
-    for i, (number, cells) in enumerate(looked):
-        if contract_columns_named(cells) >= 2:
-            rest = itertools.chain(looked[i + 1:], table.rows)
-            return number, Table([str(c) for c in cells], rest, table.warnings)
-    return 1, Table(table.headers, itertools.chain(looked, table.rows), table.warnings)
+    i = _header_index(table.headers, looked)
+    if i is None:
+        return 1, Table(table.headers, itertools.chain(looked, table.rows), table.warnings)
+    rest = itertools.chain(looked[i + 1:], table.rows)
+    return looked[i][0], Table([str(c) for c in looked[i][1]], rest, table.warnings)
+
+
+def _header_index(first: list[str], top: list[tuple[int, list]]) -> int | None:
+    """Which of the rows below row 1 (``top``) is the header, or None for row 1 itself."""
+    for i, (_, cells) in enumerate(top):
+        if contract_columns_named([str(c) for c in cells]) >= 2:
+            return i
+    if _filled(first) >= 2:
+        return None
+    for i, (_, cells) in enumerate(top):
+        if _filled(cells) >= 2:
+            return i
+    return None
+
+
+def _filled(cells) -> int:
+    return sum(1 for c in cells if str(c).strip())
 
 
 def is_row_number_header(header: str) -> bool:
