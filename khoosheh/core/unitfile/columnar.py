@@ -37,7 +37,7 @@ from .columns import BY_NAME
 
 # The order in which the row-by-row checker reported a row's errors.
 ORDER = {name: i for i, name in enumerate((
-    "name", "name_length", "province", "county", "park", "lat", "lon", "half_location", "range",
+    "name", "name_length", "province", "county", "park", "lat", "lon", "half_location", "range", "location",
     "national_id", "isic", "employees", "status", "permit_date", "exporter", "capacity_utilisation"))}
 
 # The columns of an accepted row, in the order of UnitRecord's fields.
@@ -52,7 +52,6 @@ class Found:
     """What the blocks checked so far have produced."""
 
     errors: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # row, order, column, value, message
-    location_errors: list[tuple[int, str, str, str]] = field(default_factory=list)
     location_warnings: list[tuple[int, str, str, str]] = field(default_factory=list)
     accepted: list[pl.DataFrame] = field(default_factory=list)  # per block: RECORD_COLUMNS + name_key
     rows_read: int = 0
@@ -156,7 +155,9 @@ class BlockChecker:
         capacity = self._per_value("capacity_utilisation", raw["capacity_utilisation"], fields.capacity_utilisation,
                                    pl.Float64, "capacity_utilisation", report)
 
-        ok = ~failed & self._located_well(rows, lat, lon, county, ~failed)
+        # Located rows are judged whatever else is wrong with them: an official fixing a file wants
+        # every problem of a row at once, not the location's only after the rest is fixed.
+        ok = ~failed & self._located_well(rows, lat, lon, county)
         accepted = pl.DataFrame(dict(zip((*RECORD_COLUMNS, "name_key"), (
             rows, national_id, name, isic, province, county, park, lat, lon, employees, status, permit_date,
             exporter, capacity, name_key), strict=True)))
@@ -279,10 +280,9 @@ class BlockChecker:
 
     # --- locations and records ----------------------------------------------------
 
-    def _located_well(self, rows: pl.Series, lat: pl.Series, lon: pl.Series, county: pl.Series,
-                      candidates: np.ndarray) -> np.ndarray:
-        """Vectorised: every located, otherwise valid row in Iran and near its county seat."""
-        located = candidates & lat.is_not_null().to_numpy()
+    def _located_well(self, rows: pl.Series, lat: pl.Series, lon: pl.Series, county: pl.Series) -> np.ndarray:
+        """Vectorised: every located row in Iran and, where its county is known, near the county's seat."""
+        located = lat.is_not_null().to_numpy()
         keep = np.ones(len(rows), dtype=bool)
         if not located.any():
             return keep
@@ -294,9 +294,11 @@ class BlockChecker:
         refused = np.asarray(judgement.refused, dtype=bool)
         swapped = np.zeros(len(index), dtype=bool)
         swapped[refused] = geo.in_iran(lo[refused], la[refused], tolerance_km=self.tolerance_km)
-        seat = lambda attr: codes.replace_strict(  # noqa: E731
-            {code: getattr(c, attr) for code, c in self.ref.counties.items()}, return_dtype=pl.Float64).to_numpy()
-        distance = geo.haversine_km(la, lo, seat("lat"), seat("lon"))
+        seat = lambda attr: codes.replace_strict(  # noqa: E731 (an unknown county: NaN, so never "far")
+            {code: getattr(c, attr) for code, c in self.ref.counties.items()}, default=None,
+            return_dtype=pl.Float64).to_numpy()
+        with np.errstate(invalid="ignore"):
+            distance = geo.haversine_km(la, lo, seat("lat"), seat("lon"))
         column = self._header("lat")
         row_numbers = rows.gather(index)
         near = np.asarray(judgement.near, dtype=bool)
@@ -313,7 +315,7 @@ class BlockChecker:
                 self.found.location_warnings.append((row_numbers[int(i)], column, value,
                                                      geo.near_border_warning(judgement.km_outside[i])))
                 continue
-            self.found.location_errors.append((row_numbers[int(i)], column, value, message))
+            self.found.errors.append((row_numbers[int(i)], ORDER["location"], column, value, message))
             keep[index[i]] = False
         return keep
 

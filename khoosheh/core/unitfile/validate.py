@@ -135,7 +135,6 @@ def validate_rows(
     result.rows_read = found.rows_read
     found.errors.sort(key=lambda e: (e[0], e[1]))
     result.errors.extend(RowError(row, column, value, message) for row, _, column, value, message in found.errors)
-    result.errors.extend(RowError(*e) for e in found.location_errors)
     result.warnings.extend(RowError(*w) for w in found.location_warnings)
     frame = pl.concat(found.accepted) if found.accepted else empty_frame()
     result.frame = _check_duplicates(frame, headers, result)
