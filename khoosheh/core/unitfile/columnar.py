@@ -248,8 +248,10 @@ class BlockChecker:
         return lat, lon
 
     def _national_ids(self, raw: pl.Series, report) -> pl.Series:
-        text = clean_column(raw).str.replace_all(r"[ \-]", "")
-        fast = text.str.contains(r"^[0-9]{11}$") & _valid_national_ids(text)
+        text = clean_column(raw)
+        if text.str.contains("[ -]").any():
+            text = text.str.replace_all(r"[ \-]", "")
+        fast = _valid_national_ids(text)
         todo = ~fast & (text != "")
         slow, message = self._fallback("national_id", raw, todo, fields.national_id, pl.String)
         report("national_id", "national_id", message.is_not_null(), message)
@@ -338,16 +340,22 @@ _NID_WEIGHTS = (29, 27, 23, 19, 17, 29, 27, 23, 19, 17)
 
 
 def _valid_national_ids(text: pl.Series) -> pl.Series:
-    """national_id.is_valid_national_id on a column of 11-digit strings (anything else: False)."""
-    frame = pl.DataFrame({"t": text.fill_null("")}).with_columns(
-        [pl.col("t").str.slice(i, 1).cast(pl.Int64, strict=False).alias(f"d{i}") for i in range(11)])
-    bump = pl.col("d9") + 2
-    total = pl.sum_horizontal((pl.col(f"d{i}") + bump) * w for i, w in enumerate(_NID_WEIGHTS))
+    """national_id.is_valid_national_id on a column (anything but eleven ASCII digits: False).
+
+    The eleven-digit values are joined into one ASCII string and read by NumPy as a table of
+    digits, one row per ID, so the check digit is plain array arithmetic."""
+    eleven = text.fill_null("").str.contains("^[0-9]{11}$")
+    valid = np.zeros(len(text), dtype=bool)
+    if not eleven.any():
+        return pl.Series(valid)
+    joined = text.filter(eleven).str.join("").item()
+    digits = (np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, 11) - ord("0")).astype(np.int64)
+    total = ((digits[:, :10] + digits[:, 9:10] + 2) * np.array(_NID_WEIGHTS)).sum(axis=1)
     remainder = total % 11
-    check = pl.when(remainder == 10).then(0).otherwise(remainder)
-    nonzero = (pl.col("t").str.slice(0, 11) != "0" * 11) & (pl.col("t").str.slice(3, 6) != "000000")
-    valid = (pl.col("t").str.len_bytes() == 11) & nonzero & (check == pl.col("d10"))
-    return frame.select(valid.fill_null(False)).to_series()
+    check = np.where(remainder == 10, 0, remainder)
+    nonzero = digits.any(axis=1) & digits[:, 3:9].any(axis=1)  # the whole ID, and its digits 4-9
+    valid[eleven.to_numpy()] = nonzero & (check == digits[:, 10])
+    return pl.Series(valid)
 
 
 _JALALI = r"^([0-9]{4}) *[/\-.] *([0-9]{1,2}) *[/\-.] *([0-9]{1,2})$"
