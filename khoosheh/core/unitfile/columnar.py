@@ -80,10 +80,12 @@ class BlockChecker:
 
     def _lookup(self, name: str, keys: list[pl.Series], func, out: dict[str, pl.DataType]) -> pl.DataFrame:
         """``func(*key)`` once per distinct key (remembered across blocks), joined back onto every row."""
-        frame = pl.DataFrame({f"k{i}": k for i, k in enumerate(keys)})
         cache = self._caches.setdefault(name, {})
         if len(cache) > _CACHE_LIMIT:
             cache.clear()
+        if len(keys) == 1 and not keys[0].has_nulls():  # replace_strict keeps nulls null, unasked
+            return self._lookup_one(cache, keys[0], func, out)
+        frame = pl.DataFrame({f"k{i}": k for i, k in enumerate(keys)})
         distinct = frame.unique()
         answers = []
         for key in distinct.iter_rows():
@@ -94,6 +96,20 @@ class BlockChecker:
         table = distinct.with_columns(
             pl.Series(n, [a[i] for a in answers], dtype=d) for i, (n, d) in enumerate(out.items()))
         return frame.join(table, on=list(frame.columns), how="left", maintain_order="left", nulls_equal=True)
+
+    @staticmethod
+    def _lookup_one(cache: dict, key: pl.Series, func, out: dict[str, pl.DataType]) -> pl.DataFrame:
+        """The same for one key column: its distinct values mapped to the answers (no join)."""
+        distinct = key.unique()
+        answers = []
+        for value in distinct.to_list():
+            answer = cache.get((value,))
+            if answer is None:
+                answer = cache[(value,)] = func(value)
+            answers.append(answer)
+        return pl.DataFrame({n: key.replace_strict(distinct, pl.Series([a[i] for a in answers], dtype=d),
+                                                   return_dtype=d)
+                             for i, (n, d) in enumerate(out.items())})
 
     def _fallback(self, name: str, raw: pl.Series, todo: pl.Series, parser, dtype) -> tuple[pl.Series, pl.Series]:
         """The per-cell rule on the rows the fast path left (``todo``): value and message columns."""
@@ -126,7 +142,9 @@ class BlockChecker:
         frame = pl.DataFrame({"_row": as_series(numbers, pl.Int64), **columns})
         # Excel leaves blank rows at the end; they are not data.
         if cells:
-            frame = frame.filter(pl.any_horizontal(pl.col(k).str.strip_chars(PYTHON_WHITESPACE) != "" for k in cells))
+            filled = _filled_rows(frame, list(cells))
+            if not filled.all():
+                frame = frame.filter(pl.Series(filled))
         n = frame.height
         self.found.rows_read += n
         if n == 0:
@@ -222,8 +240,10 @@ class BlockChecker:
         return looked["value"]
 
     def _number(self, name: str, raw: pl.Series, what: str) -> tuple[pl.Series, pl.Series]:
-        text = clean_column(raw).str.replace_all(",", "", literal=True).str.replace_all("%", "", literal=True)
-        text = text.str.strip_chars(" ")
+        text = clean_column(raw)  # stripped already; only a removed "," or "%" can leave a space at an end
+        if text.str.contains("[,%]").any():
+            text = text.str.replace_all(",", "", literal=True).str.replace_all("%", "", literal=True)
+            text = text.str.strip_chars(" ")
         fast = text.str.contains(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
         value = text.cast(pl.Float64, strict=False)
         fast = fast & value.is_not_null()
@@ -320,6 +340,22 @@ class BlockChecker:
             self.found.errors.append((row_numbers[int(i)], ORDER["location"], column, value, message))
             keep[index[i]] = False
         return keep
+
+
+_NOT_BLANK = f"[^{PYTHON_WHITESPACE}]"
+
+
+def _filled_rows(frame: pl.DataFrame, columns: list[str]) -> np.ndarray:
+    """Rows with something in some cell (whitespace is nothing).  Column by column, each asked only
+    about the rows still undecided, the name first: after it, hardly any row is left to ask about."""
+    undecided = np.ones(frame.height, dtype=bool)
+    for column in sorted(columns, key=lambda c: c != "name"):
+        index = np.flatnonzero(undecided)
+        if len(index) == 0:
+            break
+        values = frame[column] if len(index) == frame.height else frame[column].gather(index)
+        undecided[index[values.str.contains(_NOT_BLANK).fill_null(False).to_numpy()]] = False
+    return ~undecided
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

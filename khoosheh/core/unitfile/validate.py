@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 
+import numpy as np
 import polars as pl
 
 from .. import geo
@@ -208,12 +209,16 @@ def _map_headers(headers: list[str], result: ValidationResult, mapping: dict[str
 def _check_duplicates(frame: pl.DataFrame, headers, result: ValidationResult) -> pl.DataFrame:
     """Repeated national IDs (and look-alikes without one): found on the columns, judged row by row
     on just the rows involved, which are few."""
-    with_id = pl.col("national_id") != ""
-    involved = frame.select((with_id & pl.col("national_id").is_duplicated()) | (
-        ~with_id & pl.struct("name_key", "county_code", with_id).is_duplicated())).to_series()
+    with_id = (frame["national_id"] != "").to_numpy()
+    involved = with_id & frame["national_id"].is_duplicated().to_numpy()
+    # Look-alikes among the rows without an ID only (a fifth of a file, say): less to hash.
+    unnamed = np.flatnonzero(~with_id)
+    if len(unnamed):
+        twins = frame.select("name_key", "county_code")[unnamed].is_duplicated().to_numpy()
+        involved[unnamed[twins]] = True
     if not involved.any():
         return frame
-    suspects = frame.filter(involved)
+    suspects = frame.filter(pl.Series(involved))
     dropped = _judge_duplicates(records_from_frame(suspects), suspects["name_key"].to_list(), headers, result)
     return frame.filter(~frame["row"].is_in(sorted(dropped))) if dropped else frame
 
