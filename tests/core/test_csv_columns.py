@@ -56,9 +56,11 @@ def test_semicolons_and_tabs_work_the_same():
     assert by_columns(text.replace(";", "\t"), "\t") == by_csv_module(text, ";")
 
 
-@pytest.mark.parametrize("text", ['a,b\n"1,5",2\n', "a,b\r1,2\r", "a,b\n" + "x" * 200_000 + ",1\n"])
+@pytest.mark.parametrize("text", ['a,b\n"1,5",2\n', "a,b\r1,2\r", "a,b\r\n1\r2,3\r\n", "a,b\r\n1,2\r",
+                                  "a,b\n" + "x" * 200_000 + ",1\n"])
 def test_quotes_bare_carriage_returns_and_huge_cells_go_to_the_csv_module(text):
     assert simple_csv_frame(text, ",", max_rows=1000) is None
+    assert simple_utf8_csv_frame(text.encode(), ",", max_rows=1000) is None
 
 
 def test_more_rows_than_allowed_go_to_the_csv_module_which_refuses_them():
