@@ -83,7 +83,7 @@ class BlockChecker:
         cache = self._caches.setdefault(name, {})
         if len(cache) > _CACHE_LIMIT:
             cache.clear()
-        if len(keys) == 1 and not keys[0].has_nulls():  # replace_strict keeps nulls null, unasked
+        if len(keys) == 1 and not keys[0].has_nulls():  # an Enum (below) has no place for null
             return self._lookup_one(cache, keys[0], func, out)
         frame = pl.DataFrame({f"k{i}": k for i, k in enumerate(keys)})
         distinct = frame.unique()
@@ -99,7 +99,7 @@ class BlockChecker:
 
     @staticmethod
     def _lookup_one(cache: dict, key: pl.Series, func, out: dict[str, pl.DataType]) -> pl.DataFrame:
-        """The same for one key column: its distinct values mapped to the answers (no join)."""
+        """The same for one key column, without a join."""
         distinct = key.unique()
         answers = []
         for value in distinct.to_list():
@@ -107,14 +107,16 @@ class BlockChecker:
             if answer is None:
                 answer = cache[(value,)] = func(value)
             answers.append(answer)
-        return pl.DataFrame({n: key.replace_strict(distinct, pl.Series([a[i] for a in answers], dtype=d),
-                                                   return_dtype=d)
+        # Each row's place among the distinct values, found once (an Enum's codes), picks its answers.
+        index = key.cast(pl.Enum(distinct)).to_physical()
+        return pl.DataFrame({n: pl.Series([a[i] for a in answers], dtype=d).gather(index)
                              for i, (n, d) in enumerate(out.items())})
 
     def _fallback(self, name: str, raw: pl.Series, todo: pl.Series, parser, dtype) -> tuple[pl.Series, pl.Series]:
         """The per-cell rule on the rows the fast path left (``todo``): value and message columns."""
         if not todo.any():
-            return pl.Series([None] * len(raw), dtype=dtype), pl.Series([None] * len(raw), dtype=pl.String)
+            return (pl.repeat(None, len(raw), dtype=dtype, eager=True),
+                    pl.repeat(None, len(raw), dtype=pl.String, eager=True))
         keys = pl.select(pl.when(pl.lit(todo)).then(pl.lit(raw))).to_series()
         looked = self._lookup(name, [keys], lambda k: (None, None) if k is None else _attempt(parser, k),
                               {"value": dtype, "message": pl.String})
@@ -149,7 +151,7 @@ class BlockChecker:
         self.found.rows_read += n
         if n == 0:
             return
-        empty = pl.Series([""] * n, dtype=pl.String)
+        empty = pl.repeat("", n, dtype=pl.String, eager=True)
         raw = {name: frame[name] if name in frame.columns else empty for name in BY_NAME}
         rows = frame["_row"]
         failed = np.zeros(n, dtype=bool)
