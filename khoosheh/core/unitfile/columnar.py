@@ -370,6 +370,8 @@ def _without_surrogates(text: str) -> str:
 def plain_column(raw: pl.Series) -> pl.Series:
     """``fields.plain`` on a column: cleaned, without our exports' anti-formula apostrophe."""
     value = clean_column(raw)
+    if not value.str.starts_with("'").any():
+        return value
     guarded = value.str.starts_with("'") & value.str.slice(1, 1).is_in(["=", "+", "-", "@"])
     return pl.select(pl.when(pl.lit(guarded)).then(pl.lit(value).str.slice(1)).otherwise(pl.lit(value))).to_series()
 
