@@ -136,3 +136,37 @@ def test_the_top_of_a_large_csv_is_peeked_without_reading_it_all(tmp_path):
     top = peek_file(path, rows=3)
     assert (top.header_row, top.headers, top.columns) == (2, ["ردیف", "Company", "استان"], ["Company", "استان"])
     assert top.rows == [["0", "کارگاه 0", "یزد"], ["1", "کارگاه 1", "یزد"], ["2", "کارگاه 2", "یزد"]]
+
+
+def test_spreadsheet_cells_that_are_not_text_read_as_a_person_typed_them(tmp_path, ref):
+    import xlsxwriter
+
+    path = tmp_path / "typed.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, [c.header_fa for c in COLUMNS])
+    values = unit_row()
+    for c, column in enumerate(COLUMNS):
+        sheet.write_string(1, c, values[column.name])
+    # Row 3 as Excel users type it: numbers as numbers, the permit date as a real (Gregorian) date,
+    # the exporter flag as a boolean, the ISIC code as a number that lost its leading zero.
+    row = {**unit_row(national_id=NID_B, isic="111", name="کشت و صنعت"), "lat": 32.2451, "lon": 54.0087,
+           "employees": 85, "capacity_utilisation": 72.5}
+    for c, column in enumerate(COLUMNS):
+        value = row[column.name]
+        if column.name == "isic":
+            sheet.write_number(2, c, 111)
+        elif column.name == "permit_date":
+            sheet.write_datetime(2, c, dt.datetime(2016, 7, 2), book.add_format({"num_format": "yyyy-mm-dd"}))
+        elif column.name == "exporter":
+            sheet.write_boolean(2, c, True)
+        elif isinstance(value, (int, float)):
+            sheet.write_number(2, c, value)
+        else:
+            sheet.write_string(2, c, value)
+    book.close()
+    result = validate_rows(read_rows(path), ref, today=TODAY)
+    assert result.ok, result.errors
+    typed = result.records[1]
+    assert (typed.isic, typed.employees, typed.capacity_utilisation, typed.exporter) == ("0111", 85, 72.5, True)
+    assert (typed.lat, typed.permit_date) == (32.2451, dt.date(2016, 7, 2))

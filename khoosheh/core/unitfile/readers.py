@@ -10,6 +10,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,8 +160,39 @@ def _read_spreadsheet(path: Path, max_rows: int) -> Table:
     # spreadsheet's), but only from the first used column: no grid of empty cells is built.
     data = sheet.iter_rows()
     headers = [cell_text(v) for v in next(data)]
-    rows = ((number, [cell_text(v) for v in cells]) for number, cells in enumerate(data, start=2))
-    return Table(headers, rows, warnings)
+    frame = _sheet_frame(data)
+    return Table(headers, frame_rows(frame), warnings, frame)
+
+
+SHEET_CHUNK_ROWS = 100_000
+
+
+def _sheet_frame(rows: Iterator[list]) -> pl.DataFrame:
+    """The sheet's data rows as columns (_row, c0, c1, …), as a simple CSV gives them: a hundred
+    thousand rows at a time turned into Polars columns, so no more than that many rows are ever
+    Python objects.  A column of text cells (the usual case) goes in as it is; any other column
+    cell by cell through cell_text."""
+    parts, number = [], 2
+    while block := list(itertools.islice(rows, SHEET_CHUNK_ROWS)):
+        width = max(map(len, block))
+        if min(map(len, block)) < width:
+            block = [[*r, *[""] * (width - len(r))] for r in block]
+        names = [f"c{i}" for i in range(width)]
+        if set(map(type, itertools.chain.from_iterable(block))) == {str}:  # all text: Polars transposes
+            part = pl.DataFrame(block, schema=dict.fromkeys(names, pl.String), orient="row")
+        else:
+            columns = {}
+            for name, cells in zip(names, zip(*block, strict=True), strict=True):
+                try:
+                    columns[name] = pl.Series(cells, dtype=pl.String, strict=True)
+                except TypeError:  # numbers, dates, booleans: as a person typed them
+                    columns[name] = pl.Series([cell_text(v) for v in cells], dtype=pl.String)
+            part = pl.DataFrame(columns)
+        parts.append(part.insert_column(0, pl.int_range(number, number + len(block), eager=True).alias("_row")))
+        number += len(block)
+    if not parts:
+        return pl.DataFrame({"_row": pl.Series([], dtype=pl.Int64)})
+    return pl.concat(parts, how="diagonal").with_columns(pl.exclude("_row").fill_null(""))
 
 
 def _refuse_zip_bomb(path: Path, max_rows: int = MAX_ROWS) -> None:
