@@ -170,3 +170,13 @@ def test_spreadsheet_cells_that_are_not_text_read_as_a_person_typed_them(tmp_pat
     typed = result.records[1]
     assert (typed.isic, typed.employees, typed.capacity_utilisation, typed.exporter) == ("0111", 85, 72.5, True)
     assert (typed.lat, typed.permit_date) == (32.2451, dt.date(2016, 7, 2))
+
+
+def test_the_top_of_a_spreadsheet_is_peeked_below_its_title(tmp_path):
+    from khoosheh.core.unitfile.header import peek_file
+
+    rows = [["ردیف", "Company", "استان"], *[[str(i), f"کارگاه {i}", "یزد"] for i in range(100)]]
+    path = write(tmp_path / "units.xlsx", [[TITLE], [], *rows])
+    top = peek_file(path, rows=2)
+    assert (top.header_row, top.columns, top.rows) == (3, ["Company", "استان"],
+                                                       [["0", "کارگاه 0", "یزد"], ["1", "کارگاه 1", "یزد"]])

@@ -59,11 +59,13 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def read_rows(path: str | Path, *, max_rows: int = MAX_ROWS) -> Table:
+def read_rows(path: str | Path, *, max_rows: int = MAX_ROWS, head: int | None = None) -> Table:
+    """The file's header row and rows; with ``head``, a spreadsheet's first ``head`` rows only, as
+    plain rows (the mapping step's preview), without building the columns of the whole sheet."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        return _read_spreadsheet(path, max_rows)
+        return _read_spreadsheet(path, max_rows, head)
     if suffix in (".csv", ".txt", ".tsv"):
         return _read_csv(path, max_rows)
     raise FileProblem(f"نوع فایل «{suffix or path.name}» پشتیبانی نمی‌شود؛ فایل CSV یا XLSX بفرستید")
@@ -140,7 +142,7 @@ def _csv_problem(row: int, exc: csv.Error) -> FileProblem:
     return FileProblem(f"سطر {to_persian_digits(row)} فایل CSV خوانده نشد؛ آیا فایل سالم است؟")
 
 
-def _read_spreadsheet(path: Path, max_rows: int) -> Table:
+def _read_spreadsheet(path: Path, max_rows: int, head: int | None = None) -> Table:
     from python_calamine import CalamineWorkbook
 
     _refuse_zip_bomb(path, max_rows)
@@ -160,6 +162,9 @@ def _read_spreadsheet(path: Path, max_rows: int) -> Table:
     # spreadsheet's), but only from the first used column: no grid of empty cells is built.
     data = sheet.iter_rows()
     headers = [cell_text(v) for v in next(data)]
+    if head is not None:
+        top = itertools.islice(data, head)
+        return Table(headers, ((n, [cell_text(v) for v in cells]) for n, cells in enumerate(top, start=2)), warnings)
     frame = _sheet_frame(data)
     return Table(headers, frame_rows(frame), warnings, frame)
 
