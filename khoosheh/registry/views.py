@@ -145,10 +145,11 @@ def unit_import(request):
         pending = {"file": uploads.keep_upload(upload), "name": upload.name,
                    "dry_run": form.cleaned_data["dry_run"], "skip_invalid": form.cleaned_data["skip_invalid"]}
         top = peek_file(uploads.kept_path(pending["file"]))
-        if top is None or not missing_required(top.headers):
+        by_hand = form.cleaned_data["choose_columns"] and top is not None
+        if not by_hand and (top is None or not missing_required(top.headers)):
             return _import_pending(request, pending)
         saved = mappings.remembered(top.headers, request.user)
-        if saved is not None and _fits(saved.mapping, top):
+        if not by_hand and saved is not None and _fits(saved.mapping, top):
             return _import_pending(request, pending, saved.mapping)
         token = Path(pending["file"]).stem
         request.session[PENDING_IMPORTS] = {**request.session.get(PENDING_IMPORTS, {}), token: pending}
@@ -170,14 +171,16 @@ def unit_import_map(request, token: str):
     top = peek_file(uploads.kept_path(pending["file"]))
     if top is None:
         return _import_pending(request, pending, token=token)  # unreadable after all: the job says why
-    form = MappingForm(top.columns, request.POST or None)
+    saved = mappings.remembered(top.headers, request.user)
+    form = MappingForm(top.columns, request.POST or None, remembered=saved.mapping if saved else None)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["remember"]:
             mappings.remember(top.headers, form.mapping(), request.user)
         return _import_pending(request, pending, form.mapping(), token=token)
     return render(request, "registry/unit_import_map.html", {
         "form": form, "top": top, "file_name": pending["name"],
-        "missing": [BY_NAME[name].header_fa for name in missing_required(top.headers)]})
+        "missing": [BY_NAME[name].header_fa for name in missing_required(top.headers)],
+        "saved": saved})
 
 
 def _fits(mapping: dict[str, str], top) -> bool:

@@ -150,3 +150,33 @@ def test_the_command_line_without_a_mapping_names_the_missing_columns(tmp_path):
     with pytest.raises(CommandError):
         call_command("import_units", str(ministry_file(tmp_path, "a.csv", FIRST)))
     assert not ProductionUnit.objects.exists()
+
+
+def test_a_remembered_mapping_can_be_chosen_again_by_hand(client, cast, tmp_path):
+    client.force_login(cast.national)
+    choose(client, upload(client, ministry_file(tmp_path, "a.csv", FIRST)), MAPPING)
+    # Saved wrongly, say: the official asks to match the columns again and gets the step, prefilled.
+    step = upload(client, ministry_file(tmp_path, "b.csv", SECOND), choose_columns="on")
+    assert "/map/" in step.url
+    page = client.get(step.url)
+    assert page.context["form"]["county"].value() == "County name" and "remembered" in page.content.decode()
+    choose(client, step, {**MAPPING, "employees": ""})
+    assert HeaderMapping.objects.get().mapping["employees"] == ""
+    # The change is audited with what it was before.
+    change = AuditEntry.objects.filter(record_type="registry.headermapping", action="update").get()
+    assert change.before == {"mapping": {**saved_mapping(), "employees": "Staff"}}
+
+
+def test_known_headers_can_be_matched_by_hand_too(client, cast, unit_file):
+    from tests.conftest import unit_row
+
+    client.force_login(cast.national)
+    step = upload(client, unit_file([unit_row()]), choose_columns="on")
+    assert "/map/" in step.url
+    assert "missing-columns" not in client.get(step.url).content.decode()
+
+
+def saved_mapping():
+    names = ("national_id", "name", "isic", "province", "county", "park", "lat", "lon", "employees", "status",
+             "permit_date", "exporter", "capacity_utilisation")
+    return {name: MAPPING.get(name, "") for name in names}
