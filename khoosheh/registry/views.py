@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from khoosheh.accounts.scoping import can_change_province, can_write, get_visible_or_404, province_scope, scope_units
 from khoosheh.core.text import in_persian_order
 from khoosheh.core.unitfile.columns import BY_NAME
-from khoosheh.core.unitfile.header import MappingProblem, mapped_positions, missing_required, peek_file
+from khoosheh.core.unitfile.header import missing_required, peek_file
 
 from . import mappings, services, uploads
 from .exporting import export_units
@@ -144,13 +144,10 @@ def unit_import(request):
         upload = form.cleaned_data["file"]
         pending = {"file": uploads.keep_upload(upload), "name": upload.name,
                    "dry_run": form.cleaned_data["dry_run"], "skip_invalid": form.cleaned_data["skip_invalid"]}
-        top = peek_file(uploads.kept_path(pending["file"]))
-        by_hand = form.cleaned_data["choose_columns"] and top is not None
-        if not by_hand and (top is None or not missing_required(top.headers)):
-            return _import_pending(request, pending)
-        saved = mappings.remembered(top.headers, request.user)
-        if not by_hand and saved is not None and _fits(saved.mapping, top):
-            return _import_pending(request, pending, saved.mapping)
+        reading = mappings.reading_for(peek_file(uploads.kept_path(pending["file"])), request.user,
+                                       by_hand=form.cleaned_data["choose_columns"])
+        if not reading.ask:
+            return _import_pending(request, pending, reading.mapping)
         token = Path(pending["file"]).stem
         request.session[PENDING_IMPORTS] = {**request.session.get(PENDING_IMPORTS, {}), token: pending}
         return redirect("registry:unit_import_map", token=token)
@@ -181,14 +178,6 @@ def unit_import_map(request, token: str):
         "form": form, "top": top, "file_name": pending["name"],
         "missing": [BY_NAME[name].header_fa for name in missing_required(top.headers)],
         "saved": saved})
-
-
-def _fits(mapping: dict[str, str], top) -> bool:
-    try:
-        mapped_positions(top.headers, mapping)
-    except MappingProblem:
-        return False
-    return not missing_required(top.headers, mapping)
 
 
 def _import_pending(request, pending: dict, mapping: dict[str, str] | None = None, *, token: str = ""):

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from khoosheh.core.unitfile import neutralise_formula
 from khoosheh.core.unitfile.columns import column_for_header
-from khoosheh.core.unitfile.header import missing_required, peek_file
+from khoosheh.core.unitfile.header import peek_file
 from khoosheh.registry import mappings, uploads
 from khoosheh.registry.importing import import_units
 from khoosheh.registry.management.progress import Progress
@@ -79,12 +79,9 @@ def parse_mapping(items: list[str]) -> dict[str, str]:
 
 
 def remembered_mapping(file: str) -> dict[str, str] | None:
-    """The national mapping saved for this file's headers, if its headers miss a required column."""
-    top = peek_file(file)
-    if top is None or not missing_required(top.headers):
-        return None
-    saved = mappings.remembered(top.headers)
-    return saved.mapping if saved is not None else None
+    """The national mapping saved for this file's headers, if its headers miss a required column
+    (the command line acts for no province; without one, the import names the missing columns)."""
+    return mappings.reading_for(peek_file(file), None).mapping
 
 
 def write_report(path: str, outcome) -> None:
