@@ -8,9 +8,11 @@ the registry as it was and the job is run again by the next worker; it is never 
 from __future__ import annotations
 
 import shutil
+import time
 import uuid
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from khoosheh.jobs import kinds, runner
@@ -37,11 +39,26 @@ def _keep(name: str) -> tuple[Path, str]:
 
 def keep_upload(upload) -> str:
     """Keep an uploaded file (a Django UploadedFile) under the jobs folder; its path relative to it."""
+    remove_abandoned()
     path, relative = _keep(upload.name)
     with path.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
     return relative
+
+
+def remove_abandoned() -> int:
+    """Uploads left on the mapping step and never imported go once KHOOSHEH_JOB_KEEP_DAYS have passed
+    (a job's own upload goes with the job, runner.remove_expired)."""
+    cutoff = time.time() - settings.KHOOSHEH_JOB_KEEP_DAYS * 86_400
+    old = {f"uploads/{p.name}": p for p in runner.jobs_dir("uploads").iterdir() if p.stat().st_mtime < cutoff}
+    if not old:
+        return 0
+    used = set(Job.objects.filter(input_file__in=list(old)).values_list("input_file", flat=True))
+    for relative, path in old.items():
+        if relative not in used:
+            path.unlink(missing_ok=True)
+    return len(old) - len(used)
 
 
 def kept_path(relative: str) -> Path:

@@ -180,3 +180,26 @@ def saved_mapping():
     names = ("national_id", "name", "isic", "province", "county", "park", "lat", "lon", "employees", "status",
              "permit_date", "exporter", "capacity_utilisation")
     return {name: MAPPING.get(name, "") for name in names}
+
+
+def test_an_upload_left_on_the_mapping_step_is_removed_after_the_jobs_keep_days(client, cast, tmp_path, settings,
+                                                                                unit_file):
+    import os
+    import time
+
+    from khoosheh.registry import uploads
+    from khoosheh.registry.views import PENDING_IMPORTS
+    from tests.conftest import unit_row
+
+    client.force_login(cast.national)
+    upload(client, ministry_file(tmp_path, "a.csv", FIRST))  # left on the mapping step
+    [pending] = client.session[PENDING_IMPORTS].values()
+    abandoned = uploads.kept_path(pending["file"])
+    upload(client, unit_file([unit_row()]))  # imported: its file is the job's
+    imported = uploads.kept_path(Job.objects.get().input_file)
+    old = time.time() - (settings.KHOOSHEH_JOB_KEEP_DAYS + 1) * 86_400
+    for path in (abandoned, imported):
+        os.utime(path, (old, old))
+    assert uploads.remove_abandoned() == 1
+    # The abandoned upload is gone; the job's file stays until the job itself expires.
+    assert not abandoned.exists() and imported.exists()
