@@ -35,6 +35,8 @@ PYTHON_WHITESPACE = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(
     chr(c) for c in range(0x2000, 0x200B)) + "\u2028\u2029\u202f\u205f\u3000"
 # Letters whose casefold is their lower-case form: ASCII, the Arabic script and the marks clean keeps.
 _SIMPLE_CASE = "^[\x00-\x7f\u0600-\u06ff\u200c\u200d\u200e\u200f\ufeff]*$"
+# The same without Latin capitals: text that lower-casing leaves as it is.
+_SIMPLE_LOWER = r"^[\x{0}-\x{40}\x{5b}-\x{7f}\x{600}-\x{6ff}\x{200c}-\x{200f}\x{feff}]*$"
 
 
 # Text that NFC leaves as it is: ASCII, Arabic letters and digits, the Arabic marks that clean drops
@@ -43,8 +45,34 @@ _SIMPLE_CASE = "^[\x00-\x7f\u0600-\u06ff\u200c\u200d\u200e\u200f\ufeff]*$"
 # other combining marks are not in it, so their text gets the real NFC.
 _NFC_STABLE = ("^[\x00-\x7f\u00a0\u0600-\u0652\u0660-\u06d5\u06ee-\u06ff\u2000-\u200f"
                "\u2028-\u202f\u205f\u2066-\u2069\u3000\ufeff]*$")
-# Text that clean leaves as it is: printable ASCII without spaces (codes, numbers, dates in Latin digits).
-_ALREADY_CLEAN = "^[!-~]*$"
+
+
+def _stable_letters(digits: bool = False) -> str:
+    """A regex class of the characters clean leaves alone wherever they stand: NFC-stable (above),
+    not in clean's table, not a space, not ZWNJ (with ``digits``, Persian and Arabic-Indic digits too,
+    which clean only makes Latin)."""
+    ranges = [(0x00, 0x7F), (0xA0, 0xA0), (0x600, 0x652), (0x660, 0x6D5), (0x6EE, 0x6FF)]
+    keep = [cp for lo, hi in ranges for cp in range(lo, hi + 1)
+            if (cp not in text._CLEAN_TABLE or (digits and cp in text._DIGITS))
+            and not chr(cp).isspace() and chr(cp) != ZWNJ]
+    runs: list[list[int]] = []
+    for cp in keep:
+        if runs and runs[-1][1] == cp - 1:
+            runs[-1][1] = cp
+        else:
+            runs.append([cp, cp])
+    return "[" + "".join(f"\\x{{{a:x}}}" if a == b else f"\\x{{{a:x}}}-\\x{{{b:x}}}" for a, b in runs) + "]"
+
+
+# Text that clean leaves as it is: words of stable characters, ZWNJ only singly inside a word, single
+# spaces only between words.  Most names in a real file are like this already (and every code,
+# number and Latin-digit date), so they skip the cleaning passes.
+_WORD = f"{_stable_letters()}+(?:{ZWNJ}{_stable_letters()}+)*"
+_ALREADY_CLEAN = f"^(?:{_WORD}(?: {_WORD})*)?$"
+# The same with Persian or Arabic-Indic digits, for which clean is fold_digits (dates, numbers, IDs typed
+# in Persian digits).
+_DIGIT_WORD = f"{_stable_letters(True)}+(?:{ZWNJ}{_stable_letters(True)}+)*"
+_CLEAN_BUT_DIGITS = f"^(?:{_DIGIT_WORD}(?: {_DIGIT_WORD})*)?$"
 
 
 def _nfc(values: pl.Series) -> pl.Series:
@@ -68,12 +96,26 @@ def clean_name_column(values: pl.Series) -> pl.Series:
 def _normalise(values: pl.Series, table_from: list[str], table_to: list[str]) -> pl.Series:
     values = values.fill_null("")
     todo = ~values.str.contains(_ALREADY_CLEAN)
+    fix = _clean_or_fold if table_from is _CLEAN_FROM else (lambda v: _clean(v, table_from, table_to))
     if todo.all():
-        return _clean(values, table_from, table_to)
+        return fix(values)
     if not todo.any():
         return values
     index = todo.arg_true()
-    return values.scatter(index, _clean(values.gather(index), table_from, table_to))
+    return values.clone().scatter(index, fix(values.gather(index)))
+
+
+def _clean_or_fold(values: pl.Series) -> pl.Series:
+    """``clean``: values that are clean but for their digits only need the digits folded; the rest all of
+    clean.  (Not for names: clean_name keeps digits as typed, so they take _clean with its own table.)"""
+    digits_only = values.str.contains(_CLEAN_BUT_DIGITS)
+    if digits_only.all():
+        return fold_digits_column(values)
+    if not digits_only.any():
+        return _clean(values, _CLEAN_FROM, _CLEAN_TO)
+    cleaned = _clean(values, _CLEAN_FROM, _CLEAN_TO)
+    index = digits_only.arg_true()
+    return cleaned.scatter(index, fold_digits_column(values.gather(index)))
 
 
 def _clean(values: pl.Series, table_from: list[str], table_to: list[str]) -> pl.Series:
@@ -91,8 +133,16 @@ def match_key_column(values: pl.Series, cleaned: pl.Series | None = None) -> pl.
     """``text.match_key`` on every value (``cleaned`` saves cleaning twice)."""
     values = values.fill_null("")
     cleaned = clean_column(values) if cleaned is None else cleaned
-    keys = cleaned.str.to_lowercase().str.replace_many(_KEY_FROM, _KEY_TO)
-    simple = cleaned.str.contains(_SIMPLE_CASE)
+    # Lower-casing walks every letter of every value; Persian names have none to lower, so only the
+    # values with a Latin capital or a letter outside ASCII and Arabic are lowered.
+    lowered = cleaned.str.contains(_SIMPLE_LOWER)
+    if lowered.all():
+        keys, simple = cleaned.str.replace_many(_KEY_FROM, _KEY_TO), lowered
+    else:
+        index = (~lowered).arg_true()
+        rest = cleaned.gather(index)
+        keys = cleaned.clone().scatter(index, rest.str.to_lowercase()).str.replace_many(_KEY_FROM, _KEY_TO)
+        simple = lowered.clone().scatter(index, rest.str.contains(_SIMPLE_CASE))
     if simple.all():
         return keys
     # match_key(clean(x)) == match_key(x): clean is idempotent, so the cleaned text is enough.

@@ -84,7 +84,9 @@ def import_units(
     progress: Progress | None = None,
     file_name: str | None = None,
     before_commit: Callable[[ImportOutcome], None] | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> ImportOutcome:
+    """``mapping`` (contract column → the file's header) reads headers no alias names (mappings.py)."""
     try:
         table = read_rows(path)
     except FileProblem as exc:
@@ -92,12 +94,13 @@ def import_units(
         outcome.errors.append(RowError(0, "", "", str(exc)))
         return outcome
     return import_table(table, user=user, dry_run=dry_run, skip_invalid=skip_invalid, progress=progress,
-                        source_name=file_name or Path(path).name, before_commit=before_commit)
+                        source_name=file_name or Path(path).name, before_commit=before_commit, mapping=mapping)
 
 
 def import_table(table, *, user: User | None = None, dry_run: bool = False, skip_invalid: bool = False,
                  progress: Progress | None = None, source_name: str = "", target: ProductionUnit | None = None,
-                 before_commit: Callable[[ImportOutcome], None] | None = None) -> ImportOutcome:
+                 before_commit: Callable[[ImportOutcome], None] | None = None,
+                 mapping: dict[str, str] | None = None) -> ImportOutcome:
     """The import itself, for any table of rows in the contract (a file, or the API's JSON).
 
     ``target`` makes a one-row table update that unit (the API's PUT), whatever its national ID.
@@ -107,7 +110,7 @@ def import_table(table, *, user: User | None = None, dry_run: bool = False, skip
     started = timezone.now()
     reference = reference_from_db()
     result = validate_rows(table, reference, progress=(lambda n: progress("validate", n, None)) if progress else None,
-                           location_tolerance_km=settings.KHOOSHEH_LOCATION_TOLERANCE_KM)
+                           location_tolerance_km=settings.KHOOSHEH_LOCATION_TOLERANCE_KM, mapping=mapping)
     outcome.rows_read, outcome.errors, outcome.warnings = result.rows_read, result.errors, result.warnings
     outcome.header_row = result.header_row
     records = _within_scope(result.records, user, reference, outcome)

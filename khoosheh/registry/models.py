@@ -214,3 +214,35 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class HeaderMapping(models.Model):
+    """How to read a file whose headers no alias names: contract column → the file's header, as an
+    official chose it on the upload page's mapping step, remembered for the next file with the same
+    headers (``signature``, core.unitfile.header.header_signature).
+
+    Scoped to the province of whoever saved it (null: national staff, for every province): each
+    province's office makes its own spreadsheets, and one province's choice must never decide
+    silently how another province's file is read (docs/file-formats.md)."""
+
+    signature = models.CharField(_("header signature"), max_length=64)
+    province = models.ForeignKey(Province, verbose_name=_("province"), null=True, blank=True,
+                                 on_delete=models.CASCADE)
+    headers = models.JSONField(_("the file's headers"), default=list)
+    mapping = models.JSONField(_("column mapping"), default=dict)
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("saved by"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="+")
+    saved_at = models.DateTimeField(_("saved"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["signature", "province"], condition=models.Q(province__isnull=False),
+                                    name="one_mapping_per_headers_and_province"),
+            models.UniqueConstraint(fields=["signature"], condition=models.Q(province__isnull=True),
+                                    name="one_national_mapping_per_headers"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signature[:12]} ({self.province_id or 'national'})"

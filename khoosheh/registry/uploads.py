@@ -8,9 +8,11 @@ the registry as it was and the job is run again by the next worker; it is never 
 from __future__ import annotations
 
 import shutil
+import time
 import uuid
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from khoosheh.core.unitfile.writers import write_report
@@ -36,26 +38,56 @@ def _keep(name: str) -> tuple[Path, str]:
     return path, relative
 
 
-def start_upload(upload, user, *, dry_run: bool, skip_invalid: bool) -> Job:
-    """Keep an uploaded file (a Django UploadedFile) and queue its import; returns at once."""
+def keep_upload(upload) -> str:
+    """Keep an uploaded file (a Django UploadedFile) under the jobs folder; its path relative to it."""
+    remove_abandoned()
     path, relative = _keep(upload.name)
     with path.open("wb") as out:
         for chunk in upload.chunks():
             out.write(chunk)
-    return _submit(relative, upload.name, user, dry_run=dry_run, skip_invalid=skip_invalid)
+    return relative
 
 
-def start_file(source: str | Path, user=None, *, dry_run: bool = False, skip_invalid: bool = False) -> Job:
+def remove_abandoned() -> int:
+    """Uploads left on the mapping step and never imported go once KHOOSHEH_JOB_KEEP_DAYS have passed
+    (a job's own upload goes with the job, runner.remove_expired)."""
+    cutoff = time.time() - settings.KHOOSHEH_JOB_KEEP_DAYS * 86_400
+    old = {f"uploads/{p.name}": p for p in runner.jobs_dir("uploads").iterdir() if p.stat().st_mtime < cutoff}
+    if not old:
+        return 0
+    used = set(Job.objects.filter(input_file__in=list(old)).values_list("input_file", flat=True))
+    for relative, path in old.items():
+        if relative not in used:
+            path.unlink(missing_ok=True)
+    return len(old) - len(used)
+
+
+def kept_path(relative: str) -> Path:
+    return runner.jobs_dir() / relative
+
+
+def start_upload(upload, user, *, dry_run: bool, skip_invalid: bool, mapping: dict[str, str] | None = None) -> Job:
+    """Keep an uploaded file and queue its import; returns at once."""
+    return submit_kept(keep_upload(upload), upload.name, user, dry_run=dry_run, skip_invalid=skip_invalid,
+                       mapping=mapping)
+
+
+def start_file(source: str | Path, user=None, *, dry_run: bool = False, skip_invalid: bool = False,
+               mapping: dict[str, str] | None = None) -> Job:
     """Queue the import of a file on disk (the command line); a copy is kept, so the file may change."""
     path, relative = _keep(str(source))
     shutil.copyfile(source, path)
-    return _submit(relative, Path(source).name, user, dry_run=dry_run, skip_invalid=skip_invalid)
+    return submit_kept(relative, Path(source).name, user, dry_run=dry_run, skip_invalid=skip_invalid,
+                       mapping=mapping)
 
 
-def _submit(relative: str, file_name: str, user, *, dry_run: bool, skip_invalid: bool) -> Job:
+def submit_kept(relative: str, file_name: str, user, *, dry_run: bool, skip_invalid: bool,
+                mapping: dict[str, str] | None = None) -> Job:
+    """Queue the import of a file already kept (``relative`` to the jobs folder)."""
     check = "بررسی" if dry_run else "ورود"
     return runner.submit("import", user=user, title=f"{check} فایل واحدها: {file_name}", input_file=relative,
-                         params={"file_name": file_name, "dry_run": dry_run, "skip_invalid": skip_invalid})
+                         params={"file_name": file_name, "dry_run": dry_run, "skip_invalid": skip_invalid,
+                                 "mapping": mapping or {}})
 
 
 def run_import(job: Job, progress) -> runner.Finished:
@@ -67,7 +99,8 @@ def run_import(job: Job, progress) -> runner.Finished:
 
     outcome = import_units(path, user=job.user, dry_run=params.get("dry_run", False),
                            skip_invalid=params.get("skip_invalid", False), progress=progress,
-                           file_name=params.get("file_name"), before_commit=done_inside_the_transaction)
+                           file_name=params.get("file_name"), before_commit=done_inside_the_transaction,
+                           mapping=params.get("mapping") or None)
     return _finished(job, outcome)
 
 

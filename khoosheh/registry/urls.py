@@ -9,6 +9,7 @@ urlpatterns = [
     path("units/<int:pk>/status/", views.unit_change_status, name="unit_change_status"),
     path("units/export/", views.unit_export, name="unit_export"),
     path("units/import/", views.unit_import, name="unit_import"),
+    path("units/import/map/<slug:token>/", views.unit_import_map, name="unit_import_map"),
 ]
 urlpatterns.append(path("units/import/sample.csv", views.import_sample, name="unit_import_sample"))
 urlpatterns.append(path("units/import/template.xlsx", views.import_template, name="unit_import_template"))

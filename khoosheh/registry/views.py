@@ -15,11 +15,13 @@ from django.views.decorators.http import require_POST
 
 from khoosheh.accounts.scoping import can_change_province, can_write, get_visible_or_404, province_scope
 from khoosheh.core.text import in_persian_order
+from khoosheh.core.unitfile.columns import BY_NAME
+from khoosheh.core.unitfile.header import missing_required, peek_file
 
-from . import services, uploads
+from . import mappings, services, uploads
 from .exporting import export_units
 from .filters import UnitFilter
-from .forms import StatusChangeForm, UploadForm
+from .forms import MappingForm, StatusChangeForm, UploadForm
 from .models import Activity, County, IndustrialPark, ProductionUnit, Province
 from .selectors import visible_units
 
@@ -129,15 +131,59 @@ def unit_export(request):
 
 @login_required
 def unit_import(request):
-    """The file is kept and imported by a worker; the page answers at once and follows the job."""
+    """The file is kept and imported by a worker; the page answers at once and follows the job.
+    A file whose headers miss a required column goes through the mapping step first, unless a
+    mapping remembered for the same headers reads it."""
     if not can_write(request.user):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        job = uploads.start_upload(form.cleaned_data["file"], request.user, dry_run=form.cleaned_data["dry_run"],
-                                   skip_invalid=form.cleaned_data["skip_invalid"])
-        return redirect("jobs:detail", pk=job.pk)
+        upload = form.cleaned_data["file"]
+        pending = {"file": uploads.keep_upload(upload), "name": upload.name,
+                   "dry_run": form.cleaned_data["dry_run"], "skip_invalid": form.cleaned_data["skip_invalid"]}
+        reading = mappings.reading_for(peek_file(uploads.kept_path(pending["file"])), request.user,
+                                       by_hand=form.cleaned_data["choose_columns"])
+        if not reading.ask:
+            return _import_pending(request, pending, reading.mapping)
+        token = Path(pending["file"]).stem
+        request.session[PENDING_IMPORTS] = {**request.session.get(PENDING_IMPORTS, {}), token: pending}
+        return redirect("registry:unit_import_map", token=token)
     return render(request, "registry/unit_import.html", {"form": form})
+
+
+PENDING_IMPORTS = "pending_imports"  # session key: uploads waiting on the mapping step, by token
+
+
+@login_required
+def unit_import_map(request, token: str):
+    """The mapping step: contract columns ← the file's columns, with the first rows shown."""
+    if not can_write(request.user):
+        raise PermissionDenied
+    pending = request.session.get(PENDING_IMPORTS, {}).get(token)
+    if pending is None:
+        raise Http404  # someone else's upload, or one already imported
+    top = peek_file(uploads.kept_path(pending["file"]))
+    if top is None:
+        return _import_pending(request, pending, token=token)  # unreadable after all: the job says why
+    saved = mappings.remembered(top.headers, request.user)
+    form = MappingForm(top.columns, request.POST or None, remembered=saved.mapping if saved else None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["remember"]:
+            mappings.remember(top.headers, form.mapping(), request.user)
+        return _import_pending(request, pending, form.mapping(), token=token)
+    return render(request, "registry/unit_import_map.html", {
+        "form": form, "top": top, "file_name": pending["name"],
+        "missing": [BY_NAME[name].header_fa for name in missing_required(top.headers)],
+        "saved": saved})
+
+
+def _import_pending(request, pending: dict, mapping: dict[str, str] | None = None, *, token: str = ""):
+    job = uploads.submit_kept(pending["file"], pending["name"], request.user, dry_run=pending["dry_run"],
+                              skip_invalid=pending["skip_invalid"], mapping=mapping)
+    if token:
+        request.session[PENDING_IMPORTS] = {k: v for k, v in request.session.get(PENDING_IMPORTS, {}).items()
+                                            if k != token}
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required

@@ -58,6 +58,9 @@ def test_national_id_check_digits_on_a_column_agree_with_the_scalar_rule():
     values = [make_national_id(f"{rng.randrange(10**10):010d}") for _ in range(2000)]
     values += [v[:10] + str((int(v[10]) + 1) % 10) for v in values[:500]]  # a wrong check digit
     values += ["00000000000", "10100000005", "1010123456", "", "1010123456x"]
+    # Signs and spaces a number parser would take: not eleven digits, so not an ID.
+    values += ["+" + v[1:] for v in values[:50] if v[0] == "0"] + ["-" + v[1:] for v in values[:50]]
+    values += [" " + v[1:] for v in values[:50]]
     assert _valid_national_ids(pl.Series(values)).to_list() == [is_valid_national_id(v) for v in values]
 
 

@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from khoosheh.core.unitfile.csvcolumns import frame_rows, simple_csv_frame
+from khoosheh.core.unitfile.csvcolumns import frame_rows, simple_csv_frame, simple_utf8_csv_frame
 
 
 def by_csv_module(text, delimiter=","):
@@ -35,6 +35,19 @@ def padded(rows):
 ])
 def test_simple_text_splits_into_the_rows_csv_reads(text):
     assert by_columns(text) == padded(by_csv_module(text))
+    # Straight from the file's UTF-8 bytes, the same rows.
+    frame = simple_utf8_csv_frame(text.encode(), ",", max_rows=1000)
+    assert list(frame_rows(frame)) == by_columns(text)
+
+
+@pytest.mark.parametrize("raw", [b"a,b\n\xff,1\n", b"a,b\n\xed\xa0\x80,1\n", 'نام\nكاشي'.encode("cp1256")])
+def test_bytes_that_are_not_utf8_are_left_to_the_encoding_rules(raw):
+    assert simple_utf8_csv_frame(raw, ",", max_rows=1000) is None
+
+
+@pytest.mark.parametrize("raw", [b"", b'a,b\n"1,5",2\n', b"a,b\r1,2\r"])
+def test_bytes_of_a_file_that_is_not_simple_go_to_the_csv_module(raw):
+    assert simple_utf8_csv_frame(raw, ",", max_rows=1000) is None
 
 
 def test_semicolons_and_tabs_work_the_same():
@@ -43,9 +56,11 @@ def test_semicolons_and_tabs_work_the_same():
     assert by_columns(text.replace(";", "\t"), "\t") == by_csv_module(text, ";")
 
 
-@pytest.mark.parametrize("text", ['a,b\n"1,5",2\n', "a,b\r1,2\r", "a,b\n" + "x" * 200_000 + ",1\n"])
+@pytest.mark.parametrize("text", ['a,b\n"1,5",2\n', "a,b\r1,2\r", "a,b\r\n1\r2,3\r\n", "a,b\r\n1,2\r",
+                                  "a,b\n" + "x" * 200_000 + ",1\n"])
 def test_quotes_bare_carriage_returns_and_huge_cells_go_to_the_csv_module(text):
     assert simple_csv_frame(text, ",", max_rows=1000) is None
+    assert simple_utf8_csv_frame(text.encode(), ",", max_rows=1000) is None
 
 
 def test_more_rows_than_allowed_go_to_the_csv_module_which_refuses_them():

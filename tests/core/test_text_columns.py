@@ -45,3 +45,19 @@ def test_spellings_of_one_name_share_a_key_on_a_column():
 
 def test_missing_cells_clean_to_empty_text():
     assert clean_column(pl.Series([None, "  "], dtype=pl.String)).to_list() == ["", ""]
+
+
+def test_text_taken_as_already_clean_is_what_clean_leaves_unchanged():
+    import re
+
+    from khoosheh.core.text_columns import _ALREADY_CLEAN
+
+    # Every character the fast path trusts, alone, inside a word, beside a ZWNJ and between words.
+    python_pattern = re.sub(r"\\x\{([0-9a-f]+)\}", lambda m: f"\\u{int(m.group(1), 16):04x}", _ALREADY_CLEAN)
+    pattern = re.compile(python_pattern)
+    trusted = [chr(cp) for cp in range(0x0800) if pattern.fullmatch(chr(cp))]
+    assert "ک" in trusted and "ك" not in trusted and "۱" not in trusted and " " not in trusted
+    samples = list(trusted) + [f"ب{c}ب" for c in trusted] + [f"ب\u200c{c} {c}ا" for c in trusted]
+    column = pl.Series(samples)
+    assert column.str.contains(_ALREADY_CLEAN).all()
+    assert [text.clean(v) for v in samples] == samples

@@ -245,3 +245,37 @@ def test_csv_saved_by_persian_windows_is_read(tmp_path, ref):
 def test_formula_looking_text_is_neutralised_for_spreadsheets():
     assert [neutralise_formula(v) for v in ("=1+1", "+98", "-2", "@SUM(A1)", "کاشی", 5)] == \
         ["'=1+1", "'+98", "'-2", "'@SUM(A1)", "کاشی", 5]
+
+
+# --- every problem of a row at once ---------------------------------------------------------
+
+def test_a_row_with_other_errors_still_has_its_location_judged(check):
+    # Dubai's coordinates and an unknown ISIC code: the official sees both, in the row's column order.
+    result = check([unit_row(lat="25.20", lon="55.27", isic="9999")])
+    assert [(e.row, e.column) for e in result.errors] == [(2, "عرض جغرافیایی"), (2, "کد آیسیک")]
+    assert "بیرون از ایران" in result.errors[0].message
+    # The ISIC message is the one a row with only that error gets.
+    assert result.errors[1].message == only_error(check([unit_row(isic="9999")])).message
+
+
+def test_a_point_far_from_its_county_seat_is_reported_beside_a_bad_date(check):
+    # Tabriz's coordinates for a unit in Meybod, and a 30 Esfand that does not exist.
+    result = check([unit_row(lat="38.08", lon="46.29", permit_date="1401/12/30")])
+    assert [e.column for e in result.errors] == ["عرض جغرافیایی", "تاریخ پروانه بهره‌برداری"]
+    assert "کیلومتر با مرکز شهرستان میبد" in result.errors[0].message and "۲۹ روز" in result.errors[1].message
+
+
+def test_a_location_is_judged_even_when_the_county_is_unknown(check):
+    # No county to measure from, but a point in the sea is still outside Iran.
+    result = check([unit_row(county="ناکجاآباد", lat="25.20", lon="55.27")])
+    assert [e.column for e in result.errors] == ["شهرستان", "عرض جغرافیایی"]
+    # And a point on land with an unknown county gets the county's message only.
+    assert [e.column for e in check([unit_row(county="ناکجاآباد")]).errors] == ["شهرستان"]
+
+
+def test_errors_of_many_rows_come_row_by_row(check):
+    rows = [unit_row(national_id="", name=f"واحد {i}", lat="25.20", lon="55.27", employees="-1") for i in range(3)]
+    result = check(rows)
+    assert [(e.row, e.column) for e in result.errors] == [
+        (r, c) for r in (2, 3, 4) for c in ("عرض جغرافیایی", "تعداد کارکنان")]
+    assert result.records == []

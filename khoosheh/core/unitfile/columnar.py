@@ -37,7 +37,7 @@ from .columns import BY_NAME
 
 # The order in which the row-by-row checker reported a row's errors.
 ORDER = {name: i for i, name in enumerate((
-    "name", "name_length", "province", "county", "park", "lat", "lon", "half_location", "range",
+    "name", "name_length", "province", "county", "park", "lat", "lon", "half_location", "range", "location",
     "national_id", "isic", "employees", "status", "permit_date", "exporter", "capacity_utilisation"))}
 
 # The columns of an accepted row, in the order of UnitRecord's fields.
@@ -52,7 +52,6 @@ class Found:
     """What the blocks checked so far have produced."""
 
     errors: list[tuple[int, int, str, str, str]] = field(default_factory=list)  # row, order, column, value, message
-    location_errors: list[tuple[int, str, str, str]] = field(default_factory=list)
     location_warnings: list[tuple[int, str, str, str]] = field(default_factory=list)
     accepted: list[pl.DataFrame] = field(default_factory=list)  # per block: RECORD_COLUMNS + name_key
     rows_read: int = 0
@@ -81,10 +80,12 @@ class BlockChecker:
 
     def _lookup(self, name: str, keys: list[pl.Series], func, out: dict[str, pl.DataType]) -> pl.DataFrame:
         """``func(*key)`` once per distinct key (remembered across blocks), joined back onto every row."""
-        frame = pl.DataFrame({f"k{i}": k for i, k in enumerate(keys)})
         cache = self._caches.setdefault(name, {})
         if len(cache) > _CACHE_LIMIT:
             cache.clear()
+        if len(keys) == 1 and not keys[0].has_nulls():  # an Enum (below) has no place for null
+            return self._lookup_one(cache, keys[0], func, out)
+        frame = pl.DataFrame({f"k{i}": k for i, k in enumerate(keys)})
         distinct = frame.unique()
         answers = []
         for key in distinct.iter_rows():
@@ -96,10 +97,26 @@ class BlockChecker:
             pl.Series(n, [a[i] for a in answers], dtype=d) for i, (n, d) in enumerate(out.items()))
         return frame.join(table, on=list(frame.columns), how="left", maintain_order="left", nulls_equal=True)
 
+    @staticmethod
+    def _lookup_one(cache: dict, key: pl.Series, func, out: dict[str, pl.DataType]) -> pl.DataFrame:
+        """The same for one key column, without a join."""
+        distinct = key.unique()
+        answers = []
+        for value in distinct.to_list():
+            answer = cache.get((value,))
+            if answer is None:
+                answer = cache[(value,)] = func(value)
+            answers.append(answer)
+        # Each row's place among the distinct values, found once (an Enum's codes), picks its answers.
+        index = key.cast(pl.Enum(distinct)).to_physical()
+        return pl.DataFrame({n: pl.Series([a[i] for a in answers], dtype=d).gather(index)
+                             for i, (n, d) in enumerate(out.items())})
+
     def _fallback(self, name: str, raw: pl.Series, todo: pl.Series, parser, dtype) -> tuple[pl.Series, pl.Series]:
         """The per-cell rule on the rows the fast path left (``todo``): value and message columns."""
         if not todo.any():
-            return pl.Series([None] * len(raw), dtype=dtype), pl.Series([None] * len(raw), dtype=pl.String)
+            return (pl.repeat(None, len(raw), dtype=dtype, eager=True),
+                    pl.repeat(None, len(raw), dtype=pl.String, eager=True))
         keys = pl.select(pl.when(pl.lit(todo)).then(pl.lit(raw))).to_series()
         looked = self._lookup(name, [keys], lambda k: (None, None) if k is None else _attempt(parser, k),
                               {"value": dtype, "message": pl.String})
@@ -127,12 +144,14 @@ class BlockChecker:
         frame = pl.DataFrame({"_row": as_series(numbers, pl.Int64), **columns})
         # Excel leaves blank rows at the end; they are not data.
         if cells:
-            frame = frame.filter(pl.any_horizontal(pl.col(k).str.strip_chars(PYTHON_WHITESPACE) != "" for k in cells))
+            filled = _filled_rows(frame, list(cells))
+            if not filled.all():
+                frame = frame.filter(pl.Series(filled))
         n = frame.height
         self.found.rows_read += n
         if n == 0:
             return
-        empty = pl.Series([""] * n, dtype=pl.String)
+        empty = pl.repeat("", n, dtype=pl.String, eager=True)
         raw = {name: frame[name] if name in frame.columns else empty for name in BY_NAME}
         rows = frame["_row"]
         failed = np.zeros(n, dtype=bool)
@@ -156,7 +175,9 @@ class BlockChecker:
         capacity = self._per_value("capacity_utilisation", raw["capacity_utilisation"], fields.capacity_utilisation,
                                    pl.Float64, "capacity_utilisation", report)
 
-        ok = ~failed & self._located_well(rows, lat, lon, county, ~failed)
+        # Located rows are judged whatever else is wrong with them: an official fixing a file wants
+        # every problem of a row at once, not the location's only after the rest is fixed.
+        ok = ~failed & self._located_well(rows, lat, lon, county)
         accepted = pl.DataFrame(dict(zip((*RECORD_COLUMNS, "name_key"), (
             rows, national_id, name, isic, province, county, park, lat, lon, employees, status, permit_date,
             exporter, capacity, name_key), strict=True)))
@@ -221,8 +242,10 @@ class BlockChecker:
         return looked["value"]
 
     def _number(self, name: str, raw: pl.Series, what: str) -> tuple[pl.Series, pl.Series]:
-        text = clean_column(raw).str.replace_all(",", "", literal=True).str.replace_all("%", "", literal=True)
-        text = text.str.strip_chars(" ")
+        text = clean_column(raw)  # stripped already; only a removed "," or "%" can leave a space at an end
+        if text.str.contains("[,%]").any():
+            text = text.str.replace_all(",", "", literal=True).str.replace_all("%", "", literal=True)
+            text = text.str.strip_chars(" ")
         fast = text.str.contains(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$")
         value = text.cast(pl.Float64, strict=False)
         fast = fast & value.is_not_null()
@@ -247,8 +270,10 @@ class BlockChecker:
         return lat, lon
 
     def _national_ids(self, raw: pl.Series, report) -> pl.Series:
-        text = clean_column(raw).str.replace_all(r"[ \-]", "")
-        fast = text.str.contains(r"^[0-9]{11}$") & _valid_national_ids(text)
+        text = clean_column(raw)
+        if text.str.contains("[ -]").any():
+            text = text.str.replace_all(r"[ \-]", "")
+        fast = _valid_national_ids(text)
         todo = ~fast & (text != "")
         slow, message = self._fallback("national_id", raw, todo, fields.national_id, pl.String)
         report("national_id", "national_id", message.is_not_null(), message)
@@ -279,10 +304,9 @@ class BlockChecker:
 
     # --- locations and records ----------------------------------------------------
 
-    def _located_well(self, rows: pl.Series, lat: pl.Series, lon: pl.Series, county: pl.Series,
-                      candidates: np.ndarray) -> np.ndarray:
-        """Vectorised: every located, otherwise valid row in Iran and near its county seat."""
-        located = candidates & lat.is_not_null().to_numpy()
+    def _located_well(self, rows: pl.Series, lat: pl.Series, lon: pl.Series, county: pl.Series) -> np.ndarray:
+        """Vectorised: every located row in Iran and, where its county is known, near the county's seat."""
+        located = lat.is_not_null().to_numpy()
         keep = np.ones(len(rows), dtype=bool)
         if not located.any():
             return keep
@@ -294,9 +318,11 @@ class BlockChecker:
         refused = np.asarray(judgement.refused, dtype=bool)
         swapped = np.zeros(len(index), dtype=bool)
         swapped[refused] = geo.in_iran(lo[refused], la[refused], tolerance_km=self.tolerance_km)
-        seat = lambda attr: codes.replace_strict(  # noqa: E731
-            {code: getattr(c, attr) for code, c in self.ref.counties.items()}, return_dtype=pl.Float64).to_numpy()
-        distance = geo.haversine_km(la, lo, seat("lat"), seat("lon"))
+        seat = lambda attr: codes.replace_strict(  # noqa: E731 (an unknown county: NaN, so never "far")
+            {code: getattr(c, attr) for code, c in self.ref.counties.items()}, default=None,
+            return_dtype=pl.Float64).to_numpy()
+        with np.errstate(invalid="ignore"):
+            distance = geo.haversine_km(la, lo, seat("lat"), seat("lon"))
         column = self._header("lat")
         row_numbers = rows.gather(index)
         near = np.asarray(judgement.near, dtype=bool)
@@ -313,9 +339,25 @@ class BlockChecker:
                 self.found.location_warnings.append((row_numbers[int(i)], column, value,
                                                      geo.near_border_warning(judgement.km_outside[i])))
                 continue
-            self.found.location_errors.append((row_numbers[int(i)], column, value, message))
+            self.found.errors.append((row_numbers[int(i)], ORDER["location"], column, value, message))
             keep[index[i]] = False
         return keep
+
+
+_NOT_BLANK = f"[^{PYTHON_WHITESPACE}]"
+
+
+def _filled_rows(frame: pl.DataFrame, columns: list[str]) -> np.ndarray:
+    """Rows with something in some cell (whitespace is nothing).  Column by column, each asked only
+    about the rows still undecided, the name first: after it, hardly any row is left to ask about."""
+    undecided = np.ones(frame.height, dtype=bool)
+    for column in sorted(columns, key=lambda c: c != "name"):
+        index = np.flatnonzero(undecided)
+        if len(index) == 0:
+            break
+        values = frame[column] if len(index) == frame.height else frame[column].gather(index)
+        undecided[index[values.str.contains(_NOT_BLANK).fill_null(False).to_numpy()]] = False
+    return ~undecided
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -326,8 +368,11 @@ def _without_surrogates(text: str) -> str:
 
 
 def plain_column(raw: pl.Series) -> pl.Series:
-    """``fields.plain`` on a name column (digits as typed: text.clean_name), without the anti-formula apostrophe."""
+    """``fields.plain`` on a name column (digits as typed: text.clean_name), without our exports'
+    anti-formula apostrophe."""
     value = clean_name_column(raw)
+    if not value.str.starts_with("'").any():
+        return value
     guarded = value.str.starts_with("'") & value.str.slice(1, 1).is_in(["=", "+", "-", "@"])
     return pl.select(pl.when(pl.lit(guarded)).then(pl.lit(value).str.slice(1)).otherwise(pl.lit(value))).to_series()
 
@@ -336,16 +381,22 @@ _NID_WEIGHTS = (29, 27, 23, 19, 17, 29, 27, 23, 19, 17)
 
 
 def _valid_national_ids(text: pl.Series) -> pl.Series:
-    """national_id.is_valid_national_id on a column of 11-digit strings (anything else: False)."""
-    frame = pl.DataFrame({"t": text.fill_null("")}).with_columns(
-        [pl.col("t").str.slice(i, 1).cast(pl.Int64, strict=False).alias(f"d{i}") for i in range(11)])
-    bump = pl.col("d9") + 2
-    total = pl.sum_horizontal((pl.col(f"d{i}") + bump) * w for i, w in enumerate(_NID_WEIGHTS))
+    """national_id.is_valid_national_id on a column (anything but eleven ASCII digits: False).
+
+    The eleven-digit values are joined into one ASCII string and read by NumPy as a table of
+    digits, one row per ID, so the check digit is plain array arithmetic."""
+    eleven = text.fill_null("").str.contains("^[0-9]{11}$")
+    valid = np.zeros(len(text), dtype=bool)
+    if not eleven.any():
+        return pl.Series(valid)
+    joined = text.filter(eleven).str.join("").item()
+    digits = (np.frombuffer(joined.encode("ascii"), dtype=np.uint8).reshape(-1, 11) - ord("0")).astype(np.int64)
+    total = ((digits[:, :10] + digits[:, 9:10] + 2) * np.array(_NID_WEIGHTS)).sum(axis=1)
     remainder = total % 11
-    check = pl.when(remainder == 10).then(0).otherwise(remainder)
-    nonzero = (pl.col("t").str.slice(0, 11) != "0" * 11) & (pl.col("t").str.slice(3, 6) != "000000")
-    valid = (pl.col("t").str.len_bytes() == 11) & nonzero & (check == pl.col("d10"))
-    return frame.select(valid.fill_null(False)).to_series()
+    check = np.where(remainder == 10, 0, remainder)
+    nonzero = digits.any(axis=1) & digits[:, 3:9].any(axis=1)  # the whole ID, and its digits 4-9
+    valid[eleven.to_numpy()] = nonzero & (check == digits[:, 10])
+    return pl.Series(valid)
 
 
 _JALALI = r"^([0-9]{4}) *[/\-.] *([0-9]{1,2}) *[/\-.] *([0-9]{1,2})$"

@@ -6,9 +6,11 @@ message can point at the cell a person has to fix.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ import jdatetime
 import polars as pl
 
 from ..text import persian_number, to_persian_digits
-from .csvcolumns import frame_rows, simple_csv_frame
+from .csvcolumns import frame_rows, simple_csv_frame, simple_utf8_csv_frame
 from .encoding import EncodingProblem, decode_csv
 from .xlsx_guard import SheetTooLarge, check_xlsx
 
@@ -59,11 +61,13 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def read_rows(path: str | Path, *, max_rows: int = MAX_ROWS) -> Table:
+def read_rows(path: str | Path, *, max_rows: int = MAX_ROWS, head: int | None = None) -> Table:
+    """The file's header row and rows; with ``head``, a spreadsheet's first ``head`` rows only, as
+    plain rows (the mapping step's preview), without building the columns of the whole sheet."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
-        return _read_spreadsheet(path, max_rows)
+        return _read_spreadsheet(path, max_rows, head)
     if suffix in (".csv", ".txt", ".tsv"):
         return _read_csv(path, max_rows)
     if suffix == ".parquet":
@@ -79,10 +83,15 @@ def _decode(raw: bytes) -> tuple[str, list[str]]:
 
 
 def _read_csv(path: Path, max_rows: int) -> Table:
-    text, warnings = _decode(path.read_bytes())
-    # The separator is the one the top lines use most (a title line above the header has none).
-    top = text[:20_000].split("\n", 20)[:20]
-    delimiter = max(",;\t", key=lambda d: sum(line.count(d) for line in top))
+    return read_csv_bytes(path.read_bytes(), max_rows)
+
+
+def read_csv_bytes(raw: bytes, max_rows: int = MAX_ROWS) -> Table:
+    fast = _simple_utf8(raw, max_rows)
+    if fast is not None:
+        return fast
+    text, warnings = _decode(raw)
+    delimiter = _delimiter(text)
     frame = simple_csv_frame(text, delimiter, max_rows)
     if frame is not None:
         data = frame.slice(1)
@@ -138,6 +147,24 @@ def _as_text(column: pl.Series) -> pl.Series:
     if dtype in (pl.Date, pl.Datetime):
         return column.map_elements(cell_text, return_dtype=pl.String, skip_nulls=False).fill_null("")
     return column.cast(pl.String).fill_null("")
+def _delimiter(text: str) -> str:
+    """The separator the top lines use most (a title line above the header has none)."""
+    top = text[:20_000].split("\n", 20)[:20]
+    return max(",;\t", key=lambda d: sum(line.count(d) for line in top))
+
+
+def _simple_utf8(raw: bytes, max_rows: int) -> Table | None:
+    """The common file, UTF-8 without quotes, read without decoding it in Python; what decode_csv
+    would read as UTF-8 reads the same here (anything else returns None and goes the careful way)."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
+    # 20,000 characters are at most 80,000 bytes; a letter cut at the end is not a separator anyway.
+    frame = simple_utf8_csv_frame(body, _delimiter(body[:80_000].decode("utf-8", errors="ignore")), max_rows)
+    if frame is None:
+        return None
+    data = frame.slice(1)
+    return Table(list(frame.row(0)[1:]), frame_rows(data), [], data)
 
 
 def _csv_problem(row: int, exc: csv.Error) -> FileProblem:
@@ -148,7 +175,7 @@ def _csv_problem(row: int, exc: csv.Error) -> FileProblem:
     return FileProblem(f"سطر {to_persian_digits(row)} فایل CSV خوانده نشد؛ آیا فایل سالم است؟")
 
 
-def _read_spreadsheet(path: Path, max_rows: int) -> Table:
+def _read_spreadsheet(path: Path, max_rows: int, head: int | None = None) -> Table:
     from python_calamine import CalamineWorkbook
 
     _refuse_zip_bomb(path, max_rows)
@@ -168,8 +195,42 @@ def _read_spreadsheet(path: Path, max_rows: int) -> Table:
     # spreadsheet's), but only from the first used column: no grid of empty cells is built.
     data = sheet.iter_rows()
     headers = [cell_text(v) for v in next(data)]
-    rows = ((number, [cell_text(v) for v in cells]) for number, cells in enumerate(data, start=2))
-    return Table(headers, rows, warnings)
+    if head is not None:
+        top = itertools.islice(data, head)
+        return Table(headers, ((n, [cell_text(v) for v in cells]) for n, cells in enumerate(top, start=2)), warnings)
+    frame = _sheet_frame(data)
+    return Table(headers, frame_rows(frame), warnings, frame)
+
+
+SHEET_CHUNK_ROWS = 100_000
+
+
+def _sheet_frame(rows: Iterator[list]) -> pl.DataFrame:
+    """The sheet's data rows as columns (_row, c0, c1, …), as a simple CSV gives them: a hundred
+    thousand rows at a time turned into Polars columns, so no more than that many rows are ever
+    Python objects.  A column of text cells (the usual case) goes in as it is; any other column
+    cell by cell through cell_text."""
+    parts, number = [], 2
+    while block := list(itertools.islice(rows, SHEET_CHUNK_ROWS)):
+        width = max(map(len, block))
+        if min(map(len, block)) < width:
+            block = [[*r, *[""] * (width - len(r))] for r in block]
+        names = [f"c{i}" for i in range(width)]
+        if set(map(type, itertools.chain.from_iterable(block))) == {str}:  # all text: Polars transposes
+            part = pl.DataFrame(block, schema=dict.fromkeys(names, pl.String), orient="row")
+        else:
+            columns = {}
+            for name, cells in zip(names, zip(*block, strict=True), strict=True):
+                try:
+                    columns[name] = pl.Series(cells, dtype=pl.String, strict=True)
+                except TypeError:  # numbers, dates, booleans: as a person typed them
+                    columns[name] = pl.Series([cell_text(v) for v in cells], dtype=pl.String)
+            part = pl.DataFrame(columns)
+        parts.append(part.insert_column(0, pl.int_range(number, number + len(block), eager=True).alias("_row")))
+        number += len(block)
+    if not parts:
+        return pl.DataFrame({"_row": pl.Series([], dtype=pl.Int64)})
+    return pl.concat(parts, how="diagonal").with_columns(pl.exclude("_row").fill_null(""))
 
 
 def _refuse_zip_bomb(path: Path, max_rows: int = MAX_ROWS) -> None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 
+import numpy as np
 import polars as pl
 
 from .. import geo
@@ -15,7 +16,7 @@ from ..reference import Reference
 from ..text import to_persian_digits
 from .columnar import RECORD_COLUMNS, BlockChecker
 from .columns import BY_NAME, column_for_header
-from .header import find_header, is_row_number_header
+from .header import MappingProblem, find_header, is_row_number_header, mapped_positions
 from .readers import FileProblem, Table
 
 # A unit's coordinates may lie this far from its county seat.  Iran's largest
@@ -105,16 +106,20 @@ def validate_rows(
     location_tolerance_km: float = geo.LOCATION_TOLERANCE_KM,
     today: dt.date | None = None,
     progress: Callable[[int], None] | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> ValidationResult:
     """Check every row of ``table``: the one entry point of the import, the upload page,
-    ``khoosheh identify FILE`` and the API.  Columns are checked whole (see columnar.py)."""
+    ``khoosheh identify FILE`` and the API.  Columns are checked whole (see columnar.py).
+
+    ``mapping`` (contract column → the file's header, "" for "not in this file") reads columns
+    whose headers no alias names: what an official chose on the mapping step, or ``--map``."""
     result = ValidationResult(warnings=[RowError(1, "", "", w) for w in table.warnings])
     try:
         result.header_row, table = find_header(table)
     except FileProblem as exc:
         result.errors.append(RowError(0, "", "", str(exc)))
         return result
-    positions = _map_headers(table.headers, result)
+    positions = _map_headers(table.headers, result, mapping or {})
     if not result.ok:
         return result
     headers = {name: table.headers[i] for name, i in positions.items()}
@@ -132,7 +137,6 @@ def validate_rows(
     result.rows_read = found.rows_read
     found.errors.sort(key=lambda e: (e[0], e[1]))
     result.errors.extend(RowError(row, column, value, message) for row, _, column, value, message in found.errors)
-    result.errors.extend(RowError(*e) for e in found.location_errors)
     result.warnings.extend(RowError(*w) for w in found.location_warnings)
     frame = pl.concat(found.accepted) if found.accepted else empty_frame()
     result.frame = _check_duplicates(frame, headers, result)
@@ -168,11 +172,24 @@ def records_from_frame(frame: pl.DataFrame) -> list[UnitRecord]:
     return [UnitRecord(*values) for values in zip(*columns, strict=True)]
 
 
-def _map_headers(headers: list[str], result: ValidationResult) -> dict[str, int]:
+def _map_headers(headers: list[str], result: ValidationResult, mapping: dict[str, str]) -> dict[str, int]:
     row = result.header_row
-    positions: dict[str, int] = {}
+    try:
+        chosen = mapped_positions(headers, mapping)
+    except MappingProblem as exc:
+        result.errors.append(RowError(row, "", "", str(exc)))
+        return {}
+    positions: dict[str, int] = {name: i for name, i in chosen.items() if i is not None}
+    for name, i in positions.items():
+        if column_for_header(headers[i]) != name:  # say so where the mapping, not a spelling, decided
+            result.warnings.append(RowError(row, headers[i], headers[i],
+                                            f"این ستون به جای «{BY_NAME[name].header_fa}» خوانده شد (نگاشت ستون‌ها)"))
     for i, header in enumerate(headers):
+        if i in positions.values():
+            continue
         name = column_for_header(header)
+        if name in chosen:
+            name = None  # the mapping placed this column elsewhere, or said it is not in the file
         if name is None:
             # A column without a header (an empty one, say) or of row numbers is silently left out.
             if header.strip() and not is_row_number_header(header):
@@ -193,12 +210,16 @@ def _map_headers(headers: list[str], result: ValidationResult) -> dict[str, int]
 def _check_duplicates(frame: pl.DataFrame, headers, result: ValidationResult) -> pl.DataFrame:
     """Repeated national IDs (and look-alikes without one): found on the columns, judged row by row
     on just the rows involved, which are few."""
-    with_id = pl.col("national_id") != ""
-    involved = frame.select((with_id & pl.col("national_id").is_duplicated()) | (
-        ~with_id & pl.struct("name_key", "county_code", with_id).is_duplicated())).to_series()
+    with_id = (frame["national_id"] != "").to_numpy()
+    involved = with_id & frame["national_id"].is_duplicated().to_numpy()
+    # Look-alikes among the rows without an ID only (a fifth of a file, say): less to hash.
+    unnamed = np.flatnonzero(~with_id)
+    if len(unnamed):
+        twins = frame.select("name_key", "county_code")[unnamed].is_duplicated().to_numpy()
+        involved[unnamed[twins]] = True
     if not involved.any():
         return frame
-    suspects = frame.filter(involved)
+    suspects = frame.filter(pl.Series(involved))
     dropped = _judge_duplicates(records_from_frame(suspects), suspects["name_key"].to_list(), headers, result)
     return frame.filter(~frame["row"].is_in(sorted(dropped))) if dropped else frame
 
