@@ -359,13 +359,30 @@ def _new_park_key(record: UnitRecord, plan: _Plan) -> str | None:
 
 def _write_directly(plan: _Plan, batch: ImportBatch, user, outcome: ImportOutcome, progress, now, source) -> None:
     """PostgreSQL: other writers do not wait for this transaction (MVCC), so it writes as it goes, with COPY."""
-    park_ids = _create_parks(plan.parks)
+    _refuse_if_changed_since_planned(plan)
+    park_ids = _create_parks(plan.parks, refuse_existing=True)
     total = len(plan.new) + len(plan.changed)
     _insert_new_units([{**_with_park(v, r, park_ids), "name_key": r.name_key or match_key(r.name)}
                        for r, v in plan.new], batch, now, progress, total)
     # One set-based statement starts the history of every unit this import created.
     _start_history_of_created_units(batch, now, user, source)
     _update_changed_units(plan, park_ids, now, user, source, outcome)
+
+
+def _refuse_if_changed_since_planned(plan: _Plan) -> None:
+    """Lock the units the import changes; if one was edited (or deleted) since the plan read it, plan again, so
+    the edit is neither overwritten unseen nor missing from the audit's "before"."""
+    planned = {unit.pk: unit.updated_at for _r, unit, _v in plan.changed}
+    ids = list(planned)
+    for i in range(0, len(ids), CHUNK):
+        now = dict(ProductionUnit.objects.select_for_update().filter(pk__in=ids[i:i + CHUNK])
+                   .values_list("pk", "updated_at"))
+        if any(now.get(pk) != planned[pk] for pk in ids[i:i + CHUNK]):
+            raise staging.Stale("a unit this import changes was changed or deleted since it was planned")
+    new_ids = [r.national_id for r, _v in plan.new if r.national_id]
+    for i in range(0, len(new_ids), CHUNK):
+        if ProductionUnit.objects.filter(national_id__in=new_ids[i:i + CHUNK]).exists():
+            raise staging.Stale("a national ID this import registers was registered since it was planned")
 
 
 # Django's bulk_create spends ~50 µs a unit preparing values, a third of a
