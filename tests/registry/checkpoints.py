@@ -92,11 +92,20 @@ def hold_inside_the_write_transaction(folder) -> None:
 
 
 def hold_each_import_midway_through_writing(folder) -> None:
-    """Each import the process runs holds at "midway-writing-1", "-2", …, after its own progress step (a worker's:
-    so a cancel or a SIGTERM that came during the hold is seen at the import's next step)."""
+    """Each import the process runs holds at "midway-writing-1", "-2", …, after its own progress step.
+
+    In a worker, a test cancels the job or sends SIGTERM during the hold: once released, the import waits until
+    the job has noticed (its heartbeat thread reads the cancel request within its interval; the signal handler
+    sets the stop at once) and steps again, so the cancel or stop takes effect right there."""
+    from khoosheh.jobs import runner
     from khoosheh.registry import importing
 
     original, imports = importing.import_table, []
+
+    def noticed(progress) -> None:
+        deadline = time.monotonic() + 120
+        while not (progress.cancelled.is_set() or runner.interrupt.is_set()) and time.monotonic() < deadline:
+            time.sleep(0.01)
 
     def with_hold(*args, progress=None, **kwargs):
         imports.append(1)
@@ -105,10 +114,8 @@ def hold_each_import_midway_through_writing(folder) -> None:
         def both(stage, done, total):
             if progress:
                 progress(stage, done, total)
-            if hold(stage, done, total) and progress:
-                # Held: let the job's heartbeat look once (it would within its interval) and step again, so
-                # what happened during the hold (a cancel, a SIGTERM) takes effect here.
-                getattr(progress, "beat", lambda: None)()
+            if hold(stage, done, total) and isinstance(progress, runner.JobProgress):
+                noticed(progress)
                 progress(stage, done, total)
         return original(*args, progress=both, **kwargs)
 
