@@ -36,6 +36,14 @@ class Site:
         self.env = {**os.environ, "DATABASE_URL": url, "KHOOSHEH_DATA_DIR": str(tmp_path),
                     "KHOOSHEH_JOB_HEARTBEAT_SECONDS": "0.1", "KHOOSHEH_JOB_LEASE_SECONDS": "60"}
         self.env.pop("KHOOSHEH_JOBS_DIR", None)
+        self.workers: list[subprocess.Popen] = []
+
+    def stop_workers(self) -> None:
+        """After the test, pass or fail: a worker left held at a checkpoint would hold its database for ever."""
+        for worker in self.workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
 
     def run(self, *args) -> str:
         done = subprocess.run([sys.executable, "-m", "khoosheh", *args], env=self.env, capture_output=True,
@@ -47,7 +55,9 @@ class Site:
         """A worker process whose imports hold at ``checkpoint`` (a function of tests/registry/checkpoints.py)."""
         argv, env = command_with_checkpoint(self.env, checkpoint, self.tmp_path, "worker", "--no-startup-delay",
                                             "--interval", "0.2", "-v0", *args)
-        return subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.workers.append(subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                             text=True))
+        return self.workers[-1]
 
     def checkpoint(self, name: str) -> Checkpoint:
         return Checkpoint(self.tmp_path, name)
@@ -137,14 +147,18 @@ def site(tmp_path, template):
         copy = tmp_path / "site.sqlite3"
         with sqlite3.connect(original.url.removeprefix("sqlite:///")) as source, sqlite3.connect(copy) as target:
             source.backup(target)
-        yield Site(tmp_path, f"sqlite:///{copy}")
+        site = Site(tmp_path, f"sqlite:///{copy}")
+        yield site
+        site.stop_workers()
         return
     name = f"{configured['NAME']}_worker"
     _postgres(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     _postgres(f'CREATE DATABASE "{name}" TEMPLATE "{configured["NAME"]}_worker_template"')
+    site = Site(tmp_path, os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{name}")
     try:
-        yield Site(tmp_path, os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{name}")
+        yield site
     finally:
+        site.stop_workers()
         _postgres(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 

@@ -60,9 +60,11 @@ def test_an_import_killed_midway_leaves_the_database_as_it_was(tmp_path, checkpo
     argv, held_env = command_with_checkpoint(env, checkpoint, tmp_path, "import-units",
                                              str(big_file(tmp_path / "second.csv", 12_000, 2)))
     process = subprocess.Popen(argv, env=held_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    Checkpoint(tmp_path, name).wait(process)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    try:
+        Checkpoint(tmp_path, name).wait(process)
+    finally:
+        process.send_signal(signal.SIGKILL)  # there, or (the test failing) wherever it is
+        process.wait()
     assert process.returncode == -signal.SIGKILL
 
     # Nothing of the killed import is there, and the database is sound.
