@@ -295,6 +295,8 @@ def _write(plan: _Plan, user, outcome: ImportOutcome, progress, started, source_
             _create_parks(plan.parks, refuse_existing=True)
             staging.apply(staged, batch, now, source)
             _start_history_of_created_units(batch, now, user, source)
+        if progress:  # inside: a cancel seen at this last step still rolls everything back
+            progress("write", len(plan.new) + len(plan.changed), len(plan.new) + len(plan.changed))
         # Creation is audited once per import (the batch: file, who, when, counts) and per
         # unit in its status history; updates are audited per unit with before and after.
         AuditEntry.objects.create(actor=user, action="import", record_type="registry.importbatch",
@@ -308,8 +310,6 @@ def _write(plan: _Plan, user, outcome: ImportOutcome, progress, started, source_
         outcome.written, outcome.batch_id = True, batch.id
         if before_commit:
             before_commit(outcome)
-    if progress:
-        progress("write", len(plan.new) + len(plan.changed), len(plan.new) + len(plan.changed))
 
 
 # SQLite: the rows are built and adapted outside the write lock (registry/staging.py).  The source of the
