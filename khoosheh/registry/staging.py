@@ -88,7 +88,8 @@ def stage(new_units, changes, history, audit, *, progress=None) -> Staged:
 
     ``new_units``: dicts of UNIT_COLUMNS values plus ``park_key`` (a park the import creates: its name key, and
     park_id None).  ``changes``: (unit, planned updated_at, park_key) with the unit's new values set.
-    ``history`` / ``audit``: unsaved UnitStatusChange and (AuditEntry, park_key) for the changed units."""
+    ``history`` / ``audit``: unsaved UnitStatusChange and (AuditEntry, park_key, county_id) for the changed
+    units.  Rows go straight to the sqlite3 connection (not Django's cursor): this is the part that was slow."""
     ops = connection.ops
     date = ops.adapt_datefield_value
     stamp = ops.adapt_datetimefield_value
