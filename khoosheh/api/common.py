@@ -7,6 +7,7 @@ import re
 from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import OperationalError
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
@@ -17,6 +18,7 @@ from khoosheh.accounts.tokens import user_for_token
 from khoosheh.core import reference
 from khoosheh.core.jalali import FIRST_YEAR, LAST_YEAR, format_jalali, parse_jalali
 from khoosheh.core.text import clean, clean_name, to_persian_digits
+from khoosheh.web.errors import database_busy, is_database_busy
 
 
 class BearerToken(HttpBearer):
@@ -183,6 +185,12 @@ def install_error_answers(api: NinjaAPI) -> None:
     @api.exception_handler(ValidationError)
     def invalid(request, exc):
         return api.create_response(request, {"detail": "؛ ".join(exc.messages)}, status=422)
+
+    @api.exception_handler(OperationalError)
+    def busy(request, exc):
+        if not is_database_busy(exc):
+            raise exc
+        return database_busy(request)  # 503 with Retry-After: SQLite's write lock was held past the busy timeout
 
 
 def jalali(value: dt.date | None) -> str | None:

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from khoosheh.portal.templatetags.persian import jdatetime
+
 from . import kinds, runner
 from .models import Job
 from .selectors import visible_jobs
@@ -52,7 +54,9 @@ def job_status(request, pk: int):
     stage, done, total = _stage(job)
     return JsonResponse({"status": job.status, "status_label": job.get_status_display(), "stage": stage,
                          "done": done, "total": total, "percent": runner.percent(job), "error": job.error,
-                         "attempts": job.attempts, "finished": job.finished})
+                         "attempts": job.attempts, "finished": job.finished,
+                         # drawn as the page draws it: a queued job gets its start time once a worker takes it
+                         "started": jdatetime(job.started_at)})
 
 
 @login_required

@@ -30,12 +30,14 @@ from khoosheh.core.reference import Reference
 from khoosheh.core.text import match_key
 from khoosheh.core.unitfile import FileProblem, RowError, UnitRecord, read_rows, validate_rows
 
+from . import staging
 from .models import Activity, County, ImportBatch, IndustrialPark, ProductionUnit, Province, UnitStatusChange
 
 # Fields compared to decide whether an existing unit changed.
 UNIT_FIELDS = ("national_id", "name", "activity_id", "province_id", "county_id", "park_id", "lat", "lon",
                "employees", "status", "permit_date", "exporter", "capacity_utilisation")
 CHUNK = 2000
+PLANS = 3  # times an import plans again when the registry changed under its plan before giving up
 
 Progress = Callable[[str, int, int | None], None]
 
@@ -119,23 +121,26 @@ def import_table(table, *, user: User | None = None, dry_run: bool = False, skip
     if any(e.row <= outcome.header_row for e in outcome.errors):
         return outcome  # the file itself is unusable (missing columns): nothing to import
     with nullcontext() if dry_run else one_import_at_a_time():
-        # Planned inside the turn: an import that waited must see what the one before it wrote.
-        plan = _plan(records, outcome, target=target, province=province_scope(user) if user else None,
-                     progress=progress)
-        outcome.accepted = True
-        if dry_run or not (plan.new or plan.changed or plan.parks):
-            return outcome  # re-importing the same file changes nothing, not even the import log
-        with transaction.atomic():
-            batch = ImportBatch.objects.create(file_name=source_name, imported_by=user,
-                                               started_at=started, rows_read=outcome.rows_read)
-            _write(plan, batch, user, outcome, progress)
-            batch.created, batch.updated, batch.unchanged = outcome.created, outcome.updated, outcome.unchanged
-            batch.skipped_invalid = outcome.skipped_rows
-            batch.finished_at = timezone.now()
-            batch.save()
-            outcome.written, outcome.batch_id = True, batch.id
-            if before_commit:
-                before_commit(outcome)
+        warnings_before_plan = len(outcome.warnings)
+        for attempt in range(1, PLANS + 1):
+            # Planned inside the turn: an import that waited must see what the one before it wrote.
+            plan = _plan(records, outcome, target=target, province=province_scope(user) if user else None,
+                         progress=progress)
+            outcome.accepted = True
+            if dry_run or not (plan.new or plan.changed or plan.parks):
+                return outcome  # re-importing the same file changes nothing, not even the import log
+            try:
+                _write(plan, user, outcome, progress, started, source_name, before_commit)
+                return outcome
+            except staging.Stale:
+                if attempt == PLANS:
+                    raise
+                # Someone changed the registry under the plan: plan again from what is there now.
+                del outcome.warnings[warnings_before_plan:]
+                outcome.unchanged = outcome.status_changes = 0
+            finally:
+                if connection.vendor == "sqlite":
+                    staging.drop()
     return outcome
 
 
@@ -279,32 +284,114 @@ def _existing_without_national_id(records: list[UnitRecord], province: str | Non
     return found
 
 
-def _write(plan: _Plan, batch: ImportBatch, user, outcome: ImportOutcome, progress) -> None:
-    source = f"import:{batch.pk}"
+def _write(plan: _Plan, user, outcome: ImportOutcome, progress, started, source_name: str, before_commit) -> None:
+    """Write the plan in one transaction: on SQLite staged first, so the transaction holds the lock briefly."""
     now = timezone.now()
-    park_ids = _create_parks(plan.parks)
+    staged = _stage(plan, user, outcome, now, progress) if connection.vendor == "sqlite" else None
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(file_name=source_name, imported_by=user, started_at=started,
+                                           rows_read=outcome.rows_read)
+        source = f"import:{batch.pk}"
+        if staged is None:
+            _write_directly(plan, batch, user, outcome, progress, now, source)
+        else:
+            _create_parks(plan.parks, refuse_existing=True)
+            staging.apply(staged, batch, now, source)
+            _start_history_of_created_units(batch, now, user, source)
+        if progress:  # inside: a cancel seen at this last step still rolls everything back
+            progress("write", len(plan.new) + len(plan.changed), len(plan.new) + len(plan.changed))
+        # Creation is audited once per import (the batch: file, who, when, counts) and per
+        # unit in its status history; updates are audited per unit with before and after.
+        AuditEntry.objects.create(actor=user, action="import", record_type="registry.importbatch",
+                                  record_id=str(batch.pk), source=source,
+                                  after={"file": batch.file_name, "created": len(plan.new), "updated": outcome.updated,
+                                         "new_parks": outcome.new_parks})
+        batch.created, batch.updated, batch.unchanged = outcome.created, outcome.updated, outcome.unchanged
+        batch.skipped_invalid = outcome.skipped_rows
+        batch.finished_at = timezone.now()
+        batch.save()
+        outcome.written, outcome.batch_id = True, batch.id
+        if before_commit:
+            before_commit(outcome)
+
+
+# SQLite: the rows are built and adapted outside the write lock (registry/staging.py).  The source of the
+# history and audit rows ("import:<batch>") is not known until the batch exists: the copy sets it.
+SOURCE_PLACEHOLDER = "import:?"
+
+
+def _stage(plan: _Plan, user, outcome: ImportOutcome, now, progress) -> staging.Staged:
+    park_ids = _planned_park_ids(plan)
+    new_units = []
+    for r, v in plan.new:
+        park_key = _new_park_key(r, plan)
+        new_units.append({**v, "park_id": None if park_key else v["park_id"],
+                          "name_key": r.name_key or match_key(r.name), "park_key": park_key})
+    changes, history, audit = [], [], []
+    for record, unit, before, diff, planned in _changed_units(plan, park_ids, now, outcome):
+        park_key = _new_park_key(record, plan)
+        unit_history, unit_audit = _history_and_audit(unit, before, diff, now, user, SOURCE_PLACEHOLDER)
+        if unit.park_id is _NEW_PARK:
+            unit.park_id = None
+        changes.append((unit, planned, park_key))  # planned: updated_at as the plan saw it
+        history.extend(unit_history)
+        audit.append((unit_audit, park_key, unit.county_id))
+    outcome.status_changes = len(history)
+    return staging.stage(new_units, changes, history, audit, progress=progress)
+
+
+class _NewParkPlaceholder:
+    """The park_id of a unit moved into a park the import creates: differs from every id, None in the audit."""
+
+    def __repr__(self) -> str:
+        return "<new park>"
+
+
+_NEW_PARK = _NewParkPlaceholder()
+
+
+def _planned_park_ids(plan: _Plan) -> dict:
+    park_ids = {(c, k): i for c, k, i in IndustrialPark.objects.values_list("county_id", "name_key", "id")}
+    return {**park_ids, **{key: _NEW_PARK for key in plan.parks}}
+
+
+def _new_park_key(record: UnitRecord, plan: _Plan) -> str | None:
+    key = (record.county_code, match_key(record.park)) if record.park else None
+    return key[1] if key in plan.parks else None
+
+
+def _write_directly(plan: _Plan, batch: ImportBatch, user, outcome: ImportOutcome, progress, now, source) -> None:
+    """PostgreSQL: other writers do not wait for this transaction (MVCC), so it writes as it goes, with COPY."""
+    _refuse_if_changed_since_planned(plan)
+    park_ids = _create_parks(plan.parks, refuse_existing=True)
     total = len(plan.new) + len(plan.changed)
     _insert_new_units([{**_with_park(v, r, park_ids), "name_key": r.name_key or match_key(r.name)}
                        for r, v in plan.new], batch, now, progress, total)
     # One set-based statement starts the history of every unit this import created.
     _start_history_of_created_units(batch, now, user, source)
     _update_changed_units(plan, park_ids, now, user, source, outcome)
-    # Creation is audited once per import (the batch: file, who, when, counts) and per
-    # unit in its status history; updates are audited per unit with before and after.
-    AuditEntry.objects.create(actor=user, action="import", record_type="registry.importbatch",
-                              record_id=str(batch.pk), source=source,
-                              after={"file": batch.file_name, "created": len(plan.new), "updated": outcome.updated,
-                                     "new_parks": outcome.new_parks})
-    if progress:
-        progress("write", total, total)
+
+
+def _refuse_if_changed_since_planned(plan: _Plan) -> None:
+    """Lock the units the import changes; if one was edited (or deleted) since the plan read it, plan again, so
+    the edit is neither overwritten unseen nor missing from the audit's "before"."""
+    planned = {unit.pk: unit.updated_at for _r, unit, _v in plan.changed}
+    ids = list(planned)
+    for i in range(0, len(ids), CHUNK):
+        now = dict(ProductionUnit.objects.select_for_update().filter(pk__in=ids[i:i + CHUNK])
+                   .values_list("pk", "updated_at"))
+        if any(now.get(pk) != planned[pk] for pk in ids[i:i + CHUNK]):
+            raise staging.Stale("a unit this import changes was changed or deleted since it was planned")
+    new_ids = [r.national_id for r, _v in plan.new if r.national_id]
+    for i in range(0, len(new_ids), CHUNK):
+        if ProductionUnit.objects.filter(national_id__in=new_ids[i:i + CHUNK]).exists():
+            raise staging.Stale("a national ID this import registers was registered since it was planned")
 
 
 # Django's bulk_create spends ~50 µs a unit preparing values, a third of a
-# 100,000-row import.  So new units go in raw: with COPY on PostgreSQL, and with
-# multi-row INSERTs elsewhere (500 rows x 17 columns stays under SQLite's
-# parameter limit).  Values are adapted by the backend's own ops.
+# 100,000-row import.  So new units go in raw: with COPY on PostgreSQL (and through
+# temp tables on SQLite, registry/staging.py).  Values are adapted by the backend's own ops.
 _INSERT_COLUMNS = (*UNIT_FIELDS, "name_key", "created_at", "updated_at", "created_by_import_id")
-_ROWS_PER_INSERT = 500
 
 
 def _insert_new_units(values_list: list[dict], batch: ImportBatch, now, progress, total: int) -> None:
@@ -313,25 +400,6 @@ def _insert_new_units(values_list: list[dict], batch: ImportBatch, now, progress
     ops = connection.ops
     table = ops.quote_name(ProductionUnit._meta.db_table)
     columns = ", ".join(ops.quote_name(ProductionUnit._meta.get_field(c).column) for c in _INSERT_COLUMNS)
-    if connection.vendor == "postgresql":
-        _copy_units(values_list, batch, now, table, columns, progress, total)
-        return
-    stamp = ops.adapt_datetimefield_value(now)
-    row_placeholder = "(" + ", ".join(["%s"] * len(_INSERT_COLUMNS)) + ")"
-    with connection.cursor() as cursor:
-        for i in range(0, len(values_list), _ROWS_PER_INSERT):
-            chunk = values_list[i:i + _ROWS_PER_INSERT]
-            params = []
-            for v in chunk:
-                params.extend(ops.adapt_datefield_value(v[k]) if k == "permit_date" else v[k] for k in UNIT_FIELDS)
-                params.extend((v["name_key"], stamp, stamp, batch.pk))
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES "
-                           + ", ".join([row_placeholder] * len(chunk)), params)
-            if progress:
-                progress("write", min(i + _ROWS_PER_INSERT, len(values_list)), total)
-
-
-def _copy_units(values_list, batch, now, table: str, columns: str, progress, total: int) -> None:
     with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for i, v in enumerate(values_list, start=1):
             copy.write_row((*(v[k] for k in UNIT_FIELDS), v["name_key"], now, now, batch.pk))
@@ -357,37 +425,57 @@ def _start_history_of_created_units(batch: ImportBatch, now, user, source: str) 
                              batch.pk])
 
 
-def _update_changed_units(plan: _Plan, park_ids, now, user, source: str, outcome: ImportOutcome) -> None:
-    history: list[UnitStatusChange] = []
-    audit: list[AuditEntry] = []
-    changed_units = []
+def _changed_units(plan: _Plan, park_ids, now, outcome: ImportOutcome):
+    """Each changed row's values set on its unit (in memory): (record, unit, values before, changed fields,
+    updated_at before).
+
+    A row the plan thought changed may turn out the same once its park has an id: it is counted unchanged."""
     for record, unit, values in plan.changed:
         values = _with_park(values, record, park_ids)
-        before = _unit_values(unit)
+        before, planned = _unit_values(unit), unit.updated_at
         for k, v in values.items():
             setattr(unit, k, v)
         unit.name_key = match_key(unit.name)
         unit.updated_at = now
-        after = _unit_values(unit)
-        diff = {k for k in after if before[k] != after[k]}
+        diff = {k for k, v in _unit_values(unit).items() if before[k] != v}
         if not diff:
             outcome.updated -= 1
             outcome.unchanged += 1
             continue
+        yield record, unit, before, diff, planned
+
+
+def _history_and_audit(unit: ProductionUnit, before: dict, diff: set, now, user, source: str):
+    after = _unit_values(unit)
+    history = []
+    if "status" in diff:
+        history.append(UnitStatusChange(unit=unit, changed_at=now, changed_by=user, old_status=before["status"],
+                                        new_status=unit.status, reason="به‌روزرسانی با فایل", source=source))
+    audit = AuditEntry(actor=user, action="update", record_type="registry.productionunit", record_id=str(unit.pk),
+                       before=_jsonable({k: before[k] for k in diff}), after=_jsonable({k: after[k] for k in diff}),
+                       source=source, at=now)
+    return history, audit
+
+
+def _update_changed_units(plan: _Plan, park_ids, now, user, source: str, outcome: ImportOutcome) -> None:
+    history: list[UnitStatusChange] = []
+    audit: list[AuditEntry] = []
+    changed_units = []
+    for _record, unit, before, diff, _planned in _changed_units(plan, park_ids, now, outcome):
         changed_units.append(unit)
-        if "status" in diff:
-            history.append(UnitStatusChange(unit=unit, changed_at=now, changed_by=user, old_status=before["status"],
-                                            new_status=unit.status, reason="به‌روزرسانی با فایل", source=source))
-        audit.append(AuditEntry(actor=user, action="update", record_type="registry.productionunit",
-                                record_id=str(unit.pk), before=_jsonable({k: before[k] for k in diff}),
-                                after=_jsonable({k: after[k] for k in diff}), source=source))
+        unit_history, unit_audit = _history_and_audit(unit, before, diff, now, user, source)
+        history.extend(unit_history)
+        audit.append(unit_audit)
     ProductionUnit.objects.bulk_update(changed_units, [*UNIT_FIELDS, "name_key", "updated_at"], batch_size=500)
     UnitStatusChange.objects.bulk_create(history, batch_size=CHUNK)
     AuditEntry.objects.bulk_create(audit, batch_size=CHUNK)
     outcome.status_changes = len(history)
 
 
-def _create_parks(parks: dict[tuple[str, str], str]) -> dict[tuple[str, str], int]:
+def _create_parks(parks: dict[tuple[str, str], str], *, refuse_existing: bool = False) -> dict[tuple[str, str], int]:
+    if refuse_existing and parks and parks.keys() & set(IndustrialPark.objects.filter(
+            county_id__in={c for c, _k in parks}).values_list("county_id", "name_key")):
+        raise staging.Stale("a park this import creates was registered since it was planned")
     for (county, _key), name in parks.items():
         IndustrialPark.objects.create(county_id=county, name=name,
                                       kind=IndustrialPark.Kind.ZONE if "ناحیه" in name else IndustrialPark.Kind.PARK)
@@ -405,4 +493,4 @@ def _unit_values(unit: ProductionUnit) -> dict:
 
 
 def _jsonable(values: dict) -> dict:
-    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
+    return {k: None if v is _NEW_PARK else v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}

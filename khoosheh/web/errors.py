@@ -1,10 +1,11 @@
-"""The 403, 404 and 500 pages: in Persian, inside the site's layout, saying why and where to go."""
+"""The 403, 404, 500 and 503 pages: in Persian, inside the site's layout, saying why and where to go."""
 
 from __future__ import annotations
 
 import logging
 
-from django.http import HttpResponseServerError
+from django.db import OperationalError
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 
@@ -32,3 +33,41 @@ def server_error(request):
     except Exception:  # noqa: BLE001 - the error page must not fail in turn
         log.exception("the 500 page could not be drawn in the layout")
         return HttpResponseServerError(loader.get_template("500-plain.html").render())
+
+
+# SQLite answers these when another connection holds the write lock past the busy timeout.
+_BUSY = ("database is locked", "database table is locked", "database is busy")
+RETRY_AFTER_SECONDS = 5
+BUSY_DETAIL = "سامانه همین حالا سرگرم کار دیگری است؛ چند لحظه دیگر دوباره بفرستید"
+
+
+def is_database_busy(exc: BaseException) -> bool:
+    return isinstance(exc, OperationalError) and any(words in str(exc).lower() for words in _BUSY)
+
+
+def database_busy(request):
+    """503, not 500: the database was busy (on SQLite, a long write of someone else's) and nothing was saved."""
+    log.warning("database busy: %s %s answered 503", request.method, request.path)
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": BUSY_DETAIL}, status=503, json_dumps_params={"ensure_ascii": False})
+    else:
+        try:
+            response = render(request, "503.html", status=503)
+        except Exception:  # noqa: BLE001 - the error page must not fail in turn
+            log.exception("the 503 page could not be drawn in the layout")
+            response = HttpResponse(loader.get_template("503-plain.html").render(), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+class DatabaseBusyMiddleware:
+    """A page or API call that met a busy database answers 503 with Retry-After instead of a 500 traceback."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        return database_busy(request) if is_database_busy(exception) else None

@@ -1,6 +1,7 @@
 """Jobs on the queue as people see them: queued by one web process, seen by another, run by a worker;
 scoped to their owner (national staff see all); cancelled, retried; progress and result shown."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -199,3 +200,29 @@ def test_jobs_cancel_and_retry_on_the_command_line(queued, unit_file, capsys):
     call_command("jobs", retry=job_id)
     run_worker()
     assert Job.objects.get(pk=job_id).status == "done" and ProductionUnit.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_job_page_polling_learns_when_the_job_started_in_jalali(queued, client, cast, unit_file):
+    client.force_login(cast.national)
+    upload(client, unit_file([unit_row()]))
+    job = Job.objects.get()
+    # Queued: no start yet, on the page and in what the page polls.
+    assert client.get(reverse("jobs:status", args=[job.pk])).json()["started"] == "—"
+    assert 'id="job-started">—<' in client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    # Taken by a worker: the poll brings the Jalali date and time, as the page would draw them.
+    Job.objects.filter(pk=job.pk).update(status="running", started_at=dt.datetime(2026, 12, 1, 13, 50, tzinfo=dt.UTC))
+    started = client.get(reverse("jobs:status", args=[job.pk])).json()["started"]
+    assert started == "۱۴۰۵/۰۹/۱۰ ۱۷:۲۰"  # Tehran time, Persian digits
+
+
+@pytest.mark.django_db
+def test_jobs_on_the_command_line_shows_jalali_times_in_persian_digits(queued, unit_file, capsys):
+    call_command("import_units", str(unit_file([unit_row()])), background=True)
+    job_id = int(capsys.readouterr().out.strip())
+    Job.objects.filter(pk=job_id).update(status="cancelled",
+                                         started_at=dt.datetime(2026, 12, 1, 13, 50, 5, tzinfo=dt.UTC),
+                                         finished_at=dt.datetime(2026, 12, 1, 13, 51, tzinfo=dt.UTC))
+    call_command("jobs")
+    row = capsys.readouterr().out.splitlines()[1]
+    assert "۱۴۰۵/۰۹/۱۰ ۱۷:۲۰:۰۵  ۱۴۰۵/۰۹/۱۰ ۱۷:۲۱:۰۰" in row and "2026" not in row

@@ -7,7 +7,6 @@ runs on PostgreSQL — a database named after the suite's with `_worker` added."
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
@@ -19,10 +18,12 @@ from pathlib import Path
 import dj_database_url
 import pytest
 
+from tests.registry.checkpoints import Checkpoint, command_with_checkpoint
 from tests.registry.test_crash import big_file
 
-ROWS = 60_000  # a write phase of a few seconds even on a quiet machine: progress is written every 0.5 s, and
-# with 30,000 rows a quiet PostgreSQL run once wrote them all between two beats (nothing to kill midway)
+# The kills, cancels and stops land at checkpoints the tests control (tests/registry/checkpoints.py), not at a
+# moment hoped for: so the file need only be large enough to report progress midway (every 5,000 rows).
+ROWS = 12_000
 
 pytestmark = pytest.mark.slow
 
@@ -35,6 +36,14 @@ class Site:
         self.env = {**os.environ, "DATABASE_URL": url, "KHOOSHEH_DATA_DIR": str(tmp_path),
                     "KHOOSHEH_JOB_HEARTBEAT_SECONDS": "0.1", "KHOOSHEH_JOB_LEASE_SECONDS": "60"}
         self.env.pop("KHOOSHEH_JOBS_DIR", None)
+        self.workers: list[subprocess.Popen] = []
+
+    def stop_workers(self) -> None:
+        """After the test, pass or fail: a worker left held at a checkpoint would hold its database for ever."""
+        for worker in self.workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
 
     def run(self, *args) -> str:
         done = subprocess.run([sys.executable, "-m", "khoosheh", *args], env=self.env, capture_output=True,
@@ -42,10 +51,16 @@ class Site:
         assert done.returncode == 0, done.stderr
         return done.stdout
 
-    def worker(self, *args) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "khoosheh", "worker", "--no-startup-delay", "--interval",
-                                 "0.2", "-v0", *args], env=self.env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, text=True)
+    def worker(self, checkpoint: str, *args) -> subprocess.Popen:
+        """A worker process whose imports hold at ``checkpoint`` (a function of tests/registry/checkpoints.py)."""
+        argv, env = command_with_checkpoint(self.env, checkpoint, self.tmp_path, "worker", "--no-startup-delay",
+                                            "--interval", "0.2", "-v0", *args)
+        self.workers.append(subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                             text=True))
+        return self.workers[-1]
+
+    def checkpoint(self, name: str) -> Checkpoint:
+        return Checkpoint(self.tmp_path, name)
 
     def scalar(self, sql: str):
         if self.url.startswith("sqlite"):
@@ -80,23 +95,6 @@ class Site:
         for column in ("status", "attempts", "error", "total", "done", "cancel_requested"):
             row[column] = self.scalar(f"SELECT {column} FROM jobs_job WHERE id = {job_id}")
         return row
-
-    def progress(self, job_id: int) -> dict | None:
-        """What the worker's heartbeat last wrote (the file: on SQLite the row waits for the commit)."""
-        try:
-            return json.loads((self.tmp_path / "jobs" / "progress" / f"{job_id}.json").read_text())
-        except (OSError, ValueError):
-            return None
-
-    def wait_for(self, job_id: int, predicate, process=None, timeout=120) -> dict:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            seen = self.progress(job_id)
-            if seen and predicate(seen):
-                return seen
-            assert process is None or process.poll() is None, process.stderr.read()
-            time.sleep(0.02)
-        raise AssertionError(f"job {job_id} never got there; last progress {self.progress(job_id)}")
 
     def wait_until_finished(self, job_id: int, timeout=120) -> dict:
         deadline = time.monotonic() + timeout
@@ -149,20 +147,19 @@ def site(tmp_path, template):
         copy = tmp_path / "site.sqlite3"
         with sqlite3.connect(original.url.removeprefix("sqlite:///")) as source, sqlite3.connect(copy) as target:
             source.backup(target)
-        yield Site(tmp_path, f"sqlite:///{copy}")
+        site = Site(tmp_path, f"sqlite:///{copy}")
+        yield site
+        site.stop_workers()
         return
     name = f"{configured['NAME']}_worker"
     _postgres(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     _postgres(f'CREATE DATABASE "{name}" TEMPLATE "{configured["NAME"]}_worker_template"')
+    site = Site(tmp_path, os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{name}")
     try:
-        yield Site(tmp_path, os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{name}")
+        yield site
     finally:
+        site.stop_workers()
         _postgres(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def reading(progress: dict) -> bool:
-    """Before the import's transaction: checking the rows or matching them against the registry."""
-    return progress["stage"] in ("validate", "compare")
 
 
 def queue_import(site: Site, path: Path) -> int:
@@ -176,11 +173,11 @@ def test_a_worker_killed_midway_through_an_import_leaves_the_registry_as_it_was_
     # Another process (a web process, say) sees the job the command queued.
     assert f"{job_id:>6}  import" in site.run("jobs") and site.job(job_id)["status"] == "queued"
 
-    worker = site.worker()
-    seen = site.wait_for(job_id, lambda p: p["stage"] == "write" and 0 < p["done"] < p["total"], worker)
-    worker.send_signal(signal.SIGKILL)  # inside the import's transaction: some rows written, not all
+    worker = site.worker("hold_inside_the_write_transaction")
+    site.checkpoint("inside-write").wait(worker)
+    worker.send_signal(signal.SIGKILL)  # inside the import's transaction: its units written, not committed
     worker.wait()
-    assert worker.returncode == -signal.SIGKILL and seen["total"] == ROWS
+    assert worker.returncode == -signal.SIGKILL
 
     # Nothing of the killed import is there; the job is not shown as running for ever.
     assert site.units() == 500
@@ -206,8 +203,8 @@ def test_a_worker_killed_midway_through_an_import_leaves_the_registry_as_it_was_
 def test_a_job_killed_on_its_last_attempt_is_failed_with_a_message_and_can_be_run_again(site, big_files):
     site.env["KHOOSHEH_JOB_ATTEMPTS"] = "1"
     job_id = queue_import(site, big_files["big"])
-    worker = site.worker()
-    site.wait_for(job_id, lambda p: p["stage"] == "write" and p["done"] < p["total"], worker)
+    worker = site.worker("hold_inside_the_write_transaction")
+    site.checkpoint("inside-write").wait(worker)
     worker.send_signal(signal.SIGKILL)
     worker.wait()
 
@@ -224,16 +221,18 @@ def test_a_job_killed_on_its_last_attempt_is_failed_with_a_message_and_can_be_ru
 def test_cancelling_a_running_import_rolls_it_back_and_sigterm_gives_the_running_job_back_to_the_queue(
         site, big_files):
     job_id = queue_import(site, big_files["big"])
-    worker = site.worker()
-    site.wait_for(job_id, reading, worker)
+    worker = site.worker("hold_each_import_midway_through_writing")
+    site.checkpoint("midway-writing-1").wait(worker)
     site.cancel(job_id)
+    site.checkpoint("midway-writing-1").release()  # the import's next progress step sees the cancel
     job = site.wait_until_finished(job_id)
     assert job["status"] == "cancelled" and site.units() == 500
 
     # The worker goes on to the next job; stopped with SIGTERM in its midst, it hands the job back.
     second = queue_import(site, big_files["big"])
-    site.wait_for(second, reading, worker)
+    site.checkpoint("midway-writing-2").wait(worker)
     worker.send_signal(signal.SIGTERM)
+    site.checkpoint("midway-writing-2").release()
     assert worker.wait(timeout=60) == 0
     job = site.job(second)
     assert (job["status"], job["attempts"]) == ("queued", 0) and site.units() == 500

@@ -1,21 +1,21 @@
 """An import killed with SIGKILL midway leaves the database as it was.
 
-Runs `khoosheh import-units` as its own process on a database file, waits until
-it reports writing, kills it with SIGKILL, and checks the database: the units
-are exactly those before the import, and the file passes SQLite's integrity check."""
+Runs `khoosheh import-units` as its own process on a database file, holds it at a checkpoint the test controls
+(tests/registry/checkpoints.py) — while its rows are staged, and inside its transaction once they are all
+copied — kills it there with SIGKILL, and checks the database: the units, history, audit and import log are
+exactly those before the import, and the file passes SQLite's integrity check."""
 
 import os
-import select
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
 
 import numpy as np
 import pytest
 
 from tests.conftest import write_unit_file
+from tests.registry.checkpoints import Checkpoint, command_with_checkpoint
 
 
 def khoosheh(env, *args, **kwargs):
@@ -37,30 +37,38 @@ def units_in(database) -> int:
         return db.execute("SELECT COUNT(*) FROM registry_productionunit").fetchone()[0]
 
 
+def registry_in(database) -> tuple[int, ...]:
+    with sqlite3.connect(database) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return tuple(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] for table in (
+            "registry_productionunit", "registry_unitstatuschange", "accounts_auditentry", "registry_importbatch"))
+
+
 @pytest.mark.slow
-def test_an_import_killed_midway_leaves_the_database_as_it_was(tmp_path):
+@pytest.mark.parametrize("checkpoint, name", [
+    ("hold_each_import_midway_through_writing", "midway-writing-1"),  # rows staged, the transaction not begun
+    ("hold_inside_the_write_transaction", "inside-write"),  # every row copied, not committed
+], ids=["while-staging", "inside-the-transaction"])
+def test_an_import_killed_midway_leaves_the_database_as_it_was(tmp_path, checkpoint, name):
     database = tmp_path / "crash.sqlite3"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{database}", "KHOOSHEH_DATA_DIR": str(tmp_path)}
     khoosheh(env, "migrate", "-v0")
     khoosheh(env, "import-units", str(big_file(tmp_path / "first.csv", 500, 1)))
-    before = units_in(database)
-    assert before == 500
+    before = registry_in(database)
+    assert before[0] == 500
 
-    process = subprocess.Popen([sys.executable, "-m", "khoosheh", "import-units", "--progress",
-                                str(big_file(tmp_path / "second.csv", 40_000, 2))], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    seen, deadline = b"", time.monotonic() + 120
-    while b"write" not in seen and time.monotonic() < deadline and process.poll() is None:
-        ready, _, _ = select.select([process.stderr], [], [], 0.5)
-        if ready:
-            seen += os.read(process.stderr.fileno(), 4096)
-    assert b"write" in seen, "the import never reached its writing stage"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    argv, held_env = command_with_checkpoint(env, checkpoint, tmp_path, "import-units",
+                                             str(big_file(tmp_path / "second.csv", 12_000, 2)))
+    process = subprocess.Popen(argv, env=held_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        Checkpoint(tmp_path, name).wait(process)
+    finally:
+        process.send_signal(signal.SIGKILL)  # there, or (the test failing) wherever it is
+        process.wait()
     assert process.returncode == -signal.SIGKILL
 
     # Nothing of the killed import is there, and the database is sound.
-    assert units_in(database) == before
+    assert registry_in(database) == before
     # And the same import, run again, completes.
     khoosheh(env, "import-units", str(tmp_path / "second.csv"))
-    assert units_in(database) == before + 40_000
+    assert units_in(database) == before[0] + 12_000

@@ -3,12 +3,18 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from khoosheh.core.jalali import format_jalali
+from khoosheh.core.text import to_persian_digits
 from khoosheh.jobs import runner
 from khoosheh.jobs.models import Job
 
 
 def _when(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else "-"
+    """As the portal shows times: the Jalali date and the local time, in Persian digits (``۱۴۰۵/۰۹/۱۰ ۱۷:۲۰:۰۵``)."""
+    if not value:
+        return "-"
+    local = timezone.localtime(value)
+    return f"{format_jalali(local.date())} {to_persian_digits(local.strftime('%H:%M:%S'))}"
 
 
 class Command(BaseCommand):
