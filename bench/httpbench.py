@@ -38,15 +38,22 @@ def session_cookie(env: dict, username: str, role: str = "national") -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
-@contextlib.contextmanager
-def serve(env: dict, command: list[str] | None = None):
-    """Start `khoosheh runserver` (or ``command``, given ``{port}``) on a free port; yield its base URL."""
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve(env: dict, command: list[str] | None = None, *, log=None):
+    """Start `khoosheh runserver` (or ``command``, given ``{port}``) on a free port; yield its base URL once it
+    answers.  The server's output goes to ``log`` (an open file), or nowhere.  Used by the benchmarks and by the
+    browser tests (tests/browser/test_crawl.py), so both start the portal the same way."""
+    port = free_port()
     argv = [a.format(port=port) for a in command] if command else KHOOSHEH + [
         "runserver", f"127.0.0.1:{port}", "--noreload"]
-    server = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out = log or subprocess.DEVNULL
+    server = subprocess.Popen(argv, env=env, stdout=out, stderr=subprocess.STDOUT if log else subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -58,7 +65,7 @@ def serve(env: dict, command: list[str] | None = None):
         yield base
     finally:
         server.terminate()
-        server.wait()
+        server.wait(timeout=10)
 
 
 def time_gets(url: str, headers: dict, *, requests: int = 30, warmup: int = 3,

@@ -46,12 +46,25 @@ def jsonable(values: dict) -> dict:
 def record_change(user, action: str, record, before: dict | None = None, after: dict | None = None) -> AuditEntry:
     """Write one entry.  With both sides given, only the keys whose value changed are kept,
     so the trail reads as what happened rather than as two copies of the record."""
-    if before is not None and after is not None:
+    entry = audit_entry(user, action, record, before, after)
+    entry.save()
+    return entry
+
+
+def audit_entry(user, action: str, record, before: dict | None = None, after: dict | None = None, *,
+                source: str | None = None, at=None, diffed: bool = False) -> AuditEntry:
+    """The entry `record_change` writes, unsaved: for a writer that stores many at once (an import's bulk insert
+    or its staged copy), so every entry is built by the same rules.  ``diffed``: the caller kept only the changed
+    keys already (an import fills in some values, such as a new park's id, after this)."""
+    if before is not None and after is not None and not diffed:
         changed = [k for k in after if before.get(k) != after.get(k)]
         before, after = {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
-    return AuditEntry.objects.create(actor=user if user is not None and user.is_authenticated else None,
-                                     action=action, record_type=record._meta.label_lower, record_id=str(record.pk),
-                                     before=before, after=after, source=current_source())
+    entry = AuditEntry(actor=user if user is not None and user.is_authenticated else None, action=action,
+                       record_type=record._meta.label_lower, record_id=str(record.pk), before=before, after=after,
+                       source=source or current_source())
+    if at is not None:
+        entry.at = at
+    return entry
 
 
 class AuditSourceMiddleware:

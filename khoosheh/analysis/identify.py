@@ -39,10 +39,11 @@ the same order, with the same ids.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+
+from khoosheh.core.progress import ProgressCallback, no_progress
 
 from .columns import UnitColumns
 from .counting import CellCounts, Pyramid, count_units, finest_cells
@@ -99,20 +100,27 @@ class IdentifyParams:
         return sorted({float(r) for r in self.radii_km if r < self.distance_km} | {float(self.distance_km)})
 
 
+# The method's steps, as progress reports them (and the portal's job page names them).
+METHOD_STEPS = ("grid", "local statistics", "grouping", "clusters")
+
+
 class ClusterIdentifier:
     """``ClusterIdentifier(params).fit(columns)`` sets ``clusters_`` (list of
     Cluster) and ``labels_`` (cluster position for each unit, -1 for none)."""
 
-    def __init__(self, params: IdentifyParams | None = None, *, progress: Callable[[str], None] | None = None):
+    def __init__(self, params: IdentifyParams | None = None, *, progress: ProgressCallback | None = None):
         self.params = params or IdentifyParams()
-        self.progress = progress or (lambda stage: None)
+        self._progress = progress or no_progress
+
+    def progress(self, stage: str) -> None:
+        """The one progress protocol (core/progress.py): step i of the method's METHOD_STEPS."""
+        self._progress(stage, METHOD_STEPS.index(stage), len(METHOD_STEPS))
 
     def fit(self, units: UnitColumns) -> ClusterIdentifier:
         self.labels_ = np.full(len(units), -1, dtype=np.int64)
         self.clusters_: list[Cluster] = []
         if len(units) == 0:
             return self
-        # The stage names are those the portal's job page knows (clusters.services.METHOD_STEPS).
         self.progress("grid")
         placed, activities, codes, counts = count_registry(units, self.params.activity_level)
         self.progress("local statistics")

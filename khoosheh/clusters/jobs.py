@@ -36,7 +36,7 @@ def run_identify(job: Job, progress) -> runner.Finished:
     params = IdentifyParams(**job.params["params"])
     if output := job.params.get("output"):
         columns, source, _ = columns_from_db()
-        identifier = ClusterIdentifier(params, progress=services.method_steps(progress)).fit(columns)
+        identifier = ClusterIdentifier(params, progress=progress).fit(columns)
         write_result(output, identifier.clusters_, params, source)
         return runner.Finished(result={"clusters": len(identifier.clusters_), "output": output,
                                        "units": len(columns)})

@@ -45,7 +45,7 @@ def run_identification(user: User | None, params: IdentifyParams, *, note: str =
         raise PermissionDenied
     started = time.perf_counter()
     columns, _, unit_ids = columns_from_db()
-    identifier = ClusterIdentifier(params, progress=method_steps(progress)).fit(columns)
+    identifier = ClusterIdentifier(params, progress=progress).fit(columns)
     run = IdentificationRun.objects.create(created_by=user, params=dataclasses.asdict(params), n_units=len(columns),
                                            n_candidates=len(identifier.clusters_), note=clean_name(note))
     candidates = [Candidate(run=run, code=c.id, activity_id=c.isic, province_id=c.province, county_id=c.county,
@@ -68,17 +68,6 @@ def run_identification(user: User | None, params: IdentifyParams, *, note: str =
     if before_commit:
         before_commit(run)
     return run
-
-
-METHOD_STEPS = ("grid", "local statistics", "grouping", "clusters")
-
-
-def method_steps(progress):
-    """The method names its steps; the job's progress counts them (step i of 4)."""
-    if progress is None:
-        return None
-    return lambda stage: progress(stage, METHOD_STEPS.index(stage) if stage in METHOD_STEPS else 0,
-                                  len(METHOD_STEPS))
 
 
 def _nan_none(value):

@@ -13,7 +13,6 @@ everything in one transaction, or nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import fcntl
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
@@ -24,8 +23,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from khoosheh.accounts.audit import audit_entry, jsonable
 from khoosheh.accounts.models import AuditEntry, User
 from khoosheh.accounts.scoping import province_scope
+from khoosheh.core.progress import ProgressCallback
 from khoosheh.core.reference import Reference
 from khoosheh.core.text import match_key
 from khoosheh.core.unitfile import FileProblem, RowError, UnitRecord, read_rows, validate_rows
@@ -39,7 +40,7 @@ UNIT_FIELDS = ("national_id", "name", "activity_id", "province_id", "county_id",
 CHUNK = 2000
 PLANS = 3  # times an import plans again when the registry changed under its plan before giving up
 
-Progress = Callable[[str, int, int | None], None]
+Progress = ProgressCallback
 
 
 @dataclass
@@ -111,7 +112,7 @@ def import_table(table, *, user: User | None = None, dry_run: bool = False, skip
     outcome = ImportOutcome()
     started = timezone.now()
     reference = reference_from_db()
-    result = validate_rows(table, reference, progress=(lambda n: progress("validate", n, None)) if progress else None,
+    result = validate_rows(table, reference, progress=progress,
                            location_tolerance_km=settings.KHOOSHEH_LOCATION_TOLERANCE_KM, mapping=mapping)
     outcome.rows_read, outcome.errors, outcome.warnings = result.rows_read, result.errors, result.warnings
     outcome.header_row = result.header_row
@@ -302,10 +303,9 @@ def _write(plan: _Plan, user, outcome: ImportOutcome, progress, started, source_
             progress("write", len(plan.new) + len(plan.changed), len(plan.new) + len(plan.changed))
         # Creation is audited once per import (the batch: file, who, when, counts) and per
         # unit in its status history; updates are audited per unit with before and after.
-        AuditEntry.objects.create(actor=user, action="import", record_type="registry.importbatch",
-                                  record_id=str(batch.pk), source=source,
-                                  after={"file": batch.file_name, "created": len(plan.new), "updated": outcome.updated,
-                                         "new_parks": outcome.new_parks})
+        audit_entry(user, "import", batch, source=source, after={
+            "file": batch.file_name, "created": len(plan.new), "updated": outcome.updated,
+            "new_parks": outcome.new_parks}).save()
         batch.created, batch.updated, batch.unchanged = outcome.created, outcome.updated, outcome.unchanged
         batch.skipped_invalid = outcome.skipped_rows
         batch.finished_at = timezone.now()
@@ -451,9 +451,8 @@ def _history_and_audit(unit: ProductionUnit, before: dict, diff: set, now, user,
     if "status" in diff:
         history.append(UnitStatusChange(unit=unit, changed_at=now, changed_by=user, old_status=before["status"],
                                         new_status=unit.status, reason="به‌روزرسانی با فایل", source=source))
-    audit = AuditEntry(actor=user, action="update", record_type="registry.productionunit", record_id=str(unit.pk),
-                       before=_jsonable({k: before[k] for k in diff}), after=_jsonable({k: after[k] for k in diff}),
-                       source=source, at=now)
+    audit = audit_entry(user, "update", unit, _jsonable({k: before[k] for k in diff}),
+                        _jsonable({k: after[k] for k in diff}), source=source, at=now, diffed=True)
     return history, audit
 
 
@@ -493,4 +492,5 @@ def _unit_values(unit: ProductionUnit) -> dict:
 
 
 def _jsonable(values: dict) -> dict:
-    return {k: None if v is _NEW_PARK else v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
+    """As the audit stores values (accounts.audit.jsonable); a park this import creates has no id yet."""
+    return jsonable({k: None if v is _NEW_PARK else v for k, v in values.items()})

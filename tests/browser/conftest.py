@@ -4,9 +4,15 @@ and `make test` says so plainly."""
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
+
+# The benchmarks' helpers (bench/httpbench.py: a server on a free port) serve the browser tests too.
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+if str(BENCH) not in sys.path:
+    sys.path.insert(0, str(BENCH))
 
 CHROMIUM = os.environ.get("KHOOSHEH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

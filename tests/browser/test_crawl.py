@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from urllib.parse import urlsplit
 
 import pytest
+from httpbench import serve
 
 pytestmark = [pytest.mark.browser]
 
@@ -65,12 +63,6 @@ def untranslated(texts: list[str]) -> list[str]:
     return found
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("crawl-demo")
@@ -80,23 +72,9 @@ def demo_server(tmp_path_factory):
     subprocess.run([*command, "migrate", "--verbosity", "0"], env=env, check=True, capture_output=True)
     subprocess.run([*command, "demo-data", "--units", "1200", "--seed", "5"], env=env, check=True,
                    capture_output=True)
-    port = free_port()
-    log = (folder / "server.log").open("w")
-    server = subprocess.Popen([*command, "runserver", f"127.0.0.1:{port}", "--noreload"], env=env,
-                              stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{url}/login/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    with (folder / "server.log").open("w") as log, serve(env, [*command, "runserver", "127.0.0.1:{port}",
+                                                                 "--noreload"], log=log) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
 
 
 def _playwright_error():

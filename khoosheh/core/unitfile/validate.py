@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 
@@ -12,6 +11,7 @@ import numpy as np
 import polars as pl
 
 from .. import geo
+from ..progress import ProgressCallback
 from ..reference import Reference
 from ..text import to_persian_digits
 from .columnar import RECORD_COLUMNS, BlockChecker
@@ -105,7 +105,7 @@ def validate_rows(
     max_km_from_county: float = DEFAULT_MAX_KM_FROM_COUNTY,
     location_tolerance_km: float = geo.LOCATION_TOLERANCE_KM,
     today: dt.date | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: ProgressCallback | None = None,
     mapping: dict[str, str] | None = None,
 ) -> ValidationResult:
     """Check every row of ``table``: the one entry point of the import, the upload page,
@@ -129,7 +129,7 @@ def validate_rows(
         for numbers, cells in blocks:
             checker.check(numbers, cells)
             if progress:
-                progress(checker.found.rows_read)
+                progress("validate", checker.found.rows_read, None)
     except FileProblem as exc:  # found while reading on (too many rows, a broken line): nothing is usable
         result.errors.append(RowError(0, "", "", str(exc)))
         return result
@@ -141,7 +141,7 @@ def validate_rows(
     frame = pl.concat(found.accepted) if found.accepted else empty_frame()
     result.frame = _check_duplicates(frame, headers, result)
     if progress:
-        progress(result.rows_read)
+        progress("validate", result.rows_read, result.rows_read)
     return result
 
 

@@ -93,11 +93,13 @@ class Command(BaseCommand):
             columns, source, _ = columns_from_db()
         else:
             say(f"reading and checking {' '.join(p.name for p in paths)}")
-            columns, source, outcome = columns_from_file(paths[0], progress=lambda n: say(f"  {n:,} rows checked")) \
-                if len(paths) == 1 else columns_from_files(paths)
+            checked = lambda stage, done, total: say(f"  {done:,} rows checked")  # noqa: E731
+            columns, source, outcome = columns_from_file(paths[0], progress=checked) if len(paths) == 1 \
+                else columns_from_files(paths)
             self._stop_on_errors(outcome, report, skip_invalid)
         say(f"identifying clusters among {len(columns):,} units")
-        return ClusterIdentifier(params, progress=lambda stage: say(f"  {stage}")).fit(columns).clusters_, source
+        step = lambda stage, done, total: say(f"  {stage}")  # noqa: E731
+        return ClusterIdentifier(params, progress=step).fit(columns).clusters_, source
 
     def _on_dask(self, paths, params, scheduler, workers, tile_km, report, skip_invalid, say):
         try:
