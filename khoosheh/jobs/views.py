@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khoosheh.portal.templatetags.persian import jdatetime
+from khoosheh.web.formatting import jdatetime
 
 from . import kinds, runner
 from .models import Job
