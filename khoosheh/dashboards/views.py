@@ -69,7 +69,7 @@ def _dashboard(request, code: str | None):
     clusters = figures.cluster_figures(request.user, code, year)
     metric = request.GET.get("metric", "units")
     metric = metric if metric in METRICS else "units"
-    values, labels = _map_values(metric, registry, clusters, persian)
+    values, labels = _map_values(metric, registry, clusters, persian, province_scope(request.user))
     charts = {
         "divisions": {"labels": [(d["title_fa"] if persian else d["title_en"]) or d["code"] for d in
                                  registry["divisions"]], "values": [d["n"] for d in registry["divisions"]]},
@@ -122,9 +122,14 @@ def _map(values, labels, persian, selected, link) -> str:
     return tilemap.svg(values, labels=labels, persian=persian, selected=selected, link=link)
 
 
-def _map_values(metric, registry, clusters, persian: bool):
+def _map_values(metric, registry, clusters, persian: bool, scope: str | None = None):
+    """Each province's figure for the map; for provincial staff (``scope``) the other provinces have none to
+    show (their figures are not the user's to see), not a zero."""
     values, labels = {}, {}
     for tile in tilemap.tiles():
+        if scope and tile.code != scope:
+            values[tile.code], labels[tile.code] = None, "—"
+            continue
         row = registry["by_province"].get(tile.code)
         if metric == "units":
             value = row["n"] if row else 0

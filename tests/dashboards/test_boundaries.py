@@ -1,6 +1,7 @@
 """`khoosheh load-boundaries`: features matched by code or normalised name; the map then draws polygons."""
 
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -109,3 +110,14 @@ def test_the_census_county_polygons_all_load_and_make_the_31_provinces(shared_da
     call_command("load_boundaries", "--level", "province", path)
     assert Boundary.objects.filter(level="county").count() == 429
     assert Boundary.objects.filter(level="province").count() == 31
+
+
+def test_provincial_staff_see_their_own_figure_on_the_map_and_no_zeros_for_other_provinces(client, cast):
+    client.force_login(cast.isfahan)
+    html = client.get(reverse("home"), follow=True).content.decode()
+    titles = re.findall(r'data-province="(\d+)"[^>]*>(?:<title>|.*?<title>)([^<]*)</title>', html)
+    assert len(titles) == 31
+    others = [text for code, text in titles if code != "10"]
+    assert all(text.endswith("—") for text in others)  # no figure, where a zero used to stand
+    own = next(text for code, text in titles if code == "10")
+    assert not own.endswith("—")

@@ -164,3 +164,12 @@ def test_a_records_change_history_is_on_its_page(client, world):
     assert "[" not in history and "legal" not in history and "حقوقی" in history
     opened = format_jalali(timezone.localdate())
     assert opened in history and "20" + str(timezone.localdate().year)[2:] not in history
+
+
+@pytest.mark.parametrize("url_name", ["programs:case_list", "programs:consortium_list", "programs:project_pipeline"])
+def test_an_empty_program_list_says_why_and_where_records_come_from(client, world, url_name):
+    """A parks company with no case, consortium or project yet is told so, not shown a table with a dash."""
+    client.force_login(world.cast.parks_company)
+    html = client.get(reverse(url_name)).content.decode()
+    assert "در دسترس شما نیست" in html
+    assert 'class="muted">—</td>' not in html
