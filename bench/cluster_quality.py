@@ -240,7 +240,8 @@ def _excluded(plant: dict, bound: str) -> bool:
     return plant["excluded"] or (bound == "detectable" and plant["undetectable"])
 
 
-EXCLUDED_REPORTS = {"covering": "a report matching or holding at least half of an excluded plant",
+EXCLUDED_REPORTS = {"covering": "a report matching an excluded plant or holding at least half of it (the plant "
+                                "at least a quarter of the report)",
                     "matching": "a report matching an excluded plant at Jaccard ≥ 0.5 (the rule before)"}
 
 
