@@ -310,7 +310,27 @@ def match(clusters, registry: SyntheticRegistry, *, jaccard: float = MATCH_JACCA
             used.add(r)
     ignored = {r for position, (r, _) in plant_match.items() if not registry.planted[position].separable}
     return {"plant": {k: v for k, v in plant_match.items() if registry.planted[k].separable}, "ignored": ignored,
-            "report_plant": {r: position for position, (r, _) in plant_match.items()}}
+            "report_plant": {r: position for position, (r, _) in plant_match.items()},
+            "covers": covered_plants(reported, registry)}
+
+
+def covered_plants(reported: list[tuple[str, set]], registry: SyntheticRegistry) -> dict[int, int]:
+    """{report position: plant position} for the reports that are *on* a plant without necessarily
+    matching it: the plant of the report's activity sharing most members with it, when the report
+    holds at least half of that plant's members and the plant makes at least a quarter of the report
+    (so that a report of a whole city does not pass for a report of the plant inside it).  A
+    benchmark uses it for the plants it excludes: a plant no disc can match at Jaccard 0.5 is still
+    a real excess of its activity, and a report holding most of it is a report of it, not a false
+    one (methodology.md, "Which plants a benchmark may count")."""
+    plants = [(position, p.activity, set(map(int, p.members))) for position, p in enumerate(registry.planted)
+              if not p.is_decoy]
+    covers = {}
+    for r, (activity, members) in enumerate(reported):
+        shared, position, size = max(((len(members & m), position, len(m)) for position, a, m in plants
+                                      if a == activity), default=(0, -1, 0))
+        if shared and 2 * shared >= size and 4 * shared >= len(members):
+            covers[r] = position
+    return covers
 
 
 def evaluate(clusters, registry: SyntheticRegistry, *, jaccard: float = MATCH_JACCARD) -> dict:

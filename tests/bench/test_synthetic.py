@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from synthetic import TOP_ACTIVITIES, evaluate, make_registry
+from synthetic import TOP_ACTIVITIES, covered_plants, evaluate, make_registry
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +51,27 @@ def test_one_report_matches_one_plant_only(registry):
     # The second copy is a report with no plant of its own: a false positive.
     assert scores["precision"] == 0.5
     assert scores["recall"] == pytest.approx(1 / len(registry.truth))
+
+
+def _others_of_activity(registry, plant, count):
+    others = np.flatnonzero(registry.columns.activity == plant.activity)
+    return set(map(int, np.setdiff1d(others, plant.members)[:count]))
+
+
+def test_a_report_holding_most_of_a_plant_is_on_it_but_a_report_of_a_whole_city_is_not(registry):
+    # An excluded plant (no disc reaches Jaccard 0.5) is still a real excess: a report holding most
+    # of it is a report of it, however many of the activity's ordinary units it also holds ...
+    plant = next(p for p in registry.truth if (registry.columns.activity == p.activity).sum() > 7 * p.size)
+    position = registry.planted.index(plant)
+    members = set(map(int, plant.members))
+    half = set(sorted(members)[: (len(members) + 1) // 2])
+    on_it = half | _others_of_activity(registry, plant, 2 * len(half))
+    # ... but not a report in which the plant is lost among five times as many other units.
+    city = members | _others_of_activity(registry, plant, 5 * len(members))
+    too_little = set(sorted(members)[: len(members) // 3])
+    covers = covered_plants([(plant.activity, on_it), (plant.activity, city), (plant.activity, too_little),
+                             ("not-" + plant.activity, members)], registry)
+    assert covers == {0: position}
 
 
 def test_the_density_decoy_adds_units_in_the_national_mix_and_moves_nothing_else():
