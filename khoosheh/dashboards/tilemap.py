@@ -37,7 +37,7 @@ def colour_for(value: float | None, values: list[float]) -> str:
     known = sorted(v for v in values if v is not None)
     if value is None or not known:
         return "#f1f3f5"
-    rank = sum(v <= value for v in known) / len(known)
+    rank = sum(v < value for v in known) / len(known)  # ties share the lower class: many zeros read light
     return PALETTE[min(int(rank * len(PALETTE)), len(PALETTE) - 1)]
 
 

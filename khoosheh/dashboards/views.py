@@ -69,7 +69,8 @@ def _dashboard(request, code: str | None):
     clusters = figures.cluster_figures(request.user, code, year)
     metric = request.GET.get("metric", "units")
     metric = metric if metric in METRICS else "units"
-    values, labels = _map_values(metric, registry, clusters, persian, province_scope(request.user))
+    # A province's page counts that province only: the map shows its figure, not zeros for the others.
+    values, labels = _map_values(metric, registry, clusters, persian, code or province_scope(request.user))
     charts = {
         "divisions": {"labels": [(d["title_fa"] if persian else d["title_en"]) or d["code"] for d in
                                  registry["divisions"]], "values": [d["n"] for d in registry["divisions"]]},
@@ -123,8 +124,8 @@ def _map(values, labels, persian, selected, link) -> str:
 
 
 def _map_values(metric, registry, clusters, persian: bool, scope: str | None = None):
-    """Each province's figure for the map; for provincial staff (``scope``) the other provinces have none to
-    show (their figures are not the user's to see), not a zero."""
+    """Each province's figure for the map.  With ``scope`` (a province's page, or provincial staff) the other
+    provinces have no figure here ("—", the no-data colour), not a zero."""
     values, labels = {}, {}
     for tile in tilemap.tiles():
         if scope and tile.code != scope:

@@ -121,3 +121,20 @@ def test_provincial_staff_see_their_own_figure_on_the_map_and_no_zeros_for_other
     assert all(text.endswith("—") for text in others)  # no figure, where a zero used to stand
     own = next(text for code, text in titles if code == "10")
     assert not own.endswith("—")
+
+
+def test_a_provinces_page_shows_that_provinces_figure_and_no_zeros_for_the_others(client, cast):
+    """National staff on Isfahan's page: the map names Isfahan's count; Tehran is not shown as having 0 units."""
+    client.force_login(cast.national)
+    html = client.get(reverse("dashboards:province", args=["10"])).content.decode()
+    titles = dict(re.findall(r'data-province="(\d+)"[^>]*>(?:<title>|.*?<title>)([^<]*)</title>', html))
+    assert len(titles) == 31
+    assert all(text.endswith("—") for code, text in titles.items() if code != "10")
+
+
+def test_provinces_with_the_lowest_value_get_the_lightest_colour():
+    from khoosheh.dashboards.tilemap import PALETTE, colour_for
+
+    values = [0] * 30 + [2356]
+    assert colour_for(0, values) == PALETTE[0]
+    assert colour_for(2356, values) == PALETTE[-1]
