@@ -1,12 +1,12 @@
 """`khoosheh identify --engine dask` gives the clusters the embedded engine gives — ids, members, figures — on
 a registry cut into files, each cluster's members spread over every file, run on a two-worker LocalCluster."""
 
-import csv
 import json
 
 import numpy as np
 import pytest
 from django.core.management import call_command
+from identify_bench import write_csv
 from synthetic import make_registry
 
 from khoosheh.analysis.grid import project_km
@@ -14,27 +14,16 @@ from khoosheh.analysis.grid import project_km
 pytest.importorskip("distributed")
 
 TILE_KM = 64.0  # small tiles (the default is 256 km): many clusters cross their edges
-STATUS = {"active": "فعال", "idle": "راکد", "half_finished": "نیمه‌تمام", "closed": "تعطیل"}
 
 
 def write_files(columns, folder, n_files: int, seed: int = 0) -> list:
-    """The registry's rows dealt at random into ``n_files`` CSV files (so every cluster straddles them)."""
+    """The registry's rows dealt at random into ``n_files`` CSV files (so every cluster straddles them),
+    each written as the identification benchmark writes its files."""
     part = np.random.default_rng(seed).integers(n_files, size=len(columns))
-    paths = []
-    for k in range(n_files):
-        path = folder / f"part-{k}.csv"
-        with path.open("w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(["name", "isic", "province", "county", "lat", "lon", "employees", "status", "exporter"])
-            for i in np.flatnonzero(part == k):
-                located = not np.isnan(columns.lat[i])
-                exporter = columns.exporter[i]
-                w.writerow([f"واحد {i}", columns.activity[i], columns.province[i], columns.county[i],
-                            f"{columns.lat[i]:.5f}" if located else "", f"{columns.lon[i]:.5f}" if located else "",
-                            int(columns.employees[i]), STATUS[columns.status[i]],
-                            "" if np.isnan(exporter) else ("بله" if exporter else "خیر")])
-        paths.append(str(path))
-    return paths
+    paths = [folder / f"part-{k}.csv" for k in range(n_files)]
+    for k, path in enumerate(paths):
+        write_csv(path, columns.take(np.flatnonzero(part == k)))
+    return [str(p) for p in paths]
 
 
 @pytest.fixture(scope="module")
