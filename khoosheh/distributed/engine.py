@@ -20,7 +20,6 @@ Every step calls the embedded engine's own functions, so the clusters (ids, memb
 from __future__ import annotations
 
 import contextlib
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -304,6 +303,3 @@ def _exporter_sums(columns: UnitColumns) -> tuple[float, int]:
     known = np.isfinite(columns.exporter)
     return float(columns.exporter[known].sum()), int(known.sum())
 
-
-def default_workers() -> int:
-    return max(1, min(4, (os.cpu_count() or 2)))
