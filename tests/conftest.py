@@ -165,3 +165,14 @@ def jalali():
 
 
 TODAY = dt.date(2026, 11, 26)
+
+
+@pytest.fixture
+def world_with_owner(world, django_user_model):
+    """The world, and in its cast a unit owner (``owner``) who keeps the idle Yazd unit."""
+    from khoosheh.accounts.models import Role
+
+    owner = django_user_model.objects.create_user("owner", password="x", role=Role.UNIT_OWNER)
+    owner.units.add(world.units["idle_yazd"])
+    world.cast.owner = owner
+    return world

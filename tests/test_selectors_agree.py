@@ -8,7 +8,6 @@ its own would disagree for some role here."""
 import pytest
 from django.urls import reverse
 
-from khoosheh.accounts.models import Role
 from khoosheh.accounts.tokens import make_token
 from khoosheh.clusters.selectors import visible_clusters
 from khoosheh.programs import services as programs
@@ -24,11 +23,9 @@ ROLES = ["national", "isfahan", "tehran", "viewer", "agent", "parks_company", "o
 
 
 @pytest.fixture
-def records(world, django_user_model):
+def records(world_with_owner):
+    world = world_with_owner
     national = world.cast.national
-    owner = django_user_model.objects.create_user("owner", password="x", role=Role.UNIT_OWNER)
-    owner.units.add(world.units["idle_yazd"])
-    world.cast.owner = owner
     development = programs.start_development(world.cluster, national, agent=world.cast.agent)
     cases = [programs.open_case(world.units[key], national) for key in ("idle_isfahan", "idle_yazd")]
     projects = [programs.register_project(world.units[key], national) for key in ("half_isfahan", "half_yazd")]

@@ -5,7 +5,6 @@ and province give it; each role tries to write a unit and is allowed or refused 
 
 import pytest
 
-from khoosheh.accounts.models import Role
 from khoosheh.accounts.tokens import make_token
 from khoosheh.programs import services as programs
 from khoosheh.spx import services as spx
@@ -17,11 +16,9 @@ ROLES = ["national", "isfahan", "viewer", "agent", "parks_company", "owner"]
 
 
 @pytest.fixture
-def records(world, django_user_model):
+def records(world_with_owner):
+    world = world_with_owner
     national = world.cast.national
-    owner = django_user_model.objects.create_user("owner", password="x", role=Role.UNIT_OWNER)
-    owner.units.add(world.units["idle_yazd"])
-    world.cast.owner = owner
     programs.start_development(world.cluster, national, agent=world.cast.agent)
     case_in_park = programs.open_case(world.units["idle_isfahan"], national)
     case_yazd = programs.open_case(world.units["idle_yazd"], national)
