@@ -116,7 +116,8 @@ def development_update(request, pk: int):
     else:
         form = forms.DevelopmentForm(request.POST, request.FILES)
         if form.is_valid():
-            fields = {k: v for k, v in form.cleaned_data.items() if v is not None}  # no file sent: the old one stays
+            # No file sent (or a crafted "clear"): the study uploaded before stays.
+            fields = {k: v for k, v in form.cleaned_data.items() if v or k != "diagnostic_study"}
             attempt(request, lambda: services.update_development(development, request.user, **fields), _("Saved."))
     return redirect("programs:development_detail", pk=development.pk)
 
