@@ -1,15 +1,14 @@
-"""The registry as the columns the analysis works on, and unit records of the file contract to them."""
+"""The registry as the columns the analysis works on, built in one place (build_columns) from a frame of units."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
 import polars as pl
 
 from khoosheh.core.reference import Reference
-from khoosheh.core.unitfile import UnitRecord
 
 
 @dataclass
@@ -48,42 +47,36 @@ class UnitColumns:
         return cls(**{column.name: np.concatenate([getattr(p, column.name) for p in parts]) for column in fields(cls)})
 
 
-def columns_from_records(records: Sequence[UnitRecord], reference: Reference) -> UnitColumns:
-    seats = {code: (c.lat, c.lon) for code, c in reference.counties.items()}
-    n = len(records)
-    lat, lon = np.full(n, np.nan), np.full(n, np.nan)
-    seat_lat, seat_lon = np.empty(n), np.empty(n)
-    employees, exporter = np.full(n, np.nan), np.full(n, np.nan)
-    for i, r in enumerate(records):
-        if r.lat is not None:
-            lat[i], lon[i] = r.lat, r.lon
-        seat_lat[i], seat_lon[i] = seats[r.county_code]
-        if r.employees is not None:
-            employees[i] = r.employees
-        if r.exporter is not None:
-            exporter[i] = 1.0 if r.exporter else 0.0
+# What build_columns reads: one row a unit, as the file contract names its columns, and the unit's key.
+UNIT_FRAME = {"key": pl.String, "isic": pl.String, "province_code": pl.String, "county_code": pl.String,
+              "lat": pl.Float64, "lon": pl.Float64, "employees": pl.Float64, "exporter": pl.Float64,
+              "status": pl.String}
+
+
+def build_columns(frame: pl.DataFrame, seats: Mapping[str, tuple[float, float]]) -> UnitColumns:
+    """The one place units become analysis columns, whatever they were read from (a file's validated rows,
+    the registry's table): ``frame`` has UNIT_FRAME's columns (others are ignored), ``seats`` each county's
+    seat (latitude, longitude).  A missing coordinate, head count or exporter flag is NaN; texts are str."""
+    seat = lambda at: frame["county_code"].replace_strict(  # noqa: E731
+        {code: point[at] for code, point in seats.items()}, return_dtype=pl.Float64).to_numpy()
+    number = lambda name: frame[name].cast(pl.Float64).fill_null(np.nan).to_numpy()  # noqa: E731
+    text = lambda name: frame[name].to_numpy().astype(str)  # noqa: E731
     return UnitColumns(
-        key=np.array([r.key for r in records], dtype=object),
-        activity=np.array([r.isic for r in records]),
-        province=np.array([r.province_code for r in records]),
-        county=np.array([r.county_code for r in records]),
-        lat=lat, lon=lon, seat_lat=seat_lat, seat_lon=seat_lon, employees=employees, exporter=exporter,
-        status=np.array([r.status for r in records]),
+        key=np.array(frame["key"].to_list(), dtype=object), activity=text("isic"), province=text("province_code"),
+        county=text("county_code"), lat=number("lat"), lon=number("lon"), seat_lat=seat(0), seat_lon=seat(1),
+        employees=number("employees"), exporter=number("exporter"), status=text("status"),
     )
+
+
+def no_columns() -> UnitColumns:
+    """No unit at all (a file that could not be read)."""
+    return build_columns(pl.DataFrame(schema=UNIT_FRAME), {})
 
 
 def columns_from_frame(frame: pl.DataFrame, reference: Reference) -> UnitColumns:
-    """The validated rows as analysis columns, without a Python object per unit (a file may hold a million)."""
-    seat = lambda attr: frame["county_code"].replace_strict(  # noqa: E731
-        {code: getattr(c, attr) for code, c in reference.counties.items()}, return_dtype=pl.Float64).to_numpy()
-    number = lambda name: frame[name].cast(pl.Float64).fill_null(np.nan).to_numpy()  # noqa: E731
-    text = lambda name: frame[name].to_numpy().astype(str)  # noqa: E731
+    """A file's validated rows as analysis columns, without a Python object per unit (a file may hold a million)."""
     # Named as UnitRecord.key names a unit: its national ID, or its row (of its file, when there are several).
     row = pl.format("row:{}", pl.col("row")) if "file" not in frame.columns else \
         pl.format("row:{}@{}", pl.col("row"), pl.col("file"))
-    key = frame.select(pl.when(pl.col("national_id") == "").then(row).otherwise(pl.col("national_id"))).to_series()
-    return UnitColumns(
-        key=np.array(key.to_list(), dtype=object), activity=text("isic"), province=text("province_code"),
-        county=text("county_code"), lat=number("lat"), lon=number("lon"), seat_lat=seat("lat"),
-        seat_lon=seat("lon"), employees=number("employees"), exporter=number("exporter"), status=text("status"),
-    )
+    keyed = frame.with_columns(key=pl.when(pl.col("national_id") == "").then(row).otherwise(pl.col("national_id")))
+    return build_columns(keyed, {code: (c.lat, c.lon) for code, c in reference.counties.items()})

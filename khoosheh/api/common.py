@@ -12,10 +12,11 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer
-from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints, WithJsonSchema, create_model
 
 from khoosheh.accounts.tokens import user_for_token
 from khoosheh.core import reference
+from khoosheh.core.inputs import Description, Entry, Kind
 from khoosheh.core.jalali import FIRST_YEAR, LAST_YEAR, format_jalali, parse_jalali
 from khoosheh.core.text import clean, clean_name, to_persian_digits
 from khoosheh.web.errors import database_busy, is_database_busy
@@ -277,3 +278,39 @@ PROVINCE_CODES = tuple(p.code for p in reference.provinces())
 ProvinceCode = Annotated[Literal[PROVINCE_CODES], Field(description="official two-digit province code")]
 COUNTY_CODES = tuple(c.code for c in reference.counties())
 CountyCode = Annotated[Literal[COUNTY_CODES], Field(description="official four-digit county code")]
+Percent = Annotated[int, Field(ge=0, le=100), Number]
+
+
+# --- schemas made from an input's one description (core/inputs.py) ---------------------------------------
+
+_TYPES = {
+    Kind.TEXT: lambda entry: Prose(entry.max_length),
+    Kind.NAME: lambda entry: Named(entry.max_length),
+    Kind.CODE: lambda entry: Text(entry.max_length), Kind.HS_CODE: lambda entry: Text(entry.max_length),
+    Kind.CHOICE: lambda entry: Literal[tuple(entry.choices.values)],
+    Kind.DAY: lambda entry: Day, Kind.COUNT: lambda entry: Count, Kind.MONEY: lambda entry: Money,
+    Kind.PERCENT: lambda entry: Percent, Kind.YEAR: lambda entry: JalaliYear, Kind.RECORD: lambda entry: Id,
+    Kind.PROVINCE: lambda entry: ProvinceCode,
+}
+
+
+def _field(entry: Entry, *, partial: bool):
+    kind = _TYPES[entry.kind](entry)
+    if entry.many:
+        kind = list[kind]
+    if entry.blank:  # an empty choice is a choice: "" as well as omitted
+        kind = kind | Literal[""]
+    default = None if partial else ... if entry.required else entry.default
+    if default is None:
+        kind = kind | None
+    # Only what the entry says: an explicit None would hide what the type itself says (an id's description).
+    said = {"description": entry.description, "min_length": entry.min_items if entry.many else None,
+            "max_length": entry.max_items if entry.many else None}
+    return kind, Field(list(default) if isinstance(default, tuple) else default, **{k: v for k, v in said.items() if v})
+
+
+def schema_for(name: str, description: Description, *, partial: bool = False, base: type[Schema] = Input):
+    """What a client sends for an input, as a ninja schema named ``name`` (the name the OpenAPI schema shows);
+    ``partial``: every entry may be left out (a PATCH)."""
+    fields = {key: _field(entry, partial=partial) for key, entry in description.entries.items()}
+    return create_model(name, __base__=base, **fields)

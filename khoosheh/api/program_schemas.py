@@ -4,14 +4,14 @@ Every input is bounded as its database column is, and every text is normalised l
 Persian input, so no value a client sends can fail at the database."""
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Literal
 
 from ninja import Field, Schema
 
-from khoosheh.programs.models import ClinicCase, Indicator, Intervention, Phase, ProblemCategory
+from khoosheh.programs import inputs
+from khoosheh.programs.models import Phase
 
-from .common import Count, Day, Id, Input, Money, Named, Number, Prose, ProvinceCode, Text, jalali
-from .common import JalaliYear as Year
+from .common import Id, jalali, schema_for
 
 
 def choice_of(choices):
@@ -95,87 +95,21 @@ class ConsortiumOut(Schema):
         return {e.year: e.value_usd for e in consortium.exports.all()}
 
 
-# --- what a client sends -----------------------------------------------------------------
+# --- what a client sends: each made from the input's one description (programs/inputs.py) ----------------
 
-class DevelopmentIn(Input):
-    cluster: Id
-    agent: Text(150) | None = Field(None, description="username of a cluster development agent")
-    started_on: Day | None = None
-
-
-class PhaseIn(Input):
-    phase: choice_of(Phase)
-    note: Prose(500) = Field("", description="required when stepping back")
-
-
-class ConsortiumIn(Input):
-    name: Named(200)
-    province: ProvinceCode
-    members: list[Id] = Field(..., min_length=3, max_length=1000, description="unit ids, at least three")
-    clusters: list[Id] = Field([], max_length=100)
-    products_hs: list[Text(10)] = Field([], max_length=100)
-    target_markets: list[Prose(100)] = Field([], max_length=100)
-    formed_on: Day | None = None
-
-
-class ExportsIn(Input):
-    year: Year
-    value_usd: Money
-
-
-class CaseIn(Input):
-    unit: Id
-    opened_on: Day | None = None
-
-
-class DiagnosisIn(Input):
-    problems: list[choice_of(ProblemCategory)] = Field(..., min_length=1, max_length=20)
-    main_problem: choice_of(ProblemCategory)
-    note: Prose(5000) = ""
-
-
-class InterventionIn(Input):
-    kind: choice_of(Intervention.Kind)
-    date: Day
-    amount: Money = Field(0, description="rial")
-    note: Prose(300) = ""
-
-
-class FollowUpIn(Input):
-    date: Day
-    note: Named(500)
-
-
-class OutcomeIn(Input):
-    outcome: choice_of(ClinicCase.Outcome)
-    on: Day
-    jobs_restored: Count = 0
-
-
-class ProjectFields(Input):
-    physical_progress: Annotated[int, Field(ge=0, le=100), Number] | None = Field(None, description="percent")
-    investment_made: Money | None = Field(None, description="million rial")
-    investment_needed: Money | None = Field(None, description="million rial")
-    financing_sources: Prose(300) | None = None
-    blockers: Prose(5000) | None = None
-    expected_opening: Day | None = None
-    planned_jobs: Count | None = None
-
-
-class ProjectIn(ProjectFields):
-    unit: Id
-
-
-class OpeningIn(Input):
-    on: Day
-    jobs: Count | None = None
-
-
-class TargetIn(Input):
-    year: Year
-    indicator: choice_of(Indicator)
-    value: Count
-    province: ProvinceCode | Literal[""] | None = Field(None, description="omit (or empty) for a national target")
+DevelopmentIn = schema_for("DevelopmentIn", inputs.START_DEVELOPMENT)
+PhaseIn = schema_for("PhaseIn", inputs.PHASE)
+ConsortiumIn = schema_for("ConsortiumIn", inputs.CONSORTIUM)
+ExportsIn = schema_for("ExportsIn", inputs.EXPORTS)
+CaseIn = schema_for("CaseIn", inputs.OPEN_CASE)
+DiagnosisIn = schema_for("DiagnosisIn", inputs.DIAGNOSIS)
+InterventionIn = schema_for("InterventionIn", inputs.INTERVENTION)
+FollowUpIn = schema_for("FollowUpIn", inputs.FOLLOW_UP)
+OutcomeIn = schema_for("OutcomeIn", inputs.OUTCOME)
+ProjectFields = schema_for("ProjectFields", inputs.PROJECT, partial=True)
+ProjectIn = schema_for("ProjectIn", inputs.OPEN_CASE.only("unit"), base=ProjectFields)
+OpeningIn = schema_for("OpeningIn", inputs.OPENING)
+TargetIn = schema_for("TargetIn", inputs.TARGET)
 
 
 class TargetOut(Schema):

@@ -146,9 +146,8 @@ def form_consortium(request, data: ConsortiumIn):
     clusters = list(visible_clusters(request.user).filter(pk__in=data.clusters))
     if len(clusters) != len(set(data.clusters)):
         raise HttpError(404, "برخی خوشه‌ها پیدا نشدند یا در دسترس این حساب نیستند")
-    consortium = services.form_consortium(request.user, name=data.name, province_code=data.province, members=members,
-                                          clusters=clusters, products_hs=data.products_hs,
-                                          target_markets=data.target_markets, formed_on=data.formed_on)
+    consortium = services.form_consortium(request.user, **data.dict(exclude={"province", "members", "clusters"}),
+                                          province_code=data.province, members=members, clusters=clusters)
     return Status(201, _consortia(request).get(pk=consortium.pk))
 
 
@@ -156,7 +155,7 @@ def form_consortium(request, data: ConsortiumIn):
 def record_exports(request, consortium_id: int, data: ExportsIn):
     """A consortium's exports in a Jalali year (replaces that year's figure)."""
     consortium = get_object_or_404(_consortia(request), pk=consortium_id)
-    services.record_exports(consortium, request.user, year=data.year, value_usd=data.value_usd)
+    services.record_exports(consortium, request.user, **data.dict())
     return _consortia(request).get(pk=consortium.pk)
 
 
@@ -181,23 +180,21 @@ def open_case(request, data: CaseIn):
 @programs.post("/clinic-cases/{case_id}/diagnosis", response=CaseOut)
 def diagnose(request, case_id: int, data: DiagnosisIn):
     case = _case(request, case_id)
-    services.diagnose(case, request.user, problems=list(data.problems), main_problem=data.main_problem,
-                      note=data.note)
+    services.diagnose(case, request.user, **data.dict())
     return _case(request, case_id)
 
 
 @programs.post("/clinic-cases/{case_id}/interventions", response=CaseOut)
 def add_intervention(request, case_id: int, data: InterventionIn):
     case = _case(request, case_id)
-    services.add_intervention(case, request.user, kind=data.kind, date=data.date, amount=data.amount,
-                              note=data.note)
+    services.add_intervention(case, request.user, **data.dict())
     return _case(request, case_id)
 
 
 @programs.post("/clinic-cases/{case_id}/follow-ups", response=CaseOut)
 def add_follow_up(request, case_id: int, data: FollowUpIn):
     case = _case(request, case_id)
-    services.add_follow_up(case, request.user, date=data.date, note=data.note)
+    services.add_follow_up(case, request.user, **data.dict())
     return _case(request, case_id)
 
 
@@ -205,7 +202,7 @@ def add_follow_up(request, case_id: int, data: FollowUpIn):
 def close_case(request, case_id: int, data: OutcomeIn):
     """Close the case; a revived unit becomes active, a closed-down one closed (through its history)."""
     case = _case(request, case_id)
-    services.close_case(case, request.user, outcome=data.outcome, on=data.on, jobs_restored=data.jobs_restored)
+    services.close_case(case, request.user, **data.dict())
     return _case(request, case_id)
 
 
@@ -240,7 +237,7 @@ def update_project(request, project_id: int, data: ProjectFields):
 def open_project(request, project_id: int, data: OpeningIn):
     """The project opened: progress 100%, and its unit becomes active (through its history)."""
     project = _project(request, project_id)
-    services.open_project(project, request.user, on=data.on, jobs=data.jobs)
+    services.open_project(project, request.user, **data.dict())
     return _project(request, project_id)
 
 

@@ -9,7 +9,7 @@ import polars as pl
 from django.conf import settings
 
 from khoosheh.analysis import UnitColumns
-from khoosheh.analysis.columns import columns_from_frame, columns_from_records
+from khoosheh.analysis.columns import build_columns, columns_from_frame, no_columns
 from khoosheh.core.reference import Reference
 from khoosheh.core.unitfile import FileProblem, RowError, read_rows, validate_rows
 from khoosheh.core.unitfile.many import check_files, with_file
@@ -26,7 +26,7 @@ def columns_from_file(path: str | Path, *, progress=None) -> tuple[UnitColumns, 
                                location_tolerance_km=settings.KHOOSHEH_LOCATION_TOLERANCE_KM)
     except FileProblem as exc:
         outcome.errors.append(RowError(0, "", "", str(exc)))
-        return columns_from_records([], reference), {"file": str(path), "units": 0}, outcome
+        return no_columns(), {"file": str(path), "units": 0}, outcome
     outcome.rows_read, outcome.errors, outcome.warnings = result.rows_read, result.errors, result.warnings
     columns = columns_from_frame(result.frame, reference)
     return columns, {"file": Path(path).name, "units": len(columns), "rows_read": result.rows_read}, outcome
@@ -47,22 +47,19 @@ def columns_from_files(paths: list[Path]) -> tuple[UnitColumns, dict, ImportOutc
         outcome
 
 
+# The registry's table as build_columns reads it, with each unit's id and national ID to key it by.
+_REGISTRY_ROWS = {"pk": pl.Int64, "national_id": pl.String, "isic": pl.String, "province_code": pl.String,
+                  "county_code": pl.String, "lat": pl.Float64, "lon": pl.Float64, "employees": pl.Int64,
+                  "exporter": pl.Boolean, "status": pl.String}
+
+
 def columns_from_db(units=None) -> tuple[UnitColumns, dict, np.ndarray]:
-    """The registry as columns, with each row's unit id."""
+    """The registry as columns, with each row's unit id; a unit without a national ID is keyed by its id."""
     units = ProductionUnit.objects.all() if units is None else units
-    seats = dict((c, (lat, lon)) for c, lat, lon in County.objects.values_list("code", "lat", "lon"))
-    rows = list(units.order_by("pk").values_list("pk", "national_id", "activity_id", "province_id", "county_id",
-                                                 "lat", "lon", "employees", "exporter", "status"))
-    n = len(rows)
-    pk, nid, activity, province, county, lat, lon, employees, exporter, status = (
-        list(col) for col in zip(*rows, strict=True)) if rows else ([],) * 10
-    to_float = lambda values: np.array([np.nan if v is None else float(v) for v in values])  # noqa: E731
-    seat = np.array([seats[c] for c in county]).reshape(n, 2)
-    columns = UnitColumns(
-        key=np.array([n_ or f"unit:{p}" for p, n_ in zip(pk, nid, strict=True)], dtype=object),
-        activity=np.array(activity, dtype=str), province=np.array(province, dtype=str),
-        county=np.array(county, dtype=str), lat=to_float(lat), lon=to_float(lon),
-        seat_lat=seat[:, 0], seat_lon=seat[:, 1], employees=to_float(employees),
-        exporter=to_float(exporter), status=np.array(status, dtype=str),
-    )
-    return columns, {"database": "registry", "units": n}, np.array(pk, dtype=np.int64)
+    seats = {code: (lat, lon) for code, lat, lon in County.objects.values_list("code", "lat", "lon")}
+    rows = units.order_by("pk").values_list("pk", "national_id", "activity_id", "province_id", "county_id", "lat",
+                                            "lon", "employees", "exporter", "status")
+    frame = pl.DataFrame(list(rows), schema=_REGISTRY_ROWS, orient="row")
+    key = pl.when(pl.col("national_id") == "").then(pl.format("unit:{}", pl.col("pk"))).otherwise("national_id")
+    columns = build_columns(frame.with_columns(key=key), seats)
+    return columns, {"database": "registry", "units": len(columns)}, frame["pk"].to_numpy()

@@ -1,83 +1,83 @@
-from django import forms
-from django.utils.translation import gettext_lazy as _
+"""The portal's forms, made from the one description of each input (inputs.py)."""
 
+from django import forms
+
+from khoosheh.core.inputs import Description, Entry, Kind
 from khoosheh.core.jalali import FIRST_YEAR, LAST_YEAR
 from khoosheh.core.text import persian_sort_key
 from khoosheh.registry.fields import ProvinceField
-from khoosheh.web.fields import HsCodesField, JalaliDateField
+from khoosheh.web.fields import HsCodesField, JalaliDateField, TextListField
 from khoosheh.web.formatting import digits
 
-from .models import Indicator, Intervention, JointAction, Phase, ProblemCategory
+from . import inputs
 
 
-class PhaseForm(forms.Form):
-    phase = forms.ChoiceField(label=_("Move to phase"), choices=Phase.choices)
-    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+def _text(entry: Entry, **common) -> forms.Field:
+    if entry.many:
+        return TextListField(item_max_length=entry.max_length, **common)
+    widget = forms.Textarea(attrs={"rows": entry.rows}) if entry.rows else None
+    return forms.CharField(max_length=entry.max_length, widget=widget, **common)
 
 
-class DevelopmentForm(forms.Form):
-    action_plan = forms.CharField(label=_("Action plan"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    diagnostic_study = forms.FileField(label=_("Diagnostic study (PDF)"), required=False)
+def _choice(entry: Entry, **common) -> forms.Field:
+    if entry.many:
+        return forms.MultipleChoiceField(choices=entry.choices.choices, widget=forms.CheckboxSelectMultiple, **common)
+    return forms.ChoiceField(choices=entry.choices.choices, **common)
 
 
-class JointActionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=JointAction.Kind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
-    start_date = JalaliDateField(label=_("Start"))
-    end_date = JalaliDateField(label=_("End"), required=False)
-    budget = forms.IntegerField(label=_("Budget (rial)"), min_value=0, initial=0)
+def _number(low, high=None):
+    return lambda entry, **common: forms.IntegerField(min_value=low, max_value=high, **common)
 
 
-class DiagnosisForm(forms.Form):
-    problems = forms.MultipleChoiceField(label=_("Problems"), choices=ProblemCategory.choices,
-                                         widget=forms.CheckboxSelectMultiple)
-    main_problem = forms.ChoiceField(label=_("Main problem"), choices=ProblemCategory.choices)
-    note = forms.CharField(label=_("Diagnosis"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+def _records(entry: Entry, **common) -> forms.Field:
+    """Records are ticked from a list the form is given (ConsortiumForm), never typed."""
+    return forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple(attrs={"class": "checklist"}), **common)
 
 
-class InterventionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Intervention"), choices=Intervention.Kind.choices)
-    amount = forms.IntegerField(label=_("Amount (rial)"), min_value=0, initial=0)
-    date = JalaliDateField(label=_("Date"))
-    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+_FIELDS = {
+    Kind.CHOICE: _choice,
+    Kind.TEXT: _text, Kind.NAME: _text, Kind.CODE: _text,
+    Kind.HS_CODE: lambda entry, **common: HsCodesField(many=entry.many, **common),
+    Kind.DAY: lambda entry, **common: JalaliDateField(**common),
+    Kind.COUNT: _number(0), Kind.MONEY: _number(0), Kind.PERCENT: _number(0, 100),
+    Kind.YEAR: _number(FIRST_YEAR, LAST_YEAR),
+    Kind.FILE: lambda entry, **common: forms.FileField(**common),
+    Kind.RECORD: _records,
+    Kind.PROVINCE: lambda entry, **common: ProvinceField(empty_label=entry.blank or None, **common),
+}
 
 
-class FollowUpForm(forms.Form):
-    date = JalaliDateField(label=_("Date"))
-    note = forms.CharField(label=_("Follow-up"), max_length=500)
+def form_field(entry: Entry, *, required: bool = False) -> forms.Field:
+    common = {"label": entry.label, "required": required or entry.required}
+    if isinstance(entry.default, int):
+        # A number with a default is shown filled in and must stay filled: an emptied box is not 0.
+        common.update(required=True, initial=entry.default)
+    return _FIELDS[entry.kind](entry, **common)
 
 
-class OutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("revived", _("revived")),
-                                                             ("closed_down", _("closed down")),
-                                                             ("still_idle", _("still idle"))])
-    on = JalaliDateField(label=_("Date"))
-    jobs_restored = forms.IntegerField(label=_("Jobs restored"), min_value=0, initial=0)
+def form_for(description: Description, *, required: tuple[str, ...] = ()) -> type[forms.Form]:
+    """A form with a field for each entry, in the description's order; ``required``: entries the API may omit
+    (the service then picks a value) that a page asks for all the same."""
+    fields = {name: form_field(entry, required=name in required) for name, entry in description.entries.items()}
+    return type("DescribedForm", (forms.Form,), fields)
 
 
-class ProjectForm(forms.Form):
-    physical_progress = forms.IntegerField(label=_("Physical progress (%)"), min_value=0, max_value=100)
-    investment_made = forms.IntegerField(label=_("Investment made (million rial)"), min_value=0, initial=0)
-    investment_needed = forms.IntegerField(label=_("Investment still needed (million rial)"), min_value=0, initial=0)
-    financing_sources = forms.CharField(label=_("Financing sources"), required=False, max_length=300)
-    blockers = forms.CharField(label=_("Blockers"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    expected_opening = JalaliDateField(label=_("Expected opening"), required=False)
-    planned_jobs = forms.IntegerField(label=_("Jobs when open"), min_value=0, initial=0)
+PhaseForm = form_for(inputs.PHASE)
+DevelopmentForm = form_for(inputs.DEVELOPMENT.without("agent"))
+JointActionForm = form_for(inputs.JOINT_ACTION)
+DiagnosisForm = form_for(inputs.DIAGNOSIS)
+InterventionForm = form_for(inputs.INTERVENTION)
+FollowUpForm = form_for(inputs.FOLLOW_UP)
+OutcomeForm = form_for(inputs.OUTCOME)
+ProjectForm = form_for(inputs.PROJECT)
+OpeningForm = form_for(inputs.OPENING.only("on"))
+ExportsForm = form_for(inputs.EXPORTS)
+TargetForm = form_for(inputs.TARGET)
 
 
-class OpeningForm(forms.Form):
-    on = JalaliDateField(label=_("Opened on"))
-
-
-class ConsortiumForm(forms.Form):
-    """Members are ticked from the cluster's own units (name and national ID shown), never typed."""
-
-    name = forms.CharField(label=_("Name"), max_length=200)
-    members = forms.MultipleChoiceField(label=_("Member units"), widget=forms.CheckboxSelectMultiple(
-        attrs={"class": "checklist"}))
-    products_hs = HsCodesField(label=_("Products (HS codes)"), required=False)
-    target_markets = forms.CharField(label=_("Target markets"), required=False)
-    formed_on = JalaliDateField(label=_("Formed on"))
+class ConsortiumForm(form_for(inputs.CONSORTIUM.without("province", "clusters"), required=("formed_on",))):
+    """Members are ticked from the cluster's own units (name and national ID shown), never typed; the province
+    and the cluster are the page's."""
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -88,15 +88,3 @@ class ConsortiumForm(forms.Form):
 
     def clean_members(self):
         return [self.units[pk] for pk in self.cleaned_data["members"]]
-
-
-class ExportsForm(forms.Form):
-    year = forms.IntegerField(label=_("Jalali year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
-    value_usd = forms.IntegerField(label=_("Exports (US dollars)"), min_value=0)
-
-
-class TargetForm(forms.Form):
-    year = forms.IntegerField(label=_("Jalali year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
-    indicator = forms.ChoiceField(label=_("Indicator"), choices=Indicator.choices)
-    province = ProvinceField(label=_("Province"), required=False, empty_label=_("National (every province)"))
-    value = forms.IntegerField(label=_("Target"), min_value=0)

@@ -18,6 +18,7 @@ from khoosheh.core.text import clean_name, to_persian_digits
 from khoosheh.registry.models import ProductionUnit, Province, UnitStatus
 from khoosheh.registry.services import set_status
 
+from .inputs import DEVELOPMENT, DIAGNOSIS, EXPORTS, FOLLOW_UP, INTERVENTION, JOINT_ACTION, OPENING, OUTCOME, PROJECT
 from .models import (
     PHASE_ORDER,
     AnnualTarget,
@@ -102,13 +103,12 @@ def change_phase(development: ClusterDevelopment, user: User, new_phase: str, *,
 
 @transaction.atomic
 def update_development(development: ClusterDevelopment, user: User, **fields) -> None:
-    """Agent, action plan, diagnostic study (a file)."""
+    """The fields of inputs.DEVELOPMENT given: agent, action plan, diagnostic study (a file)."""
+    fields = DEVELOPMENT.accept(fields, partial=True)
     _require_change(user, development)
     development = ClusterDevelopment.objects.select_for_update().get(pk=development.pk)
     before = _snapshot(development)
     for key, value in fields.items():
-        if key not in ("agent", "action_plan", "diagnostic_study"):
-            raise ValueError(key)
         setattr(development, key, value)
     # Only these fields: a stale copy must not write back an old phase.
     development.save(update_fields=list(fields))
@@ -116,19 +116,19 @@ def update_development(development: ClusterDevelopment, user: User, **fields) ->
 
 
 @transaction.atomic
-def add_joint_action(development: ClusterDevelopment, user: User, *, kind: str, title: str, start_date: dt.date,
-                     end_date: dt.date | None = None, budget: int = 0, participants=()) -> JointAction:
+def add_joint_action(development: ClusterDevelopment, user: User, *, participants=(), **values) -> JointAction:
+    """values: inputs.JOINT_ACTION's; the participants must be the cluster's members."""
+    values = JOINT_ACTION.accept(values)
     _require_change(user, development)
-    if kind not in JointAction.Kind.values:
+    if values["kind"] not in JointAction.Kind.values:
         raise ValidationError("نوع اقدام مشترک ناشناخته است")
-    if end_date and end_date < start_date:
+    if values["end_date"] and values["end_date"] < values["start_date"]:
         raise ValidationError("پایان اقدام پیش از آغاز آن است")
     members = set(development.cluster.members.values_list("pk", flat=True))
     outsiders = [p for p in participants if p.pk not in members]
     if outsiders:
         raise ValidationError(f"این واحدها عضو خوشه نیستند: {'، '.join(u.name for u in outsiders[:5])}")
-    action = JointAction.objects.create(development=development, kind=kind, title=clean_name(title),
-                                        start_date=start_date, end_date=end_date, budget=budget)
+    action = JointAction.objects.create(development=development, **values | {"title": clean_name(values["title"])})
     action.participants.set(participants)
     record_change(user, "create", action, after=_snapshot(action))
     return action
@@ -157,7 +157,10 @@ def form_consortium(user: User, *, name: str, province_code: str, members, clust
 
 
 @transaction.atomic
-def record_exports(consortium: ExportConsortium, user: User, *, year: int, value_usd: int) -> None:
+def record_exports(consortium: ExportConsortium, user: User, **values) -> None:
+    """values: inputs.EXPORTS's (a Jalali year's figure replaces the one before)."""
+    values = EXPORTS.accept(values)
+    year, value_usd = values["year"], values["value_usd"]
     _require_change(user, consortium)
     existing = ConsortiumExport.objects.filter(consortium=consortium, year=year).first()
     before = {"year": year, "value_usd": existing.value_usd} if existing else None
@@ -190,31 +193,34 @@ def _require_stage(case: ClinicCase, *stages: str, doing: str) -> None:
 
 
 @transaction.atomic
-def diagnose(case: ClinicCase, user: User, *, problems: list[str], main_problem: str, note: str = "") -> None:
+def diagnose(case: ClinicCase, user: User, **values) -> None:
+    """values: inputs.DIAGNOSIS's."""
+    values = DIAGNOSIS.accept(values)
     _require_change(user, case)
     _require_stage(case, ClinicCase.Stage.INTAKE, ClinicCase.Stage.DIAGNOSED, doing="تشخیص")
-    problems = sorted(set(problems))
+    problems, main_problem = sorted(set(values["problems"])), values["main_problem"]
     if not problems or any(p not in ProblemCategory.values for p in problems):
         raise ValidationError("دست‌کم یک مشکل از فهرست مشکل‌ها را برگزینید")
     if main_problem not in problems:
         raise ValidationError("مشکل اصلی باید یکی از مشکل‌های تشخیص‌داده‌شده باشد")
     before = _snapshot(case)
-    case.problems, case.main_problem, case.diagnosis_note = problems, main_problem, clean_name(note)
+    case.problems, case.main_problem, case.diagnosis_note = problems, main_problem, clean_name(values["note"])
     case.stage = ClinicCase.Stage.DIAGNOSED
     case.save()
     record_change(user, "update", case, before, _snapshot(case))
 
 
 @transaction.atomic
-def add_intervention(case: ClinicCase, user: User, *, kind: str, date: dt.date, amount: int = 0,
-                     note: str = "") -> Intervention:
+def add_intervention(case: ClinicCase, user: User, **values) -> Intervention:
+    """values: inputs.INTERVENTION's."""
+    values = INTERVENTION.accept(values)
     _require_change(user, case)
     _require_stage(case, ClinicCase.Stage.DIAGNOSED, ClinicCase.Stage.INTERVENING, doing="ثبت اقدام")
-    if kind not in Intervention.Kind.values:
+    if values["kind"] not in Intervention.Kind.values:
         raise ValidationError("نوع اقدام ناشناخته است")
-    if date < case.opened_on:
+    if values["date"] < case.opened_on:
         raise ValidationError("تاریخ اقدام پیش از گشودن پرونده است")
-    intervention = Intervention.objects.create(case=case, kind=kind, date=date, amount=amount, note=clean_name(note))
+    intervention = Intervention.objects.create(case=case, **values | {"note": clean_name(values["note"])})
     if case.stage != ClinicCase.Stage.INTERVENING:
         before = _snapshot(case)
         case.stage = ClinicCase.Stage.INTERVENING
@@ -225,20 +231,25 @@ def add_intervention(case: ClinicCase, user: User, *, kind: str, date: dt.date, 
 
 
 @transaction.atomic
-def add_follow_up(case: ClinicCase, user: User, *, date: dt.date, note: str) -> FollowUp:
+def add_follow_up(case: ClinicCase, user: User, **values) -> FollowUp:
+    """values: inputs.FOLLOW_UP's."""
+    values = FOLLOW_UP.accept(values)
     _require_change(user, case)
     _require_stage(case, ClinicCase.Stage.DIAGNOSED, ClinicCase.Stage.INTERVENING, doing="پیگیری")
-    if not clean_name(note):
+    note = clean_name(values["note"])
+    if not note:
         raise ValidationError("شرح پیگیری خالی است")
-    follow_up = FollowUp.objects.create(case=case, date=date, note=clean_name(note))
+    follow_up = FollowUp.objects.create(case=case, date=values["date"], note=note)
     record_change(user, "create", follow_up, after=_snapshot(follow_up))
     return follow_up
 
 
 @transaction.atomic
-def close_case(case: ClinicCase, user: User, *, outcome: str, on: dt.date, jobs_restored: int = 0) -> None:
-    """Record the outcome; a revived unit becomes active (and a closed-down one
+def close_case(case: ClinicCase, user: User, **values) -> None:
+    """Record the outcome (values: inputs.OUTCOME's); a revived unit becomes active (and a closed-down one
     closed) through the unit's status history."""
+    values = OUTCOME.accept(values)
+    outcome, on, jobs_restored = values["outcome"], values["on"], values["jobs_restored"]
     _require_change(user, case)
     _require_stage(case, ClinicCase.Stage.DIAGNOSED, ClinicCase.Stage.INTERVENING, doing="بستن پرونده")
     if outcome not in ClinicCase.Outcome.values:
@@ -261,12 +272,9 @@ def close_case(case: ClinicCase, user: User, *, outcome: str, on: dt.date, jobs_
 
 # --- half-finished projects ------------------------------------------------------------
 
-PROJECT_FIELDS = ("physical_progress", "investment_made", "investment_needed", "financing_sources", "blockers",
-                  "expected_opening", "planned_jobs")
-
-
 @transaction.atomic
 def register_project(unit: ProductionUnit, user: User, **fields) -> HalfFinishedProject:
+    """fields: some of inputs.PROJECT's; the others take the model's defaults."""
     if not can_create_for(user, unit.province_id, unit.park_id):
         raise PermissionDenied
     if unit.status != UnitStatus.HALF_FINISHED:
@@ -280,9 +288,7 @@ def register_project(unit: ProductionUnit, user: User, **fields) -> HalfFinished
 
 
 def _check_project_fields(fields: dict) -> None:
-    unknown = set(fields) - set(PROJECT_FIELDS)
-    if unknown:
-        raise ValueError(", ".join(sorted(unknown)))
+    PROJECT.accept(fields, partial=True)
     progress = fields.get("physical_progress")
     if progress is not None and not 0 <= progress <= 100:
         raise ValidationError("پیشرفت فیزیکی باید بین ۰ و ۱۰۰ درصد باشد")
@@ -302,7 +308,10 @@ def update_project(project: HalfFinishedProject, user: User, **fields) -> None:
 
 
 @transaction.atomic
-def open_project(project: HalfFinishedProject, user: User, *, on: dt.date, jobs: int | None = None) -> None:
+def open_project(project: HalfFinishedProject, user: User, **values) -> None:
+    """values: inputs.OPENING's; the unit becomes active through its status history."""
+    values = OPENING.accept(values)
+    on, jobs = values["on"], values["jobs"]
     _require_change(user, project)
     if project.actual_opening:
         raise ValidationError("این طرح پیش‌تر افتتاح شده است")

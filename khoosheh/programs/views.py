@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import re
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +17,7 @@ from khoosheh.registry.selectors import visible_units
 from khoosheh.web.actions import attempt, show_form_errors
 from khoosheh.web.params import year_param
 
-from . import forms, services
+from . import forms, inputs, services
 from .achievements import idle_causes_matrix, national_idle_causes, targets_vs_achievements
 from .models import ClinicCase, ClusterDevelopment, ExportConsortium, HalfFinishedProject, ProblemCategory
 from .permissions import can_change
@@ -118,9 +116,8 @@ def development_update(request, pk: int):
     else:
         form = forms.DevelopmentForm(request.POST, request.FILES)
         if form.is_valid():
-            fields = {"action_plan": form.cleaned_data["action_plan"]}
-            if form.cleaned_data["diagnostic_study"]:
-                fields["diagnostic_study"] = form.cleaned_data["diagnostic_study"]
+            # No file sent (or a crafted "clear"): the study uploaded before stays.
+            fields = {k: v for k, v in form.cleaned_data.items() if v or k != "diagnostic_study"}
             attempt(request, lambda: services.update_development(development, request.user, **fields), _("Saved."))
     return redirect("programs:development_detail", pk=development.pk)
 
@@ -159,12 +156,10 @@ def case_detail(request, pk: int):
 
 
 _CASE_STEPS = {
-    "diagnose": (forms.DiagnosisForm, lambda c, u, d: services.diagnose(c, u, problems=d["problems"],
-                                                                        main_problem=d["main_problem"],
-                                                                        note=d["note"])),
-    "intervention": (forms.InterventionForm, lambda c, u, d: services.add_intervention(c, u, **d)),
-    "follow_up": (forms.FollowUpForm, lambda c, u, d: services.add_follow_up(c, u, **d)),
-    "close": (forms.OutcomeForm, lambda c, u, d: services.close_case(c, u, **d)),
+    "diagnose": (forms.DiagnosisForm, services.diagnose),
+    "intervention": (forms.InterventionForm, services.add_intervention),
+    "follow_up": (forms.FollowUpForm, services.add_follow_up),
+    "close": (forms.OutcomeForm, services.close_case),
 }
 
 
@@ -177,7 +172,7 @@ def case_step(request, pk: int, step: str):
     form_class, call = _CASE_STEPS[step]
     form = form_class(request.POST)
     if form.is_valid():
-        attempt(request, lambda: call(case, request.user, form.cleaned_data), _("Saved."))
+        attempt(request, lambda: call(case, request.user, **form.cleaned_data), _("Saved."))
     else:
         messages.error(request, form.errors.as_text())
     return redirect("programs:case_detail", pk=case.pk)
@@ -214,7 +209,7 @@ def project_register(request, unit_pk: int):
 def project_detail(request, pk: int):
     project = get_visible_or_404(visible(request.user, HalfFinishedProject.objects.all()).select_related("unit"),
                                 pk=pk)
-    initial = {f: getattr(project, f) for f in services.PROJECT_FIELDS if f != "expected_opening"}
+    initial = {f: getattr(project, f) for f in inputs.PROJECT.entries if f != "expected_opening"}
     return render(request, "programs/project_detail.html", {
         "p": project, "can_change": can_change(request.user, project), "form": forms.ProjectForm(initial=initial),
         "opening_form": forms.OpeningForm(),
@@ -228,8 +223,8 @@ def project_update(request, pk: int):
     if "on" in request.POST:
         form = forms.OpeningForm(request.POST)
         if form.is_valid():
-            attempt(request, lambda: services.open_project(project, request.user, on=form.cleaned_data["on"]),
-                 _("Project opened."))
+            attempt(request, lambda: services.open_project(project, request.user, **form.cleaned_data),
+                    _("Project opened."))
     else:
         form = forms.ProjectForm(request.POST)
         if form.is_valid():
@@ -253,16 +248,9 @@ def consortium_new(request, cluster_pk: int):
     cluster = get_visible_or_404(visible_clusters(request.user), pk=cluster_pk)
     form = forms.ConsortiumForm(request.POST or None, units=visible_units(request.user, cluster.members.all()))
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-
-        def form_it():
-            return services.form_consortium(
-                request.user, name=data["name"], province_code=cluster.province_id, members=data["members"],
-                clusters=[cluster], products_hs=data["products_hs"],
-                target_markets=[m for m in re.split(r"[,،]+", data["target_markets"]) if m.strip()],
-                formed_on=data["formed_on"])
-
-        consortium = attempt(request, form_it, _("Export consortium formed."))
+        consortium = attempt(request, lambda: services.form_consortium(
+            request.user, province_code=cluster.province_id, clusters=[cluster], **form.cleaned_data),
+            _("Export consortium formed."))
         if consortium:
             return redirect("programs:consortium_detail", pk=consortium.pk)
     return render(request, "programs/consortium_new.html", {"form": form, "cluster": cluster})

@@ -1,9 +1,11 @@
 """Form fields every app's pages share."""
 
+import re
+
 from django import forms
 
 from khoosheh.core.jalali import InvalidJalaliDate, parse_jalali
-from khoosheh.core.text import clean, persian_sort_key
+from khoosheh.core.text import clean, persian_sort_key, to_persian_digits
 
 
 class JalaliDateField(forms.CharField):
@@ -67,3 +69,19 @@ class HsCodesField(forms.CharField):
                 raise forms.ValidationError("فقط یک کد HS بنویسید")
             return codes[0] if codes else ""
         return codes
+
+
+class TextListField(forms.CharField):
+    """Several short texts in one box, apart by commas (Persian or Latin): target markets, say."""
+
+    def __init__(self, *, item_max_length: int | None = None, **kwargs):
+        self.item_max_length = item_max_length
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        items = [item.strip() for item in re.split(r"[,،]+", super().to_python(value)) if item.strip()]
+        too_long = [item for item in items if self.item_max_length and len(item) > self.item_max_length]
+        if too_long:
+            raise forms.ValidationError(
+                f"«{too_long[0][:30]}…» بلندتر از {to_persian_digits(self.item_max_length)} نویسه است")
+        return items

@@ -1,6 +1,7 @@
 """The program pages: they show what the role may see, and act through the services."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -69,6 +70,17 @@ def test_cluster_development_through_the_pages(client, world):
     assert "نمی‌توان" in response.content.decode()  # a jump, refused with a message
     development.refresh_from_db()
     assert development.phase == "identified"
+
+
+def test_saving_the_action_plan_keeps_the_diagnostic_study_uploaded_before(client, world):
+    development = services.start_development(world.cluster, world.cast.national, agent=world.cast.agent)
+    services.update_development(development, world.cast.national,
+                                diagnostic_study=ContentFile(b"%PDF-1.4", name="study.pdf"))
+    client.force_login(world.cast.national)
+    client.post(reverse("programs:development_update", args=[development.pk]),
+                {"action_plan": "آموزش مشترک", "diagnostic_study-clear": "on"})
+    development.refresh_from_db()
+    assert development.action_plan == "آموزش مشترک" and development.diagnostic_study.name.endswith(".pdf")
 
 
 def test_the_pipeline_shows_projects_near_completion(client, world):
