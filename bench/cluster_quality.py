@@ -37,7 +37,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# This checkout's khoosheh, not the one an editable install in a shared virtualenv points at.
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
 from scan_baseline import PILOT, REPLICATES, scan_registry  # noqa: E402
 from synthetic import DENSITY_DECOYS, TOP_ACTIVITIES, big_city_counties, make_registry, mark_detectable, match  # noqa: E402
