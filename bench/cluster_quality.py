@@ -94,6 +94,8 @@ def methods(scan_replicates: int) -> dict:
     activity in ``nulls``."""
     return {
         "khoosheh": lambda c, seed, nulls: identify_clusters(c, IdentifyParams()),
+        "khoosheh (Bonferroni)": lambda c, seed, nulls: identify_clusters(c, IdentifyParams(
+            significance="bonferroni")),
         "khoosheh (Monte Carlo)": lambda c, seed, nulls: identify_clusters(c, IdentifyParams(
             significance="monte carlo")),
         "DBSCAN": lambda c, seed, nulls: dbscan_per_activity(c),
