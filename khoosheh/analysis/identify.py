@@ -21,12 +21,11 @@ activity and get the same clusters:
    a disc costs a fixed number of binary searches (grid.window_sums) whatever
    its size.  Each window's Bernoulli log-likelihood ratio (Kulldorff 1997) and
    its exact tail P(X >= c), X ~ Bin(n, C/N).  The search over many centres and
-   radii is paid for by relabelling on the same grid with a Gumbel tail
-   (calibration.py) on registries of up to MONTE_CARLO_MAX_UNITS units, and by
-   Bonferroni over the whole fixed family of windows that could hold
-   ``min_units`` units above that (conservative next to Monte Carlo ranking of
-   the maximum LLR, which tests/analysis/test_scan.py checks), where relabelling
-   would cost several times the analysis.  Independent per activity.
+   radii is paid for by Bonferroni over the whole fixed family of windows that
+   could hold ``min_units`` units (conservative next to Monte Carlo ranking of
+   the maximum LLR, which tests/analysis/test_scan.py checks); or, with
+   ``significance="monte carlo"``, by relabelling on the same grid with a Gumbel
+   tail (calibration.py).  Independent per activity.
 4. footprints — per activity, the significant windows in order of LLR, each kept
    when it does not overlap one kept before (Kulldorff's secondary clusters
    without geographical overlap).  Members: the activity's units inside its
@@ -65,12 +64,6 @@ from .scan import (
 __all__ = ["Cluster", "ClusterIdentifier", "IdentifyParams", "UnitColumns", "identify_clusters"]
 
 
-SIGNIFICANCE = ("auto", "monte carlo", "bonferroni")
-# "auto" relabels registries up to this size: about 2 s of analysis at 100,000-200,000 units on the
-# benchmark machine; at a million units relabelling alone costs 5-9 s against the 3 s budget.
-MONTE_CARLO_MAX_UNITS = 200_000
-
-
 @dataclass(frozen=True)
 class IdentifyParams:
     """Thresholds of the method; docs/methodology.md gives each one's reason."""
@@ -80,10 +73,9 @@ class IdentifyParams:
     min_employees: int = 0
     alpha: float = 0.01
     min_lq: float = 1.5
-    # "bonferroni" (the window's tail times the family size), "monte carlo" (relabelling on the grid,
-    # Gumbel tail) or "auto": Monte Carlo up to MONTE_CARLO_MAX_UNITS units, where it costs a second or
-    # two, Bonferroni above, where relabelling would cost several times the analysis (methodology.md, step 5).
-    significance: str = "auto"
+    # "bonferroni" (the window's tail times the family size) or "monte carlo" (relabelling on the grid,
+    # Gumbel tail): Monte Carlo finds more plants but reports more that match none (methodology.md, step 5).
+    significance: str = "bonferroni"
     activity_level: int = 4  # 4: ISIC class; 3: group; 2: division ("related activities")
     radii_km: tuple[float, ...] = RADII_KM  # the ladder, cut at distance_km
 
@@ -96,18 +88,12 @@ class IdentifyParams:
             raise ValueError("min_units must be at least 1")
         if self.activity_level not in (2, 3, 4):
             raise ValueError("activity_level must be 2, 3 or 4")
-        if self.significance not in SIGNIFICANCE:
-            raise ValueError('significance must be "auto", "monte carlo" or "bonferroni"')
+        if self.significance not in ("monte carlo", "bonferroni"):
+            raise ValueError('significance must be "monte carlo" or "bonferroni"')
         if not self.radii_km or min(self.radii_km) <= 0:
             raise ValueError("radii_km must be positive")
         # Parameters come back from JSON (stored runs, queued jobs) with a list here.
         object.__setattr__(self, "radii_km", tuple(float(r) for r in self.radii_km))
-
-    def significance_for(self, n_units: int) -> str:
-        """The test used on a registry of ``n_units`` units: "monte carlo" or "bonferroni"."""
-        if self.significance != "auto":
-            return self.significance
-        return "monte carlo" if n_units <= MONTE_CARLO_MAX_UNITS else "bonferroni"
 
     def radii(self) -> list[float]:
         """The radii searched: the ladder below distance_km, and distance_km itself."""
@@ -171,8 +157,7 @@ def scan(counts: CellCounts, placed: PlacedUnits, params: IdentifyParams) -> lis
     radii = params.radii()
     pyramid, windows = registry_windows(counts, params)
     windows.p_search = search_p_values(
-        windows, counts.national(), significance=params.significance_for(counts.n_units), alpha=params.alpha,
-        min_lq=params.min_lq,
+        windows, counts.national(), significance=params.significance, alpha=params.alpha, min_lq=params.min_lq,
         null=lambda: relabelling_null(pyramid, finest_cells(placed.x, placed.y), radii, params.min_units))
     return significant_by_activity(windows, params.alpha, params.min_lq)
 

@@ -24,12 +24,7 @@ from .grid import disc_columns, key_cell, key_column, key_group, key_row, parent
 # against 0.760) at twice the cost; a footprint's own radius is chosen on a finer ladder anyway.
 RADII_KM = (1.0, 2.0, 4.0, 8.0, 15.0)
 MAX_RADIUS_KM = 15.0  # the default largest window (``distance_km``)
-# A window's radius spans at least this many cells of its grid.  4 (not 3) counts the 15 km windows
-# on 2 km cells instead of 4 km ones (the other radii keep their grids): centres closer to a diffuse
-# cluster's, at four times the 15 km windows.  Under Bonferroni the larger family cost what the
-# better centres gained (tuning F1 0.949 against 0.955); under relabelling the null pays for the
-# extra windows exactly (0.956 against 0.951; docs/methodology.md, "Tried in issue 11's fifth round").
-CELLS_PER_RADIUS = 4
+CELLS_PER_RADIUS = 3  # a window's radius spans at least this many cells of its grid
 BOUND_LEVELS = 2  # candidate windows are pre-screened on the grid four times as coarse
 # Significance (docs/methodology.md, step 5): Monte Carlo relabelling on the grid with a Gumbel tail,
 # run only for activities with a window that Bonferroni cannot settle.

@@ -135,7 +135,7 @@ class DistributedRun:
         self._wait("counting", counts)
         merged = _tree(client, merge_counts, counts)
         unit_cells = None
-        if params.significance_for(int(offsets[-1])) == "monte carlo":
+        if params.significance == "monte carlo":
             # The relabelling null draws over every unit in input order: the one step with a number per unit
             # (8 bytes) on one machine; the default test (Bonferroni) has none.
             unit_cells = client.submit(_concat, *client.map(_cells, placed))
@@ -260,9 +260,8 @@ def _significant(windows: Windows, counts: CellCounts, params: IdentifyParams,
                  unit_cells: np.ndarray | None) -> list[Windows]:
     """The rest of ClusterIdentifier's scan step (identify.scan), on the windows of every tile."""
     null = lambda: relabelling_null(Pyramid(counts), unit_cells, params.radii(), params.min_units)  # noqa: E731
-    windows.p_search = search_p_values(windows, counts.national(),
-                                       significance=params.significance_for(counts.n_units), alpha=params.alpha,
-                                       min_lq=params.min_lq, null=null)
+    windows.p_search = search_p_values(windows, counts.national(), significance=params.significance,
+                                       alpha=params.alpha, min_lq=params.min_lq, null=null)
     return significant_by_activity(windows, params.alpha, params.min_lq)
 
 

@@ -136,8 +136,7 @@ def test_related_activities_can_be_grouped_by_division():
     assert cluster.isic == "23" and cluster.n_units >= 18
 
 
-@pytest.mark.parametrize("bad", [dict(distance_km=0), dict(alpha=1.5), dict(min_units=0), dict(activity_level=5),
-                                 dict(significance="permutation")])
+@pytest.mark.parametrize("bad", [dict(distance_km=0), dict(alpha=1.5), dict(min_units=0), dict(activity_level=5)])
 def test_nonsense_parameters_are_refused(bad):
     with pytest.raises(ValueError):
         IdentifyParams(**bad)
@@ -161,23 +160,3 @@ def test_a_compact_cluster_diluted_in_a_wide_window_is_found_in_a_small_one():
     [cluster] = identify_clusters(reg.columns())
     members = {int(k.split(":")[1]) - 2 for k in cluster.members}
     assert cluster.isic == "2394" and len(members & planted) >= 25
-
-
-def test_the_default_test_relabels_up_to_its_size_limit_and_uses_bonferroni_above():
-    from khoosheh.analysis.identify import MONTE_CARLO_MAX_UNITS
-
-    auto = IdentifyParams()
-    assert auto.significance_for(MONTE_CARLO_MAX_UNITS) == "monte carlo"
-    assert auto.significance_for(MONTE_CARLO_MAX_UNITS + 1) == "bonferroni"
-
-
-def test_a_test_asked_for_by_name_is_used_at_any_size():
-    assert IdentifyParams(significance="bonferroni").significance_for(10) == "bonferroni"
-    assert IdentifyParams(significance="monte carlo").significance_for(10**7) == "monte carlo"
-
-
-def test_the_default_gives_the_clusters_of_the_test_it_stands_for():
-    reg = Registry(1).background(3000, 0, 0, 25, MIX).scatter(40, 30, 10, 1.0, "2393")
-    by_default = identify_clusters(reg.columns())
-    relabelled = identify_clusters(reg.columns(), IdentifyParams(significance="monte carlo"))
-    assert [(c.id, c.members, c.p_value) for c in by_default] == [(c.id, c.members, c.p_value) for c in relabelled]

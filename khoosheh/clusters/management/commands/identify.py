@@ -44,7 +44,7 @@ class Command(BaseCommand):
                             help="fewest units of the activity in a cluster (and in a window that can report one)")
         parser.add_argument("--min-employees", type=int, default=defaults.min_employees)
         parser.add_argument("--alpha", type=float, default=defaults.alpha, help="significance level")
-        parser.add_argument("--significance", choices=["auto", "bonferroni", "monte-carlo"],
+        parser.add_argument("--significance", choices=["bonferroni", "monte-carlo"],
                             default=defaults.significance.replace(" ", "-"),
                             help="how the search over many windows is paid for (docs/methodology.md, step 5)")
         parser.add_argument("--min-lq", type=float, default=defaults.min_lq)
