@@ -37,7 +37,8 @@ from types import SimpleNamespace
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# This checkout's khoosheh, not the one an editable install in a shared virtualenv points at.
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
 from scan_baseline import PILOT, REPLICATES, scan_registry  # noqa: E402
 from synthetic import DENSITY_DECOYS, TOP_ACTIVITIES, big_city_counties, make_registry, mark_detectable, match  # noqa: E402
@@ -299,6 +300,8 @@ def markdown(results: dict, options, method_names: list[str]) -> str:
     for seeds_set in ("tuning", "held-out"):
         seeds = options.tuning_seeds if seeds_set == "tuning" else options.held_out_seeds
         sizes = sorted({r["units"] for r in runs if r["set"] == seeds_set})
+        if not sizes:  # e.g. a run of held-out seeds only
+            continue
         for bound in BOUNDS:
             lines += [f"**{seeds_set} seeds ({', '.join(map(str, seeds))}), plants kept by {BOUNDS[bound]}** — "
                       "F1 / recall / precision / mean Jaccard, pooled over the seeds:", "",
@@ -385,7 +388,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--units", type=int, nargs="+", default=[20_000, 50_000, 100_000])
     parser.add_argument("--khoosheh-only", type=int, nargs="*", default=[1_000_000])
-    parser.add_argument("--tuning-seeds", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--tuning-seeds", type=int, nargs="*", default=[1, 2, 3])
     parser.add_argument("--held-out-seeds", type=int, nargs="*", default=[11, 12, 13, 14, 15])
     parser.add_argument("--scan-replicates", type=int, default=REPLICATES)
     parser.add_argument("--methods", nargs="+", default=list(methods(REPLICATES)), choices=list(methods(REPLICATES)))

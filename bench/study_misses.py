@@ -12,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# This checkout's khoosheh, not the one an editable install in a shared virtualenv points at.
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
 from cluster_quality import OUT, cached_run, reference_critical_values  # noqa: E402
 from synthetic import make_registry, mark_detectable, match  # noqa: E402
