@@ -17,12 +17,14 @@ from khoosheh.registry.importing import ImportOutcome
 from khoosheh.registry.models import County, ProductionUnit
 
 
-def columns_from_file(path: str | Path, *, progress=None) -> tuple[UnitColumns, dict, ImportOutcome]:
-    """Read and validate exactly as the import does; the outcome carries its report."""
+def columns_from_file(path: str | Path, *, progress=None,
+                      mapping: dict[str, str] | None = None) -> tuple[UnitColumns, dict, ImportOutcome]:
+    """Read and validate exactly as the import does (``mapping``: contract column → the file's header, for
+    headers no alias names, as the import takes it); the outcome carries its report."""
     outcome = ImportOutcome()
     reference = Reference.packaged()
     try:
-        result = validate_rows(read_rows(path), reference, progress=progress,
+        result = validate_rows(read_rows(path), reference, progress=progress, mapping=mapping,
                                location_tolerance_km=settings.KHOOSHEH_LOCATION_TOLERANCE_KM)
     except FileProblem as exc:
         outcome.errors.append(RowError(0, "", "", str(exc)))
@@ -32,11 +34,14 @@ def columns_from_file(path: str | Path, *, progress=None) -> tuple[UnitColumns, 
     return columns, {"file": Path(path).name, "units": len(columns), "rows_read": result.rows_read}, outcome
 
 
-def columns_from_files(paths: list[Path]) -> tuple[UnitColumns, dict, ImportOutcome]:
-    """A registry in several files, read and checked as one (core/unitfile/many.py): each file by the contract,
-    national IDs repeated across files judged as within one; the units in file order."""
+def columns_from_files(paths: list[Path], *, mappings: list[dict[str, str] | None] | None = None) \
+        -> tuple[UnitColumns, dict, ImportOutcome]:
+    """A registry in several files, read and checked as one (core/unitfile/many.py): each file by the contract
+    (with its own entry of ``mappings``, if given), national IDs repeated across files judged as within one;
+    the units in file order."""
     reference = Reference.packaged()
-    checks = check_files(paths, reference, location_tolerance_km=settings.KHOOSHEH_LOCATION_TOLERANCE_KM)
+    checks = check_files(paths, reference, mappings=mappings,
+                         location_tolerance_km=settings.KHOOSHEH_LOCATION_TOLERANCE_KM)
     outcome = ImportOutcome()
     for check in checks:
         outcome.rows_read += check.rows_read

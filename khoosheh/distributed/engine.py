@@ -87,8 +87,11 @@ class DistributedRun:
     ``run.identify(params)`` gives the clusters of the accepted rows."""
 
     def __init__(self, client: Client, paths: list[Path], *, location_tolerance_km: float | None = None,
-                 progress: ProgressCallback = no_progress, buckets: int | None = None, tile_km: float = TILE_KM):
+                 progress: ProgressCallback = no_progress, buckets: int | None = None, tile_km: float = TILE_KM,
+                 mappings: list[dict[str, str] | None] | None = None):
         self.client, self.paths, self.progress = client, [Path(p) for p in paths], progress
+        # Each file's column mapping (headers no alias names), as check_files takes them: a few strings a file.
+        self.mappings = list(mappings) if mappings is not None else [None] * len(self.paths)
         self.options = {} if location_tolerance_km is None else {"location_tolerance_km": location_tolerance_km}
         self.buckets = buckets or max(1, len(self.paths))
         self.tile_km = tile_km
@@ -99,8 +102,8 @@ class DistributedRun:
 
     def check(self) -> Outcome:
         client, names = self.client, [p.name for p in self.paths]
-        checks = client.map(_check, [str(p) for p in self.paths], range(len(self.paths)), options=self.options,
-                            pure=False)
+        checks = client.map(_check, [str(p) for p in self.paths], range(len(self.paths)), self.mappings,
+                            options=self.options, pure=False)
         self._wait("checking files", checks)
         entries = client.map(_bucketed_entries, checks, buckets=self.buckets)
         verdicts = [client.submit(_judge_bucket, b, names, *entries) for b in range(self.buckets)]
@@ -204,8 +207,8 @@ class DistributedRun:
 
 # --- the tasks (top-level functions, so workers can import them) ------------------------------
 
-def _check(path: str, position: int, *, options: dict) -> FileCheck:
-    return check_file(path, position, Reference.packaged(), **options)
+def _check(path: str, position: int, mapping: dict[str, str] | None, *, options: dict) -> FileCheck:
+    return check_file(path, position, Reference.packaged(), mapping=mapping, **options)
 
 
 def _bucketed_entries(check: FileCheck, *, buckets: int) -> list[pl.DataFrame]:

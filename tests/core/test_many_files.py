@@ -99,3 +99,27 @@ def test_a_parquet_file_is_checked_exactly_like_the_same_rows_in_a_csv(tmp_path,
     from_parquet = validate_rows(read_rows(parquet), reference)
     assert from_parquet.errors == [] and from_csv.errors == []
     assert from_parquet.frame.drop("row").to_dicts() == from_csv.frame.drop("row").to_dicts()
+
+
+def test_each_file_is_read_with_its_own_mapping(tmp_path, reference):
+    import csv
+
+    standard = write_unit_file(tmp_path / "a.csv", [unit_row()])
+    row = unit_row(national_id=NID_B)
+    ministry_headers = {"name": "Company", "county": "County name"}  # headers no alias names
+    renamed = tmp_path / "b.csv"
+    with renamed.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([[ministry_headers.get(k, k) for k in row], list(row.values())])
+    one, two = check_files([standard, renamed], reference, mappings=[None, ministry_headers])
+    assert one.errors == [] and two.errors == []
+    assert (two.frame["national_id"].to_list(), two.frame["name"].to_list()) == ([NID_B], [row["name"]])
+    assert two.frame["county_code"].to_list() == one.frame["county_code"].to_list()
+
+
+def test_a_parquet_files_headers_are_peeked_from_its_first_rows(tmp_path):
+    from khoosheh.core.unitfile.header import peek_file
+
+    parquet = tmp_path / "units.parquet"
+    pl.DataFrame({"Company": [f"کارگاه {i}" for i in range(1000)], "isic": ["2393"] * 1000}).write_parquet(parquet)
+    top = peek_file(parquet, rows=2)
+    assert top.headers == ["Company", "isic"] and top.rows == [["کارگاه 0", "2393"], ["کارگاه 1", "2393"]]

@@ -66,8 +66,8 @@ class FileCheck:
 
 
 def check_file(path: str | Path, position: int, reference: Reference, **options) -> FileCheck:
-    """`validate_rows` on one file; a file that cannot be read at all is one error, not an exception.
-    Every message names the file."""
+    """`validate_rows` on one file (``options`` are its own: ``mapping`` and the rest); a file that cannot be
+    read at all is one error, not an exception. Every message names the file."""
     name = Path(path).name
     try:
         result = validate_rows(read_rows(path), reference, **options)
@@ -153,9 +153,14 @@ def with_file(frame: pl.DataFrame, name: str) -> pl.DataFrame:
     return frame.with_columns(pl.lit(name, dtype=pl.String).alias("file"))
 
 
-def check_files(paths: list[Path], reference: Reference, **options) -> list[FileCheck]:
-    """Every file checked, then repeats across files judged: the embedded engine's way, in one process."""
-    checks = [check_file(path, i, reference, **options) for i, path in enumerate(paths)]
+def check_files(paths: list[Path], reference: Reference, *, mappings: list[dict[str, str] | None] | None = None,
+                **options) -> list[FileCheck]:
+    """Every file checked, then repeats across files judged: the embedded engine's way, in one process.
+    ``mappings`` gives each file its own column mapping (headers no alias names; None: read as it is), since
+    files from different provinces have different headers."""
+    mappings = mappings or [None] * len(paths)
+    checks = [check_file(path, i, reference, mapping=mapping, **options)
+              for i, (path, mapping) in enumerate(zip(paths, mappings, strict=True))]
     if len(checks) > 1:
         entries = pl.concat([id_entries(c) for c in checks])
         verdicts = judge_across_files(entries, [c.file for c in checks])

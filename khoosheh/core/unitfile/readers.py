@@ -62,8 +62,9 @@ def cell_text(value: object) -> str:
 
 
 def read_rows(path: str | Path, *, max_rows: int = MAX_ROWS, head: int | None = None) -> Table:
-    """The file's header row and rows; with ``head``, a spreadsheet's first ``head`` rows only, as
-    plain rows (the mapping step's preview), without building the columns of the whole sheet."""
+    """The file's header row and rows; with ``head``, a spreadsheet's or Parquet file's first ``head`` rows
+    only (the mapping step's preview, the command line's look at the headers), without reading the rest
+    (a census Parquet file can be large)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls", ".ods"):
@@ -71,7 +72,7 @@ def read_rows(path: str | Path, *, max_rows: int = MAX_ROWS, head: int | None = 
     if suffix in (".csv", ".txt", ".tsv"):
         return _read_csv(path, max_rows)
     if suffix == ".parquet":
-        return _read_parquet(path, max_rows)
+        return _read_parquet(path, max_rows, head)
     raise FileProblem(f"نوع فایل «{suffix or path.name}» پشتیبانی نمی‌شود؛ فایل CSV یا XLSX بفرستید")
 
 
@@ -118,12 +119,12 @@ def read_csv_bytes(raw: bytes, max_rows: int = MAX_ROWS) -> Table:
     return Table(headers, rows(), warnings)
 
 
-def _read_parquet(path: Path, max_rows: int) -> Table:
+def _read_parquet(path: Path, max_rows: int, head: int | None = None) -> Table:
     """A Parquet file (what distributed pipelines write): its columns are the contract's, as a CSV's would be.
     Every cell becomes the text a person would have typed (`cell_text`'s rules on columns: 85.0 is "85", a date
     is Jalali, a boolean 1 or 0), so it is validated exactly like the same rows in a CSV."""
     try:
-        frame = pl.read_parquet(path)
+        frame = pl.read_parquet(path, n_rows=head)
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise FileProblem(f"فایل Parquet خوانا نیست: {exc}") from None
     if frame.height > max_rows:

@@ -12,6 +12,7 @@ from khoosheh.clusters.sources import columns_from_db, columns_from_file, column
 from khoosheh.core.progress import Progress
 from khoosheh.core.unitfile.many import NoInputFiles, expand_inputs
 from khoosheh.core.unitfile.writers import write_report
+from khoosheh.registry.map_option import add_map_option, parse_mapping, refuse_unfitting, remembered_mapping
 
 
 class Command(BaseCommand):
@@ -25,6 +26,8 @@ class Command(BaseCommand):
         parser.add_argument("--from-db", action="store_true", help="use the registry database instead of a file")
         parser.add_argument("--output", "-o", required=True, metavar="OUT.json|OUT.geojson|OUT.xlsx")
         parser.add_argument("--skip-invalid", action="store_true", help="analyse the valid rows of a file")
+        add_map_option(parser, more_help=" (each file its own, for its own headers). With several files, --map "
+                                         "applies to every file")
         parser.add_argument("--report", metavar="REPORT.csv", help="write the file's errors here")
         parser.add_argument("--engine", choices=["embedded", "dask"], default="embedded",
                             help="dask: validate, count and scan on a Dask cluster (pip install khoosheh[dask]); "
@@ -52,9 +55,12 @@ class Command(BaseCommand):
                             help="4: ISIC class, 3: group, 2: division (related activities)")
 
     def handle(self, *args, files, from_db, output, skip_invalid, report, background, engine, scheduler, workers,
-               tile_km, **options):
+               tile_km, mapping, **options):
         if bool(files) == bool(from_db):
             raise CommandError("give either FILEs or --from-db")
+        if mapping and from_db:
+            raise CommandError("--map reads FILEs (the registry's columns need none)")
+        given = parse_mapping(mapping) if mapping else None
         if engine == "dask" and from_db:
             raise CommandError("--engine dask reads files (export the registry with `khoosheh export-units`)")
         if background and not from_db:
@@ -79,29 +85,31 @@ class Command(BaseCommand):
             paths = expand_inputs(files) if files else []
         except NoInputFiles as exc:
             raise CommandError(str(exc)) from exc
+        mappings = file_mappings(paths, given)
         if engine == "dask":
-            clusters, source = self._on_dask(paths, params, scheduler, workers, tile_km, report, skip_invalid, say)
+            clusters, source = self._on_dask(paths, mappings, params, scheduler, workers, tile_km, report,
+                                             skip_invalid, say)
         else:
-            clusters, source = self._embedded(paths, params, report, skip_invalid, say)
+            clusters, source = self._embedded(paths, mappings, params, report, skip_invalid, say)
         write_result(output, clusters, params, source)
         say(f"{len(clusters)} clusters written to {output}")
         sys.stdout.write(f"{len(clusters)} clusters\n")
 
-    def _embedded(self, paths, params, report, skip_invalid, say):
+    def _embedded(self, paths, mappings, params, report, skip_invalid, say):
         if not paths:
             say("reading the registry")
             columns, source, _ = columns_from_db()
         else:
             say(f"reading and checking {' '.join(p.name for p in paths)}")
             checked = lambda stage, done, total: say(f"  {done:,} rows checked")  # noqa: E731
-            columns, source, outcome = columns_from_file(paths[0], progress=checked) if len(paths) == 1 \
-                else columns_from_files(paths)
+            columns, source, outcome = columns_from_file(paths[0], progress=checked, mapping=mappings[0]) \
+                if len(paths) == 1 else columns_from_files(paths, mappings=mappings)
             self._stop_on_errors(outcome, report, skip_invalid)
         say(f"identifying clusters among {len(columns):,} units")
         step = lambda stage, done, total: say(f"  {stage}")  # noqa: E731
         return ClusterIdentifier(params, progress=step).fit(columns).clusters_, source
 
-    def _on_dask(self, paths, params, scheduler, workers, tile_km, report, skip_invalid, say):
+    def _on_dask(self, paths, mappings, params, scheduler, workers, tile_km, report, skip_invalid, say):
         try:
             from khoosheh.distributed import engine
         except ImportError as exc:  # the optional extra is not installed
@@ -109,7 +117,7 @@ class Command(BaseCommand):
         with engine.connect(scheduler, workers=workers) as client:
             say(f"Dask: {engine.describe(client)}")
             run = engine.DistributedRun(client, paths, location_tolerance_km=settings.KHOOSHEH_LOCATION_TOLERANCE_KM,
-                                        tile_km=tile_km, progress=Progress(force=True))
+                                        tile_km=tile_km, progress=Progress(force=True), mappings=mappings)
             outcome = run.check()
             self._stop_on_errors(outcome, report, skip_invalid)
             clusters = run.identify(params)
@@ -124,3 +132,14 @@ class Command(BaseCommand):
                 self.stderr.write(f"error: {where}row {e.row}, column «{e.column}»: {e.message} [{e.value}]")
             raise CommandError(f"the input has {len(outcome.errors)} errors; fix them or use --skip-invalid "
                                "(--report writes them all)", returncode=1)
+
+
+def file_mappings(paths: list[Path], given: dict[str, str] | None) -> list[dict[str, str] | None]:
+    """Each file's column mapping: the one given by --map for every file (refused, before any work, where it
+    does not fit), else the national mapping remembered for that file's own headers, as import-units reads it
+    (None for a file whose headers need none, or that has none saved: the reader names its missing columns)."""
+    if given is None:
+        return [remembered_mapping(path) for path in paths]
+    for path in paths:
+        refuse_unfitting(path, given)
+    return [given] * len(paths)

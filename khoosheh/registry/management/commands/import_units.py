@@ -4,11 +4,10 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from khoosheh.core.progress import Progress
-from khoosheh.core.unitfile.columns import column_for_header
-from khoosheh.core.unitfile.header import peek_file
 from khoosheh.core.unitfile.writers import write_report
-from khoosheh.registry import mappings, uploads
+from khoosheh.registry import uploads
 from khoosheh.registry.importing import import_units
+from khoosheh.registry.map_option import add_map_option, parse_mapping, remembered_mapping
 
 
 class Command(BaseCommand):
@@ -23,11 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--progress", action="store_true", help="show progress even when not on a terminal")
         parser.add_argument("--background", action="store_true",
                             help="queue the import for `khoosheh worker`, print the job's id and return")
-        parser.add_argument("--map", action="append", default=[], metavar="COLUMN=HEADER", dest="mapping",
-                            help="read the contract column COLUMN (any of its spellings: شهرستان, county) from "
-                                 "the file's column HEADER; 'COLUMN=' for not in the file. Repeatable. Without "
-                                 "it, a mapping saved on the upload page by national staff for the same "
-                                 "headers is used")
+        add_map_option(parser)
 
     def handle(self, *args, file, dry_run, skip_invalid, report, progress, background, mapping, **options):
         mapping = parse_mapping(mapping) if mapping else remembered_mapping(file)
@@ -62,25 +57,6 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"nothing written. {summary}")
             raise CommandError("the file has invalid rows; fix them or use --skip-invalid", returncode=1)
-
-
-def parse_mapping(items: list[str]) -> dict[str, str]:
-    """--map 'شهرستان=County name' … as {contract column: header}."""
-    mapping = {}
-    for item in items:
-        column, sep, header = item.partition("=")
-        name = column_for_header(column)
-        if not sep or name is None:
-            raise CommandError(f"--map {item!r}: expected COLUMN=HEADER with COLUMN a column of the unit file "
-                               "(e.g. شهرستان or county)")
-        mapping[name] = header.strip()
-    return mapping
-
-
-def remembered_mapping(file: str) -> dict[str, str] | None:
-    """The national mapping saved for this file's headers, if its headers miss a required column
-    (the command line acts for no province; without one, the import names the missing columns)."""
-    return mappings.reading_for(peek_file(file), None).mapping
 
 
 if __name__ == "__main__":  # pragma: no cover
