@@ -203,3 +203,15 @@ def test_an_upload_left_on_the_mapping_step_is_removed_after_the_jobs_keep_days(
     assert uploads.remove_abandoned() == 1
     # The abandoned upload is gone; the job's file stays until the job itself expires.
     assert not abandoned.exists() and imported.exists()
+
+
+def test_the_command_line_refuses_a_map_naming_a_header_the_file_lacks_before_reading_it(tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = ministry_file(tmp_path, "a.csv", FIRST)
+    with pytest.raises(CommandError, match="Company name"):
+        call_command("import_units", str(path), "--map", "نام واحد=Company name", "--map", "استان=Prov.",
+                     "--map", "county=County name", "--map", "وضعیت=Situation", "--background")
+    # Refused before the job was queued: nothing waits for a worker, nothing was written.
+    assert not Job.objects.exists() and not ProductionUnit.objects.exists()

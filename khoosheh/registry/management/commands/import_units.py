@@ -7,7 +7,7 @@ from khoosheh.core.progress import Progress
 from khoosheh.core.unitfile.writers import write_report
 from khoosheh.registry import uploads
 from khoosheh.registry.importing import import_units
-from khoosheh.registry.map_option import add_map_option, parse_mapping, remembered_mapping
+from khoosheh.registry.map_option import add_map_option, parse_mapping, refuse_unfitting, remembered_mapping
 
 
 class Command(BaseCommand):
@@ -25,10 +25,14 @@ class Command(BaseCommand):
         add_map_option(parser)
 
     def handle(self, *args, file, dry_run, skip_invalid, report, progress, background, mapping, **options):
-        mapping = parse_mapping(mapping) if mapping else remembered_mapping(file)
+        if background and not Path(file).is_file():
+            raise CommandError(f"no such file: {file}")
+        if mapping:
+            mapping = parse_mapping(mapping)
+            refuse_unfitting(file, mapping)  # before a job is queued or a row is read
+        else:
+            mapping = remembered_mapping(file)
         if background:
-            if not Path(file).is_file():
-                raise CommandError(f"no such file: {file}")
             job = uploads.start_file(file, dry_run=dry_run, skip_invalid=skip_invalid, mapping=mapping)
             self.stdout.write(f"{job.pk}\n")
             self.stderr.write(f"job {job.pk} queued: `khoosheh jobs` follows it (a copy of the file is kept)")
