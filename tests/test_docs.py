@@ -98,3 +98,27 @@ def test_the_readmes_make_targets_and_variables_are_the_makefiles():
     shown = re.findall(r"\bmake ([a-z][a-z-]*)((?: [A-Z_]+=\S+)*)", code)  # in code, not prose
     assert {target for target, _ in shown} - targets == set()
     assert {v.split("=")[0] for _, given in shown for v in given.split()} - variables == set()
+
+
+def api_doc_endpoints() -> set[tuple[str, str]]:
+    """(method, path) of every call docs/api.md's endpoint table names, a path's parameters written as `{}`
+    (the doc says `{id}` where the schema says `{unit_id}`) and its query string dropped."""
+    table = (ROOT / "docs" / "api.md").read_text().split("## Endpoints", 1)[1]
+    calls = re.findall(r"`(GET|POST|PUT|PATCH|DELETE) (/[^`?\s]*)", table)
+    return {(method, re.sub(r"\{[^}]*\}", "{}", path)) for method, path in calls}
+
+
+def api_schema_endpoints() -> set[tuple[str, str]]:
+    from khoosheh.api.v1 import api
+
+    paths = api.get_openapi_schema()["paths"]
+    return {(method.upper(), re.sub(r"\{[^}]*\}", "{}", path.removeprefix("/api/v1")))
+            for path, operations in paths.items() for method in operations}
+
+
+def test_every_api_call_is_in_docs_api_md():
+    assert api_schema_endpoints() - api_doc_endpoints() == set()
+
+
+def test_every_call_docs_api_md_names_is_in_the_api():
+    assert api_doc_endpoints() - api_schema_endpoints() == set()
