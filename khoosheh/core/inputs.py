@@ -48,6 +48,9 @@ class Entry:
     description: str = ""
     rows: int = 0  # a long text: the page shows a box of this many rows
     blank: str = ""  # an optional record or province: what an empty choice means (its label on a page)
+    # A day (or a year) on which something happened: not after today.  A planned day (an expected opening)
+    # may lie ahead.  A schema has no "today", so the service checks it.
+    happened: bool = False
 
     @property
     def required(self) -> bool:

@@ -16,7 +16,7 @@ from .models import ClinicCase, Indicator, Intervention, JointAction, Phase, Pro
 START_DEVELOPMENT = Description({
     "cluster": Entry(Kind.RECORD),
     "agent": Entry(Kind.CODE, max_length=150, default=None, description="username of a cluster development agent"),
-    "started_on": Entry(Kind.DAY, default=None),
+    "started_on": Entry(Kind.DAY, default=None, happened=True),
 })
 
 DEVELOPMENT = Description({
@@ -33,7 +33,7 @@ PHASE = Description({
 JOINT_ACTION = Description({
     "kind": Entry(Kind.CHOICE, _("Kind"), choices=JointAction.Kind),
     "title": Entry(Kind.NAME, _("Title"), max_length=200),
-    "start_date": Entry(Kind.DAY, _("Start")),
+    "start_date": Entry(Kind.DAY, _("Start")),  # a joint action may be planned: its start and end may lie ahead
     "end_date": Entry(Kind.DAY, _("End"), default=None),
     "budget": Entry(Kind.MONEY, _("Budget (rial)"), default=0),
 })
@@ -49,11 +49,11 @@ CONSORTIUM = Description({
     "products_hs": Entry(Kind.HS_CODE, _("Products (HS codes)"), many=True, default=(), max_length=10,
                          max_items=100),
     "target_markets": Entry(Kind.TEXT, _("Target markets"), many=True, default=(), max_length=100, max_items=100),
-    "formed_on": Entry(Kind.DAY, _("Formed on"), default=None),  # today, when not given
+    "formed_on": Entry(Kind.DAY, _("Formed on"), default=None, happened=True),  # today, when not given
 })
 
 EXPORTS = Description({
-    "year": Entry(Kind.YEAR, _("Jalali year")),
+    "year": Entry(Kind.YEAR, _("Jalali year"), happened=True),  # a year's exports, counted
     "value_usd": Entry(Kind.MONEY, _("Exports (US dollars)")),
 })
 
@@ -61,7 +61,7 @@ EXPORTS = Description({
 
 OPEN_CASE = Description({
     "unit": Entry(Kind.RECORD),
-    "opened_on": Entry(Kind.DAY, default=None),
+    "opened_on": Entry(Kind.DAY, default=None, happened=True),
 })
 
 DIAGNOSIS = Description({
@@ -73,18 +73,18 @@ DIAGNOSIS = Description({
 INTERVENTION = Description({
     "kind": Entry(Kind.CHOICE, _("Intervention"), choices=Intervention.Kind),
     "amount": Entry(Kind.MONEY, _("Amount (rial)"), default=0, description="rial"),
-    "date": Entry(Kind.DAY, _("Date")),
+    "date": Entry(Kind.DAY, _("Date"), happened=True),
     "note": Entry(Kind.TEXT, _("Note"), default="", max_length=300),
 })
 
 FOLLOW_UP = Description({
-    "date": Entry(Kind.DAY, _("Date")),
+    "date": Entry(Kind.DAY, _("Date"), happened=True),
     "note": Entry(Kind.NAME, _("Follow-up"), max_length=500),
 })
 
 OUTCOME = Description({
     "outcome": Entry(Kind.CHOICE, _("Outcome"), choices=ClinicCase.Outcome),
-    "on": Entry(Kind.DAY, _("Date")),
+    "on": Entry(Kind.DAY, _("Date"), happened=True),
     "jobs_restored": Entry(Kind.COUNT, _("Jobs restored"), default=0),
 })
 
@@ -103,7 +103,7 @@ PROJECT = Description({
 })
 
 OPENING = Description({
-    "on": Entry(Kind.DAY, _("Opened on")),
+    "on": Entry(Kind.DAY, _("Opened on"), happened=True),
     "jobs": Entry(Kind.COUNT, default=None),  # the planned jobs stay when not given
 })
 

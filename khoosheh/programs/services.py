@@ -13,12 +13,26 @@ from django.utils import timezone, translation
 
 from khoosheh.accounts.audit import jsonable, record_change
 from khoosheh.accounts.models import User
-from khoosheh.core.jalali import YEAR_MESSAGE, format_jalali, is_plausible_year
+from khoosheh.core.inputs import Description, Kind
+from khoosheh.core.jalali import YEAR_MESSAGE, format_jalali, is_plausible_year, jalali_year
 from khoosheh.core.text import clean_name, to_persian_digits
 from khoosheh.registry.models import ProductionUnit, Province, UnitStatus
 from khoosheh.registry.services import set_status
 
-from .inputs import DEVELOPMENT, DIAGNOSIS, EXPORTS, FOLLOW_UP, INTERVENTION, JOINT_ACTION, OPENING, OUTCOME, PROJECT
+from .inputs import (
+    CONSORTIUM,
+    DEVELOPMENT,
+    DIAGNOSIS,
+    EXPORTS,
+    FOLLOW_UP,
+    INTERVENTION,
+    JOINT_ACTION,
+    OPEN_CASE,
+    OPENING,
+    OUTCOME,
+    PROJECT,
+    START_DEVELOPMENT,
+)
 from .models import (
     PHASE_ORDER,
     AnnualTarget,
@@ -44,6 +58,28 @@ def _snapshot(record) -> dict:
     return jsonable(model_to_dict(record))
 
 
+def _accept(description: Description, values: dict) -> dict:
+    values = description.accept(values)
+    _refuse_the_future(description, values)
+    return values
+
+
+def _refuse_the_future(description: Description, values: dict) -> None:
+    """A day on which something happened (a follow-up, an opening) cannot be after today, nor a year whose
+    figures are counted after this Jalali year; a planned day may (inputs.py says which is which)."""
+    today = timezone.localdate()
+    for name, entry in description.entries.items():
+        value = values.get(name)
+        if not entry.happened or value is None:
+            continue
+        with translation.override("fa"):
+            label = str(entry.label) or "تاریخ"
+        if entry.kind is Kind.YEAR and value > jalali_year(today):
+            raise ValidationError(f"{label} نمی‌تواند پس از سال جاری ({to_persian_digits(jalali_year(today))}) باشد")
+        if entry.kind is Kind.DAY and value > today:
+            raise ValidationError(f"{label} نمی‌تواند پس از امروز ({format_jalali(today)}) باشد")
+
+
 def _require_change(user: User, record) -> None:
     if not can_change(user, record):
         raise PermissionDenied
@@ -58,6 +94,7 @@ def start_development(cluster, user: User, *, agent: User | None = None,
         raise PermissionDenied
     if ClusterDevelopment.objects.filter(cluster=cluster).exists():
         raise ValidationError("این خوشه پیش‌تر وارد برنامه توسعه شده است")
+    _refuse_the_future(START_DEVELOPMENT, {"started_on": started_on})
     development = ClusterDevelopment.objects.create(cluster=cluster, province_id=cluster.province_id, agent=agent,
                                                     started_on=started_on or timezone.localdate())
     PhaseChange.objects.create(development=development, new_phase=Phase.IDENTIFIED, changed_by=user,
@@ -118,7 +155,7 @@ def update_development(development: ClusterDevelopment, user: User, **fields) ->
 @transaction.atomic
 def add_joint_action(development: ClusterDevelopment, user: User, *, participants=(), **values) -> JointAction:
     """values: inputs.JOINT_ACTION's; the participants must be the cluster's members."""
-    values = JOINT_ACTION.accept(values)
+    values = _accept(JOINT_ACTION, values)
     _require_change(user, development)
     if values["kind"] not in JointAction.Kind.values:
         raise ValidationError("نوع اقدام مشترک ناشناخته است")
@@ -141,6 +178,7 @@ def form_consortium(user: User, *, name: str, province_code: str, members, clust
                     target_markets=(), formed_on: dt.date | None = None) -> ExportConsortium:
     if not can_create_for(user, province_code):
         raise PermissionDenied
+    _refuse_the_future(CONSORTIUM, {"formed_on": formed_on})
     members = list(members)
     if len(members) < MIN_CONSORTIUM_MEMBERS:
         raise ValidationError(f"کنسرسیوم صادراتی دست‌کم {to_persian_digits(MIN_CONSORTIUM_MEMBERS)} عضو می‌خواهد")
@@ -159,7 +197,7 @@ def form_consortium(user: User, *, name: str, province_code: str, members, clust
 @transaction.atomic
 def record_exports(consortium: ExportConsortium, user: User, **values) -> None:
     """values: inputs.EXPORTS's (a Jalali year's figure replaces the one before)."""
-    values = EXPORTS.accept(values)
+    values = _accept(EXPORTS, values)
     year, value_usd = values["year"], values["value_usd"]
     _require_change(user, consortium)
     existing = ConsortiumExport.objects.filter(consortium=consortium, year=year).first()
@@ -178,6 +216,7 @@ def open_case(unit: ProductionUnit, user: User, *, opened_on: dt.date | None = N
         raise ValidationError("پرونده کلینیک فقط برای واحد راکد باز می‌شود")
     if ClinicCase.objects.filter(unit=unit).exclude(stage=ClinicCase.Stage.CLOSED).exists():
         raise ValidationError("این واحد یک پرونده باز در کلینیک دارد")
+    _refuse_the_future(OPEN_CASE, {"opened_on": opened_on})
     case = ClinicCase.objects.create(unit=unit, province_id=unit.province_id,
                                      opened_on=opened_on or timezone.localdate())
     record_change(user, "create", case, after=_snapshot(case))
@@ -195,7 +234,7 @@ def _require_stage(case: ClinicCase, *stages: str, doing: str) -> None:
 @transaction.atomic
 def diagnose(case: ClinicCase, user: User, **values) -> None:
     """values: inputs.DIAGNOSIS's."""
-    values = DIAGNOSIS.accept(values)
+    values = _accept(DIAGNOSIS, values)
     _require_change(user, case)
     _require_stage(case, ClinicCase.Stage.INTAKE, ClinicCase.Stage.DIAGNOSED, doing="تشخیص")
     problems, main_problem = sorted(set(values["problems"])), values["main_problem"]
@@ -213,7 +252,7 @@ def diagnose(case: ClinicCase, user: User, **values) -> None:
 @transaction.atomic
 def add_intervention(case: ClinicCase, user: User, **values) -> Intervention:
     """values: inputs.INTERVENTION's."""
-    values = INTERVENTION.accept(values)
+    values = _accept(INTERVENTION, values)
     _require_change(user, case)
     _require_stage(case, ClinicCase.Stage.DIAGNOSED, ClinicCase.Stage.INTERVENING, doing="ثبت اقدام")
     if values["kind"] not in Intervention.Kind.values:
@@ -233,7 +272,7 @@ def add_intervention(case: ClinicCase, user: User, **values) -> Intervention:
 @transaction.atomic
 def add_follow_up(case: ClinicCase, user: User, **values) -> FollowUp:
     """values: inputs.FOLLOW_UP's."""
-    values = FOLLOW_UP.accept(values)
+    values = _accept(FOLLOW_UP, values)
     _require_change(user, case)
     _require_stage(case, ClinicCase.Stage.DIAGNOSED, ClinicCase.Stage.INTERVENING, doing="پیگیری")
     note = clean_name(values["note"])
@@ -248,7 +287,7 @@ def add_follow_up(case: ClinicCase, user: User, **values) -> FollowUp:
 def close_case(case: ClinicCase, user: User, **values) -> None:
     """Record the outcome (values: inputs.OUTCOME's); a revived unit becomes active (and a closed-down one
     closed) through the unit's status history."""
-    values = OUTCOME.accept(values)
+    values = _accept(OUTCOME, values)
     outcome, on, jobs_restored = values["outcome"], values["on"], values["jobs_restored"]
     _require_change(user, case)
     _require_stage(case, ClinicCase.Stage.DIAGNOSED, ClinicCase.Stage.INTERVENING, doing="بستن پرونده")
@@ -310,7 +349,7 @@ def update_project(project: HalfFinishedProject, user: User, **fields) -> None:
 @transaction.atomic
 def open_project(project: HalfFinishedProject, user: User, **values) -> None:
     """values: inputs.OPENING's; the unit becomes active through its status history."""
-    values = OPENING.accept(values)
+    values = _accept(OPENING, values)
     on, jobs = values["on"], values["jobs"]
     _require_change(user, project)
     if project.actual_opening:

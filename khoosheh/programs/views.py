@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 from khoosheh.accounts.models import Role
 from khoosheh.accounts.scoping import get_visible_or_404, province_scope, sees_overview
 from khoosheh.clusters.selectors import visible_clusters
+from khoosheh.core.jalali import format_jalali
 from khoosheh.core.text import fold_digits, in_persian_order
 from khoosheh.registry.models import Province
 from khoosheh.registry.selectors import visible_units
@@ -19,7 +19,7 @@ from khoosheh.web.params import year_param
 
 from . import forms, inputs, services
 from .achievements import idle_causes_matrix, national_idle_causes, targets_vs_achievements
-from .models import ClinicCase, ClusterDevelopment, ExportConsortium, HalfFinishedProject, ProblemCategory
+from .models import ClinicCase, ClusterDevelopment, ExportConsortium, HalfFinishedProject, Phase, ProblemCategory
 from .permissions import can_change
 from .selectors import visible
 
@@ -90,7 +90,7 @@ def development_detail(request, pk: int):
         "d": development, "can_change": can_change(request.user, development),
         "phase_form": forms.PhaseForm(), "development_form": forms.DevelopmentForm(
             initial={"action_plan": development.action_plan}),
-        "action_form": forms.JointActionForm(), "phases": services.PHASE_ORDER,
+        "action_form": forms.JointActionForm(), "phases": services.PHASE_ORDER, "phase_labels": dict(Phase.choices),
         "changes": development.phase_changes.select_related("changed_by"),
         "actions": development.joint_actions.prefetch_related("participants"),
     })
@@ -105,6 +105,8 @@ def development_update(request, pk: int):
         if form.is_valid():
             attempt(request, lambda: services.change_phase(development, request.user, form.cleaned_data["phase"],
                                                         note=form.cleaned_data["note"]), _("Phase changed."))
+        else:
+            show_form_errors(request, form)
     elif "kind" in request.POST:
         form = forms.JointActionForm(request.POST)
         if form.is_valid():
@@ -112,13 +114,15 @@ def development_update(request, pk: int):
             attempt(request, lambda: services.add_joint_action(development, request.user, **form.cleaned_data,
                                                             participants=list(members)), _("Joint action added."))
         else:
-            messages.error(request, form.errors.as_text())
+            show_form_errors(request, form)
     else:
         form = forms.DevelopmentForm(request.POST, request.FILES)
         if form.is_valid():
             # No file sent (or a crafted "clear"): the study uploaded before stays.
             fields = {k: v for k, v in form.cleaned_data.items() if v or k != "diagnostic_study"}
             attempt(request, lambda: services.update_development(development, request.user, **fields), _("Saved."))
+        else:
+            show_form_errors(request, form)
     return redirect("programs:development_detail", pk=development.pk)
 
 
@@ -174,7 +178,7 @@ def case_step(request, pk: int, step: str):
     if form.is_valid():
         attempt(request, lambda: call(case, request.user, **form.cleaned_data), _("Saved."))
     else:
-        messages.error(request, form.errors.as_text())
+        show_form_errors(request, form)
     return redirect("programs:case_detail", pk=case.pk)
 
 
@@ -209,7 +213,9 @@ def project_register(request, unit_pk: int):
 def project_detail(request, pk: int):
     project = get_visible_or_404(visible(request.user, HalfFinishedProject.objects.all()).select_related("unit"),
                                 pk=pk)
-    initial = {f: getattr(project, f) for f in inputs.PROJECT.entries if f != "expected_opening"}
+    initial = {f: getattr(project, f) for f in inputs.PROJECT.entries}
+    if project.expected_opening:  # a date box shows the Jalali date, as the page does
+        initial["expected_opening"] = format_jalali(project.expected_opening)
     return render(request, "programs/project_detail.html", {
         "p": project, "can_change": can_change(request.user, project), "form": forms.ProjectForm(initial=initial),
         "opening_form": forms.OpeningForm(),
@@ -225,13 +231,15 @@ def project_update(request, pk: int):
         if form.is_valid():
             attempt(request, lambda: services.open_project(project, request.user, **form.cleaned_data),
                     _("Project opened."))
+        else:
+            show_form_errors(request, form)
     else:
         form = forms.ProjectForm(request.POST)
         if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if not (k == "expected_opening" and v is None)}
-            attempt(request, lambda: services.update_project(project, request.user, **data), _("Saved."))
+            # The form shows the saved expected opening, so an emptied box means "no longer known".
+            attempt(request, lambda: services.update_project(project, request.user, **form.cleaned_data), _("Saved."))
         else:
-            messages.error(request, form.errors.as_text())
+            show_form_errors(request, form)
     return redirect("programs:project_detail", pk=project.pk)
 
 
@@ -264,6 +272,8 @@ def consortium_detail(request, pk: int):
         if form.is_valid():
             attempt(request, lambda: services.record_exports(consortium, request.user, **form.cleaned_data),
                     _("Saved."))
+        else:
+            show_form_errors(request, form)
         return redirect("programs:consortium_detail", pk=consortium.pk)
     return render(request, "programs/consortium_detail.html", {
         "c": consortium, "form": form, "can_change": can_change(request.user, consortium),

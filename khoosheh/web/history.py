@@ -82,8 +82,19 @@ class _Words:
         # A reverse relation (an exhibition's "meetings") is a count the service wrote, not a field.
         return None if field.auto_created and not field.concrete else field
 
+    def child_field(self, model, key):
+        """A key the service wrote from a record that belongs to this one (a consortium's exports of a year):
+        the field of that name on the belonging model, for its label."""
+        if model is None or key in EXTRA_LABELS:
+            return None
+        for relation in model._meta.related_objects:
+            field = self.field(relation.related_model, key)
+            if field is not None and field.concrete:
+                return field
+        return None
+
     def label(self, model, key: str) -> str:
-        field = self.field(model, key)
+        field = self.field(model, key) or self.child_field(model, key)
         if field is not None and hasattr(field, "verbose_name"):
             return str(field.verbose_name)
         return str(EXTRA_LABELS.get(key, key.replace("_", " ")))
@@ -103,6 +114,8 @@ class _Words:
             return str(labels[str(value)])
         if isinstance(field, models.ForeignKey | models.ManyToManyField):
             return self.related(field.related_model, value)
+        if isinstance(value, int) and _is_year(key):
+            return digits(value)  # a year is a name, never grouped: ۱۴۰۴, not ۱٬۴۰۴
         if isinstance(value, int | float):
             return num(value)
         if isinstance(value, str) and _looks_like_date(value):
@@ -133,6 +146,10 @@ class _Words:
             record = model._default_manager.filter(pk=pk).first()
             self.names[key] = str(record) if record is not None else f"#{pk}"
         return self.names[key]
+
+
+def _is_year(key: str) -> bool:
+    return key == "year" or key.endswith("_year")
 
 
 def _looks_like_date(text: str) -> bool:
