@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from khoosheh.accounts.models import Role, User
 from khoosheh.core.jalali import format_jalali
@@ -23,14 +23,14 @@ from . import administration
 
 
 class UserForm(forms.Form):
-    username = forms.CharField(label=_lazy("Username"), max_length=150)
-    full_name = forms.CharField(label=_lazy("Full name"), max_length=150, required=False)
-    password = forms.CharField(label=_lazy("Password"), widget=forms.PasswordInput, min_length=8)
-    role = forms.ChoiceField(label=_lazy("Role"), choices=Role.choices)
-    province = ProvinceField(label=_lazy("Province"), required=False, empty_label="—")
-    parks = forms.MultipleChoiceField(label=_lazy("Parks it runs (industrial-parks company)"), required=False,
+    username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
+    full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=150, required=False)
+    password = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput, min_length=8)
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
+    province = ProvinceField(label=gettext_lazy("Province"), required=False, empty_label="—")
+    parks = forms.MultipleChoiceField(label=gettext_lazy("Parks it runs (industrial-parks company)"), required=False,
                                       choices=park_choices, widget=forms.SelectMultiple(attrs={"data-search": "1"}))
-    is_active = forms.BooleanField(label=_lazy("Active"), required=False, initial=True)
+    is_active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
 
 
 class ChangeUserForm(UserForm):
@@ -40,23 +40,23 @@ class ChangeUserForm(UserForm):
 
 
 class ParkForm(forms.Form):
-    name = forms.CharField(label=_lazy("Name"), max_length=150)
-    kind = forms.ChoiceField(label=_lazy("Kind"), choices=IndustrialPark.Kind.choices)
-    county = CountyField(label=_lazy("County"))
-    lat = forms.FloatField(label=_lazy("Latitude"), required=False, min_value=24, max_value=40.5)
-    lon = forms.FloatField(label=_lazy("Longitude"), required=False, min_value=43.5, max_value=64)
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=IndustrialPark.Kind.choices)
+    county = CountyField(label=gettext_lazy("County"))
+    lat = forms.FloatField(label=gettext_lazy("Latitude"), required=False, min_value=24, max_value=40.5)
+    lon = forms.FloatField(label=gettext_lazy("Longitude"), required=False, min_value=43.5, max_value=64)
 
 
 class ExhibitionForm(forms.Form):
-    name = forms.CharField(label=_lazy("Name"), max_length=200)
-    city = forms.CharField(label=_lazy("City"), max_length=100)
-    province = ProvinceField(label=_lazy("Province"))
-    starts_on = JalaliDateField(label=_lazy("Starts"))
-    slots = forms.IntegerField(label=_lazy("Meeting slots"), min_value=1, max_value=40, initial=10)
-    tables = forms.IntegerField(label=_lazy("Tables"), min_value=1, max_value=500, initial=50)
-    day_starts_at = forms.TimeField(label=_lazy("First meeting at"), initial="09:00",
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    city = forms.CharField(label=gettext_lazy("City"), max_length=100)
+    province = ProvinceField(label=gettext_lazy("Province"))
+    starts_on = JalaliDateField(label=gettext_lazy("Starts"))
+    slots = forms.IntegerField(label=gettext_lazy("Meeting slots"), min_value=1, max_value=40, initial=10)
+    tables = forms.IntegerField(label=gettext_lazy("Tables"), min_value=1, max_value=500, initial=50)
+    day_starts_at = forms.TimeField(label=gettext_lazy("First meeting at"), initial="09:00",
                                     widget=forms.TimeInput(attrs={"type": "time"}))
-    slot_minutes = forms.IntegerField(label=_lazy("Minutes per meeting"), min_value=5, max_value=120, initial=20)
+    slot_minutes = forms.IntegerField(label=gettext_lazy("Minutes per meeting"), min_value=5, max_value=120, initial=20)
 
 
 def _national(request):
