@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from khoosheh.core.jalali import format_jalali
@@ -28,6 +29,25 @@ def digits(value) -> str:
     if value is None or value == "":
         return ""
     return _digits(str(value))
+
+
+# Codes such as a candidate's "2930-2301-1" are Latin runs of digits and hyphens: inside Persian text the
+# bidi algorithm reorders their parts ("1-2930-2301") unless they are isolated as left-to-right.
+LRI, PDI = "\u2066", "\u2069"
+
+
+def code(value):
+    """A code (cluster, national ID, HS) for HTML inside Persian text, isolated left to right."""
+    if value is None or value == "":
+        return "—"
+    return format_html('<bdi dir="ltr" class="code">{}</bdi>', value)
+
+
+def code_text(value) -> str:
+    """The same for plain text where no markup is allowed (the page's <title>)."""
+    if value is None or value == "":
+        return ""
+    return f"{LRI}{value}{PDI}"
 
 
 def num(value) -> str:

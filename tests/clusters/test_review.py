@@ -269,3 +269,23 @@ def test_a_candidate_is_reviewed_on_its_own_page_with_members_and_a_map(client, 
     # Isfahan's staff are told the Yazd candidate is outside their province.
     client.force_login(cast.isfahan)
     assert client.get(reverse("clusters:candidate_detail", args=[tiles.pk])).status_code == 404
+
+
+def test_a_candidates_code_in_its_heading_and_title_is_isolated_left_to_right(client, run, cast):
+    """«2930-2301-1» inside Persian text would read «1-2930-2301» without a left-to-right isolate."""
+    import re
+
+    client.force_login(cast.national)
+    tiles = candidate(run, "2393")
+    html = client.get(reverse("clusters:candidate_detail", args=[tiles.pk])).content.decode()
+    heading = re.search(r"<h1>(.*?)</h1>", html, re.S).group(1)
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert f'<bdi dir="ltr" class="code">{tiles.code}</bdi>' in heading
+    assert f"\u2066{tiles.code}\u2069" in title
+
+
+def test_the_comparison_pages_title_is_its_name_alone(client, run, cast):
+    client.force_login(cast.national)
+    html = client.get(reverse("clusters:run_compare"), {"a": run.pk, "b": run.pk}).content.decode()
+    title = html[html.index("<title>"):html.index("</title>")]
+    assert "<table" not in title and "<h2" not in title

@@ -9,7 +9,7 @@ from khoosheh.web.history import readable
 
 register = template.Library()
 
-for _name in ("digits", "num", "latlon", "jdate", "jdatetime", "percent", "stars", "star_reason"):
+for _name in ("digits", "num", "latlon", "jdate", "jdatetime", "percent", "stars", "star_reason", "code", "code_text"):
     register.filter(_name, getattr(formatting, _name))
 
 
