@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from khoosheh.core.jalali import format_jalali
-from khoosheh.core.text import to_persian_digits
+from khoosheh.core.text import persian_decimal, to_persian_digits
 
 
 def _persian() -> bool:
@@ -59,6 +59,13 @@ def num(value) -> str:
     else:
         text = f"{int(value):,}"
     return _digits(text.replace(",", "٬").replace(".", "٫")) if _persian() else text
+
+
+def decimal(value) -> str:
+    """A parameter with no more decimals than it has (15, 0.01, 1.5), in the reader's digits."""
+    if value is None or value == "":
+        return "—"
+    return persian_decimal(float(value)) if _persian() else f"{float(value):g}"
 
 
 def latlon(item) -> str:

@@ -289,3 +289,34 @@ def test_the_comparison_pages_title_is_its_name_alone(client, run, cast):
     html = client.get(reverse("clusters:run_compare"), {"a": run.pk, "b": run.pk}).content.decode()
     title = html[html.index("<title>"):html.index("</title>")]
     assert "<table" not in title and "<h2" not in title
+
+
+def latin_digits(text: str) -> list[str]:
+    return [c for c in text if c.isascii() and c.isdigit()]
+
+
+def test_the_runs_list_gives_each_runs_parameters_in_persian_words_and_digits(client, run, cast):
+    import re
+
+    client.force_login(cast.national)
+    html = client.get(reverse("clusters:run_list")).content.decode()
+    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", html, re.S) if reverse("clusters:run_detail", args=[run.pk]) in r)
+    params = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[5]
+    assert "کیلومتر" in params and "۱۰" in params and not latin_digits(params)
+
+
+def test_a_runs_page_title_gives_its_number_in_persian_digits(client, run, cast):
+    client.force_login(cast.national)
+    html = client.get(reverse("clusters:run_detail", args=[run.pk])).content.decode()
+    title = html[html.index("<title>") + 7:html.index("</title>")]
+    from khoosheh.core.text import to_persian_digits
+
+    assert to_persian_digits(run.pk) in title and not latin_digits(title)
+
+
+def test_an_identification_jobs_title_gives_its_radius_and_minimum_in_persian_digits(cast, settings):
+    from khoosheh.clusters import jobs
+
+    settings.KHOOSHEH_JOBS_IN_BACKGROUND = True  # queued only: the title is what is asked about
+    job = jobs.start(cast.national, IdentifyParams(distance_km=15.0, min_units=10))
+    assert "شعاع ۱۵ کیلومتر" in job.title and "دست‌کم ۱۰ واحد" in job.title and not latin_digits(job.title)

@@ -279,3 +279,13 @@ def test_an_unreadable_xlsx_is_refused_with_a_persian_reason_that_names_no_excep
     assert job_row_state(client, job)[0] == "refused"
     reason = job.result["errors"][0][3]
     assert "اکسل" in reason and "Error" not in page and not any("a" <= c.lower() <= "z" for c in reason.replace("XLSX", ""))
+
+
+@pytest.mark.django_db
+def test_a_jobs_progress_reads_in_persian_digits_and_percent_sign(client, cast, unit_file):
+    import re
+
+    client.force_login(cast.national)
+    upload(client, unit_file([unit_row()]))
+    page = client.get(reverse("jobs:detail", args=[Job.objects.get().pk])).content.decode()
+    assert re.search(r'class="job-progress">۱۰۰٪</progress>', page)

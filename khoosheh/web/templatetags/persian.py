@@ -10,7 +10,7 @@ from khoosheh.web.history import readable
 
 register = template.Library()
 
-for _name in ("digits", "num", "latlon", "jdate", "jdatetime", "percent", "stars", "star_reason", "code", "code_text"):
+for _name in ("digits", "num", "latlon", "jdate", "jdatetime", "percent", "stars", "star_reason", "code", "code_text", "decimal"):
     register.filter(_name, getattr(formatting, _name))
 
 register.filter("source", source_html)
