@@ -320,3 +320,24 @@ def test_an_identification_jobs_title_gives_its_radius_and_minimum_in_persian_di
     settings.KHOOSHEH_JOBS_IN_BACKGROUND = True  # queued only: the title is what is asked about
     job = jobs.start(cast.national, IdentifyParams(distance_km=15.0, min_units=10))
     assert "شعاع ۱۵ کیلومتر" in job.title and "دست‌کم ۱۰ واحد" in job.title and not latin_digits(job.title)
+
+
+def empty_cluster_list_says(client, user) -> str:
+    import re
+
+    client.force_login(user)
+    html = client.get(reverse("clusters:cluster_list")).content.decode()
+    return re.search(r'<td colspan="8" class="muted">(.*?)</td>', html, re.S).group(1)
+
+
+def test_national_staff_facing_no_cluster_are_told_to_run_an_identification(client, cast):
+    assert "شناسایی را اجرا کنید" in empty_cluster_list_says(client, cast.national)
+
+
+def test_a_unit_owner_facing_no_cluster_is_not_told_to_run_an_identification(client, cast, django_user_model):
+    from khoosheh.accounts.models import Role
+
+    owner = django_user_model.objects.create_user("owner", password="x", role=Role.UNIT_OWNER)
+    said = empty_cluster_list_says(client, owner)
+    assert said and "شناسایی را اجرا کنید" not in said
+    assert said != empty_cluster_list_says(client, cast.isfahan)  # provincial staff review candidates
