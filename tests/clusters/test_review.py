@@ -300,7 +300,8 @@ def test_the_runs_list_gives_each_runs_parameters_in_persian_words_and_digits(cl
 
     client.force_login(cast.national)
     html = client.get(reverse("clusters:run_list")).content.decode()
-    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", html, re.S) if reverse("clusters:run_detail", args=[run.pk]) in r)
+    link = reverse("clusters:run_detail", args=[run.pk])
+    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", html, re.S) if link in r)
     params = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[5]
     assert "کیلومتر" in params and "۱۰" in params and not latin_digits(params)
 
