@@ -11,6 +11,7 @@ import dataclasses
 from django.utils.translation import gettext_lazy as _
 
 from khoosheh.analysis import ClusterIdentifier, IdentifyParams
+from khoosheh.core.text import persian_decimal, persian_number
 from khoosheh.jobs import kinds, runner
 from khoosheh.jobs.models import Job
 
@@ -27,7 +28,8 @@ KIND = kinds.Kind(
 
 
 def start(user, params: IdentifyParams, *, note: str = "", output: str = "") -> Job:
-    title = f"شناسایی خوشه‌ها (شعاع {params.distance_km:g} کیلومتر، دست‌کم {params.min_units} واحد)"
+    title = (f"شناسایی خوشه‌ها (شعاع {persian_decimal(params.distance_km)} کیلومتر، "
+             f"دست‌کم {persian_number(params.min_units)} واحد)")
     return runner.submit("identify", user=user, title=title,
                          params={"params": dataclasses.asdict(params), "note": note, "output": output})
 

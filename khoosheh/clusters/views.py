@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from khoosheh.accounts.models import Role
 from khoosheh.accounts.scoping import (
     can_change_province,
     get_visible_or_404,
@@ -51,7 +52,23 @@ def cluster_list(request):
                         for row in by_province],
         "provinces": in_persian_order(Province.objects.filter(code__in=clusters.values("province_id"))),
         "selected_province": province, "selected_year": year,
+        "empty_message": _no_clusters_message(request.user, filtered=bool(province or year)),
     })
+
+
+def _no_clusters_message(user, *, filtered: bool) -> str:
+    """What an empty list tells this reader: advice they can follow (only national staff run an
+    identification; provincial staff review its candidates; the others only read)."""
+    if filtered:
+        return _("No confirmed cluster for this province and year.")
+    if services.can_run(user):
+        return _("No confirmed cluster yet: run an identification and review its candidates.")
+    if user.role == Role.CLUSTER_AGENT:
+        return _("No cluster has been given to you to develop yet.")
+    if user.role == Role.PROVINCIAL:
+        return _("No confirmed cluster in your province yet: once national staff run an identification, "
+                 "you review its candidates here.")
+    return _("No industrial cluster has been confirmed yet.")
 
 
 @login_required

@@ -131,6 +131,16 @@ def persian_number(value: float) -> str:
     return to_persian_digits(f"{round(value):,}".replace(",", "٬"))
 
 
+def persian_decimal(value: float) -> str:
+    """A parameter as a Persian reader writes it, no more decimals than it has: Persian digits, the
+    Persian decimal sign (٫).
+
+    >>> persian_decimal(15.0), persian_decimal(0.01), persian_decimal(1.5)
+    ('۱۵', '۰٫۰۱', '۱٫۵')
+    """
+    return to_persian_digits(f"{value:g}".replace(".", "٫"))
+
+
 def in_persian_order(items, name=str) -> list:
     """Places, parks, people… sorted by name in Persian alphabetical order."""
     return sorted(items, key=lambda item: persian_sort_key(name(item)))

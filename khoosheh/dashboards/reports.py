@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 
 from khoosheh.core.jalali import format_jalali
 from khoosheh.core.progress import no_progress
+from khoosheh.core.text import to_persian_digits
 from khoosheh.core.unitfile.writers import headers_for, neutralise_formula
 from khoosheh.programs.achievements import targets_vs_achievements
 from khoosheh.programs.models import Phase
@@ -102,7 +103,7 @@ def area_workbook(data: dict, target=None, *, units=None, total: int = 0, progre
     summary.set_column(0, 0, 42)
     summary.set_column(1, 3, 16)
     summary.write(0, 0, data["title"], title)
-    summary.write(1, 0, f"سال {data['year']} — تهیه‌شده در {data['made_on']}")
+    summary.write(1, 0, f"سال {to_persian_digits(data['year'])} — تهیه‌شده در {data['made_on']}")
     rows = [("واحدهای تولیدی", data["totals"]["units"]), ("کارکنان", data["totals"]["employees"] or 0),
             *data["statuses"], ("خوشه‌های صنعتی", data["clusters"]["total"]),
             ("خوشه‌های شناسایی‌شده در سال", data["clusters"]["in_year"]),

@@ -17,6 +17,10 @@ class Job(models.Model):
 
     UNFINISHED = (Status.QUEUED, Status.RUNNING)
 
+    # A done job whose work was refused (a file none of whose rows were taken) or taken in part: the
+    # kind's handler says so in result["verdict"], and lists and pages must not show it as plain "done".
+    VERDICTS = {"refused": _("done: refused, nothing written"), "partial": _("done: only part written")}
+
     kind = models.CharField(max_length=20)  # a name in jobs.kinds: import, identify, report
     user = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.CASCADE,
                              related_name="jobs")  # None: started on the command line
@@ -47,6 +51,21 @@ class Job(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def verdict(self) -> str:
+        """"refused", "partial" or "" (done as asked, or not done yet)."""
+        verdict = (self.result or {}).get("verdict", "") if self.status == self.Status.DONE else ""
+        return verdict if verdict in self.VERDICTS else ""
+
+    @property
+    def state(self) -> str:
+        """The status, told apart by verdict: names the CSS class (job-done, job-refused, ...)."""
+        return self.verdict or self.status
+
+    @property
+    def state_label(self) -> str:
+        return str(self.VERDICTS[self.verdict]) if self.verdict else self.get_status_display()
 
     @property
     def finished(self) -> bool:

@@ -52,7 +52,7 @@ def job_detail(request, pk: int):
 def job_status(request, pk: int):
     job = _job(request, pk)
     stage, done, total = _stage(job)
-    return JsonResponse({"status": job.status, "status_label": job.get_status_display(), "stage": stage,
+    return JsonResponse({"status": job.status, "status_label": job.state_label, "stage": stage,
                          "done": done, "total": total, "percent": runner.percent(job), "error": job.error,
                          "attempts": job.attempts, "finished": job.finished,
                          # drawn as the page draws it: a queued job gets its start time once a worker takes it

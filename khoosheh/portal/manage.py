@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from khoosheh.accounts.models import Role, User
+from khoosheh.accounts.passwords import MinimumLengthValidator
 from khoosheh.core.jalali import format_jalali
 from khoosheh.registry.fields import CountyField, ProvinceField, park_choices
 from khoosheh.registry.models import IndustrialPark
@@ -25,12 +26,19 @@ from . import administration
 class UserForm(forms.Form):
     username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
     full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=150, required=False)
-    password = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput, min_length=8)
+    password = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput(attrs={"minlength": 8}))
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
     province = ProvinceField(label=gettext_lazy("Province"), required=False, empty_label="—")
     parks = forms.MultipleChoiceField(label=gettext_lazy("Parks it runs (industrial-parks company)"), required=False,
                                       choices=park_choices, widget=forms.SelectMultiple(attrs={"data-search": "1"}))
     is_active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
+
+    def clean_password(self) -> str:
+        # The length rule of every password page, in its words and the reader's digits (not the form
+        # field's min_length, whose message shows «8» and «3»).
+        password = self.cleaned_data["password"]
+        MinimumLengthValidator().validate(password)
+        return password
 
 
 class ChangeUserForm(UserForm):
@@ -56,7 +64,8 @@ class ExhibitionForm(forms.Form):
     tables = forms.IntegerField(label=gettext_lazy("Tables"), min_value=1, max_value=500, initial=50)
     day_starts_at = forms.TimeField(label=gettext_lazy("First meeting at"), initial="09:00",
                                     widget=forms.TimeInput(attrs={"type": "time"}))
-    slot_minutes = forms.IntegerField(label=gettext_lazy("Minutes per meeting"), min_value=5, max_value=120, initial=20)
+    slot_minutes = forms.IntegerField(label=gettext_lazy("Minutes per meeting"), min_value=5, max_value=120,
+                                      initial=20)
 
 
 def _national(request):

@@ -122,4 +122,15 @@ def summary(outcome: ImportOutcome, *, dry_run: bool) -> dict:
         "written": outcome.written, "batch_id": outcome.batch_id, "dry_run": dry_run,
         "n_errors": len(outcome.errors), "n_warnings": len(outcome.warnings),
         "errors": rows(outcome.errors[:ERRORS_SHOWN]), "warnings": rows(outcome.warnings[:WARNINGS_SHOWN]),
+        "verdict": verdict(outcome, dry_run=dry_run),
     }
+
+
+def verdict(outcome: ImportOutcome, *, dry_run: bool) -> str:
+    """How the job lists tell this import apart (jobs.Job.verdict): the file refused, or rows left out
+    with the rest written (a check writes nothing anyway: only its refusal is worth a mark)."""
+    if not outcome.accepted:
+        return "refused"
+    if not outcome.skipped_rows or dry_run:
+        return ""
+    return "partial" if outcome.written else "refused"

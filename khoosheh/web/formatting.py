@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from khoosheh.core.jalali import format_jalali
-from khoosheh.core.text import to_persian_digits
+from khoosheh.core.text import persian_decimal, to_persian_digits
 
 
 def _persian() -> bool:
@@ -30,6 +31,25 @@ def digits(value) -> str:
     return _digits(str(value))
 
 
+# Codes such as a candidate's "2930-2301-1" are Latin runs of digits and hyphens: inside Persian text the
+# bidi algorithm reorders their parts ("1-2930-2301") unless they are isolated as left-to-right.
+LRI, PDI = "\u2066", "\u2069"
+
+
+def code(value):
+    """A code (cluster, national ID, HS) for HTML inside Persian text, isolated left to right."""
+    if value is None or value == "":
+        return "—"
+    return format_html('<bdi dir="ltr" class="code">{}</bdi>', value)
+
+
+def code_text(value) -> str:
+    """The same for plain text where no markup is allowed (the page's <title>)."""
+    if value is None or value == "":
+        return ""
+    return f"{LRI}{value}{PDI}"
+
+
 def num(value) -> str:
     """A number with thousands separators, in the reader's digits."""
     if value is None or value == "":
@@ -39,6 +59,13 @@ def num(value) -> str:
     else:
         text = f"{int(value):,}"
     return _digits(text.replace(",", "٬").replace(".", "٫")) if _persian() else text
+
+
+def decimal(value) -> str:
+    """A parameter with no more decimals than it has (15, 0.01, 1.5), in the reader's digits."""
+    if value is None or value == "":
+        return "—"
+    return persian_decimal(float(value)) if _persian() else f"{float(value):g}"
 
 
 def latlon(item) -> str:

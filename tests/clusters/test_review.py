@@ -269,3 +269,76 @@ def test_a_candidate_is_reviewed_on_its_own_page_with_members_and_a_map(client, 
     # Isfahan's staff are told the Yazd candidate is outside their province.
     client.force_login(cast.isfahan)
     assert client.get(reverse("clusters:candidate_detail", args=[tiles.pk])).status_code == 404
+
+
+def test_a_candidates_code_in_its_heading_and_title_is_isolated_left_to_right(client, run, cast):
+    """«2930-2301-1» inside Persian text would read «1-2930-2301» without a left-to-right isolate."""
+    import re
+
+    client.force_login(cast.national)
+    tiles = candidate(run, "2393")
+    html = client.get(reverse("clusters:candidate_detail", args=[tiles.pk])).content.decode()
+    heading = re.search(r"<h1>(.*?)</h1>", html, re.S).group(1)
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert f'<bdi dir="ltr" class="code">{tiles.code}</bdi>' in heading
+    assert f"\u2066{tiles.code}\u2069" in title
+
+
+def test_the_comparison_pages_title_is_its_name_alone(client, run, cast):
+    client.force_login(cast.national)
+    html = client.get(reverse("clusters:run_compare"), {"a": run.pk, "b": run.pk}).content.decode()
+    title = html[html.index("<title>"):html.index("</title>")]
+    assert "<table" not in title and "<h2" not in title
+
+
+def latin_digits(text: str) -> list[str]:
+    return [c for c in text if c.isascii() and c.isdigit()]
+
+
+def test_the_runs_list_gives_each_runs_parameters_in_persian_words_and_digits(client, run, cast):
+    import re
+
+    client.force_login(cast.national)
+    html = client.get(reverse("clusters:run_list")).content.decode()
+    link = reverse("clusters:run_detail", args=[run.pk])
+    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", html, re.S) if link in r)
+    params = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[5]
+    assert "کیلومتر" in params and "۱۰" in params and not latin_digits(params)
+
+
+def test_a_runs_page_title_gives_its_number_in_persian_digits(client, run, cast):
+    client.force_login(cast.national)
+    html = client.get(reverse("clusters:run_detail", args=[run.pk])).content.decode()
+    title = html[html.index("<title>") + 7:html.index("</title>")]
+    from khoosheh.core.text import to_persian_digits
+
+    assert to_persian_digits(run.pk) in title and not latin_digits(title)
+
+
+def test_an_identification_jobs_title_gives_its_radius_and_minimum_in_persian_digits(cast, settings):
+    from khoosheh.clusters import jobs
+
+    settings.KHOOSHEH_JOBS_IN_BACKGROUND = True  # queued only: the title is what is asked about
+    job = jobs.start(cast.national, IdentifyParams(distance_km=15.0, min_units=10))
+    assert "شعاع ۱۵ کیلومتر" in job.title and "دست‌کم ۱۰ واحد" in job.title and not latin_digits(job.title)
+
+
+def empty_cluster_list_says(client, user) -> str:
+    import re
+
+    client.force_login(user)
+    html = client.get(reverse("clusters:cluster_list")).content.decode()
+    return re.search(r'<td colspan="8" class="muted">(.*?)</td>', html, re.S).group(1)
+
+
+def test_national_staff_facing_no_cluster_are_told_to_run_an_identification(client, cast):
+    assert "شناسایی را اجرا کنید" in empty_cluster_list_says(client, cast.national)
+
+
+def test_a_unit_owner_facing_no_cluster_is_not_told_to_run_an_identification(client, cast, django_user_model):
+    from khoosheh.accounts.models import Role
+
+    owner = django_user_model.objects.create_user("owner", password="x", role=Role.UNIT_OWNER)
+    said = empty_cluster_list_says(client, owner)
+    assert said and "شناسایی را اجرا کنید" not in said
+    assert said != empty_cluster_list_says(client, cast.isfahan)  # provincial staff review candidates

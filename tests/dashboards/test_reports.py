@@ -37,6 +37,15 @@ def test_the_national_excel_report_holds_the_dashboard_figures(client, demo, tmp
     assert len(book["استان‌ها"]) == 32  # header + 31 provinces
 
 
+def test_the_excel_reports_summary_line_gives_the_year_in_persian_digits(client, demo, tmp_path):
+    from khoosheh.accounts.models import User
+
+    client.force_login(User.objects.get(username="demo"))
+    response = client.get(reverse("dashboards:report", args=["xlsx"]), {"year": "1405"})
+    line = sheets(response.content, tmp_path)["خلاصه"][1][0]
+    assert line.startswith("سال ۱۴۰۵ —") and not any(c.isascii() and c.isdigit() for c in line)
+
+
 def test_provincial_staff_get_their_provinces_report_whatever_they_ask(client, demo, tmp_path, cast):
     client.force_login(cast.isfahan)
     response = client.get(reverse("dashboards:report", args=["xlsx"]), {"province": "23"})

@@ -226,3 +226,67 @@ def test_jobs_on_the_command_line_shows_jalali_times_in_persian_digits(queued, u
     call_command("jobs")
     row = capsys.readouterr().out.splitlines()[1]
     assert "۱۴۰۵/۰۹/۱۰ ۱۷:۲۰:۰۵  ۱۴۰۵/۰۹/۱۰ ۱۷:۲۱:۰۰" in row and "2026" not in row
+
+
+def job_row_state(client, job):
+    """The status cell of the job's row on /jobs/: its text and its CSS class."""
+    import re
+
+    page = client.get(reverse("jobs:list")).content.decode()
+    row = page[page.index(reverse("jobs:detail", args=[job.pk])):]
+    match = re.search(r'<td class="job-state job-(\w+)">([^<(]*)', row)
+    return match.group(1), match.group(2).strip()
+
+
+@pytest.mark.django_db
+def test_a_refused_import_is_told_apart_from_a_good_one_in_the_list_and_on_its_page(client, cast, unit_file):
+    client.force_login(cast.national)
+    upload(client, unit_file([unit_row()]))
+    good = Job.objects.get()
+    upload(client, unit_file([unit_row(national_id=NID_B, isic="99999")], name="bad.csv"))
+    refused = Job.objects.exclude(pk=good.pk).get()
+    assert refused.status == "done" and not ProductionUnit.objects.filter(national_id=NID_B).exists()
+    good_state, refused_state = job_row_state(client, good), job_row_state(client, refused)
+    assert good_state[0] == "done" and refused_state[0] == "refused" and good_state[1] != refused_state[1]
+    page = client.get(reverse("jobs:detail", args=[refused.pk])).content.decode()
+    assert f'class="job-state job-refused">{refused_state[1]}<' in page
+
+
+@pytest.mark.django_db
+def test_an_import_that_skipped_invalid_rows_is_marked_as_only_partly_written(client, cast, unit_file):
+    client.force_login(cast.national)
+    upload(client, unit_file([unit_row(), unit_row(national_id=NID_B, isic="99999")]), skip_invalid="on")
+    job = Job.objects.get()
+    assert ProductionUnit.objects.count() == 1
+    assert job_row_state(client, job)[0] == "partial"
+
+
+@pytest.mark.django_db
+def test_a_check_only_that_finds_nothing_wrong_is_plainly_done(client, cast, unit_file):
+    client.force_login(cast.national)
+    upload(client, unit_file([unit_row()]), dry_run="on")
+    assert job_row_state(client, Job.objects.get())[0] == "done"
+
+
+@pytest.mark.django_db
+def test_an_unreadable_xlsx_is_refused_with_a_persian_reason_that_names_no_exception(client, cast, tmp_path):
+    broken = tmp_path / "units.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+    client.force_login(cast.national)
+    upload(client, broken)
+    job = Job.objects.get()
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert job_row_state(client, job)[0] == "refused"
+    reason = job.result["errors"][0][3]
+    latin_words = [c for c in reason.replace("XLSX", "") if "a" <= c.lower() <= "z"]
+    assert "اکسل" in reason and "Error" not in page and not latin_words
+
+
+@pytest.mark.django_db
+def test_a_jobs_progress_reads_in_persian_digits_and_percent_sign(client, cast, unit_file):
+    import re
+
+    client.force_login(cast.national)
+    upload(client, unit_file([unit_row()]))
+    page = client.get(reverse("jobs:detail", args=[Job.objects.get().pk])).content.decode()
+    assert re.search(r'class="job-progress">۱۰۰٪</progress>', page)

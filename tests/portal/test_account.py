@@ -92,6 +92,14 @@ def test_the_password_change_page_changes_the_password_in_persian(client, cast):
     assert cast.national.check_password("Kashi-Yazd-1405!")
 
 
+def test_a_too_short_new_password_is_refused_with_its_minimum_in_persian_digits(client, cast):
+    client.force_login(cast.national)
+    page = client.post(reverse("password_change"), {"old_password": "pw-national", "new_password1": "Kq-7",
+                                                    "new_password2": "Kq-7"})
+    message = " ".join(page.context["form"].errors["new_password2"])
+    assert "۸" in message and not any(c.isascii() and c.isdigit() for c in message)
+
+
 def test_a_password_reset_mails_a_link_that_sets_a_new_password(client, cast, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     cast.national.email = "national@example.org"

@@ -28,6 +28,15 @@ def test_a_user_is_created_with_a_role_and_province_and_audited(client, cast):
     assert AuditEntry.objects.filter(record_type="accounts.user", record_id=str(person.pk), action="create").exists()
 
 
+def test_a_too_short_password_for_a_new_user_is_refused_with_its_minimum_in_persian_digits(client, cast):
+    client.force_login(cast.national)
+    page = client.post(reverse("manage_user_new"), {"username": "x2", "password": "abc", "role": "viewer",
+                                                    "is_active": "on"})
+    message = " ".join(page.context["form"].errors["password"])
+    assert not User.objects.filter(username="x2").exists()
+    assert "۸" in message and not any(c.isascii() and c.isdigit() for c in message)
+
+
 def test_provincial_staff_without_a_province_are_refused(client, cast):
     client.force_login(cast.national)
     client.post(reverse("manage_user_new"), {"username": "x1", "password": "a-long-password",

@@ -215,3 +215,34 @@ def test_a_units_location_reads_in_persian_digits_and_separators(client, cast, u
     page = client.get(reverse("registry:unit_detail", args=[units["10"].pk])).content.decode()
     # The Persian decimal separator and comma, not "32.65000, 51.67000" in Persian digits.
     assert "۳۲٫۶۵۰۰۰، ۵۱٫۶۷۰۰۰" in page
+
+
+def status_history_source(client, unit, reason: str) -> str:
+    """The «source» cell (HTML) of the status-history row with this reason, on the unit's page."""
+    import re
+
+    html = client.get(reverse("registry:unit_detail", args=[unit.pk])).content.decode()
+    table = html[html.index('id="status-history"'):]
+    table = table[:table.index("</table>")]
+    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", table, re.S) if reason in r)
+    return re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)[-1]
+
+
+def test_a_status_change_made_in_the_portal_names_its_source_in_persian(client, cast, units):
+    client.force_login(cast.tehran)
+    unit = units["23"]
+    client.post(reverse("registry:unit_change_status", args=[unit.pk]), {"status": "active", "reason": "احیا با وام"})
+    cell = status_history_source(client, unit, "احیا با وام")
+    assert "پورتال" in cell and "portal" not in cell
+
+
+def test_a_status_change_made_by_a_project_names_the_project_with_a_link_to_it(client, cast, units):
+    unit = units["23"]
+    from django.utils import timezone
+
+    UnitStatusChange.objects.create(unit=unit, old_status="idle", new_status="active", reason="بهره‌برداری",
+                                    source="project:31", changed_at=timezone.now())
+    client.force_login(cast.tehran)
+    cell = status_history_source(client, unit, "بهره‌برداری")
+    assert "طرح نیمه‌تمام ۳۱" in cell and f'href="{reverse("programs:project_detail", args=[31])}"' in cell
+    assert "project:" not in cell

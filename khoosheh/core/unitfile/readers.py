@@ -184,7 +184,8 @@ def _read_spreadsheet(path: Path, max_rows: int, head: int | None = None) -> Tab
         workbook = CalamineWorkbook.from_path(str(path))
         sheet = workbook.get_sheet_by_index(0)
     except Exception as exc:  # calamine raises its own types for broken files
-        raise FileProblem(f"فایل اکسل خوانده نشد ({type(exc).__name__})؛ آیا فایل سالم و از نوع XLSX است؟") from exc
+        # The reader's own error (ZipError, CalamineError...) means nothing to people; it stays chained for the log.
+        raise FileProblem("فایل اکسل خوانده نشد: فایل آسیب دیده است یا از نوع XLSX نیست") from exc
     if sheet.end is None:
         raise FileProblem("برگه اول فایل خالی است؛ سطر اول باید عنوان ستون‌ها باشد")
     if sheet.end[0] > max_rows:  # the last row's number past the header's (row 1)

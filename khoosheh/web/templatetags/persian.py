@@ -6,11 +6,15 @@ from django import template
 from khoosheh.accounts.models import AuditEntry
 from khoosheh.web import formatting
 from khoosheh.web.history import readable
+from khoosheh.web.sources import source_html
 
 register = template.Library()
 
-for _name in ("digits", "num", "latlon", "jdate", "jdatetime", "percent", "stars", "star_reason"):
+for _name in ("digits", "num", "decimal", "latlon", "jdate", "jdatetime", "percent", "stars", "star_reason",
+              "code", "code_text"):
     register.filter(_name, getattr(formatting, _name))
+
+register.filter("source", source_html)
 
 
 @register.filter
