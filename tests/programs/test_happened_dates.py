@@ -22,45 +22,33 @@ def tomorrow() -> dt.date:
 
 
 @pytest.fixture
-def case(world):
-    case = services.open_case(world.units["idle_isfahan"], world.cast.isfahan)
-    services.diagnose(case, world.cast.isfahan, problems=["legal"], main_problem="legal")
-    return case
-
-
-@pytest.fixture
-def project(world):
-    return services.register_project(world.units["half_isfahan"], world.cast.national, physical_progress=40)
-
-
-@pytest.fixture
 def consortium(world):
     return services.form_consortium(world.cast.national, name="کنسرسیوم کاشی", province_code="21",
                                     members=world.members[:3])
 
 
-def test_a_follow_up_dated_tomorrow_is_refused_and_not_saved(world, case):
+def test_a_follow_up_dated_tomorrow_is_refused_and_not_saved(world, diagnosed_case):
     with pytest.raises(ValidationError, match="پس از امروز"):
-        services.add_follow_up(case, world.cast.isfahan, date=tomorrow(), note="تماس تلفنی")
+        services.add_follow_up(diagnosed_case, world.cast.isfahan, date=tomorrow(), note="تماس تلفنی")
     assert not FollowUp.objects.exists()
 
 
-def test_a_follow_up_dated_today_is_saved(world, case):
-    services.add_follow_up(case, world.cast.isfahan, date=timezone.localdate(), note="تماس تلفنی")
+def test_a_follow_up_dated_today_is_saved(world, diagnosed_case):
+    services.add_follow_up(diagnosed_case, world.cast.isfahan, date=timezone.localdate(), note="تماس تلفنی")
     assert FollowUp.objects.count() == 1
 
 
-def test_an_intervention_dated_tomorrow_is_refused(world, case):
+def test_an_intervention_dated_tomorrow_is_refused(world, diagnosed_case):
     with pytest.raises(ValidationError, match="پس از امروز"):
-        services.add_intervention(case, world.cast.isfahan, kind="working_capital_loan", date=tomorrow())
+        services.add_intervention(diagnosed_case, world.cast.isfahan, kind="working_capital_loan", date=tomorrow())
     assert not Intervention.objects.exists()
 
 
-def test_a_cases_outcome_dated_tomorrow_is_refused_and_the_case_stays_open(world, case):
+def test_a_cases_outcome_dated_tomorrow_is_refused_and_the_case_stays_open(world, diagnosed_case):
     with pytest.raises(ValidationError, match="پس از امروز"):
-        services.close_case(case, world.cast.isfahan, outcome="revived", on=tomorrow())
-    case.refresh_from_db()
-    assert case.stage == "diagnosed"
+        services.close_case(diagnosed_case, world.cast.isfahan, outcome="revived", on=tomorrow())
+    diagnosed_case.refresh_from_db()
+    assert diagnosed_case.stage == "diagnosed"
 
 
 def test_a_case_opened_tomorrow_is_refused(world):
@@ -106,17 +94,17 @@ def test_a_joint_action_may_be_planned_ahead(world):
     assert action.start_date == start
 
 
-def test_a_far_future_follow_up_typed_on_the_page_is_refused_with_a_persian_message(client, world, case):
+def test_a_far_future_follow_up_typed_on_the_page_is_refused_with_a_persian_message(client, world, diagnosed_case):
     client.force_login(world.cast.isfahan)
-    response = client.post(reverse("programs:case_step", args=[case.pk, "follow_up"]),
+    response = client.post(reverse("programs:case_step", args=[diagnosed_case.pk, "follow_up"]),
                            {"date": "1500/01/01", "note": "بازدید"}, follow=True)
     shown = [str(m) for m in response.context["messages"]]
     assert any("پس از امروز" in m and format_jalali(timezone.localdate()) in m for m in shown), shown
     assert not FollowUp.objects.exists()
 
 
-def test_the_api_refuses_a_far_future_follow_up_with_422(client, world, case):
-    response = client.post(f"/api/v1/programs/clinic-cases/{case.pk}/follow-ups",
+def test_the_api_refuses_a_far_future_follow_up_with_422(client, world, diagnosed_case):
+    response = client.post(f"/api/v1/programs/clinic-cases/{diagnosed_case.pk}/follow-ups",
                            {"date": "1500/01/01", "note": "بازدید"}, content_type="application/json",
                            HTTP_AUTHORIZATION=f"Bearer {make_token(world.cast.isfahan)}")
     assert response.status_code == 422 and "پس از امروز" in response.json()["detail"]

@@ -18,18 +18,6 @@ def messages_after(client, url, data) -> list[str]:
     return [str(m) for m in response.context["messages"]]
 
 
-@pytest.fixture
-def diagnosed_case(world):
-    case = services.open_case(world.units["idle_isfahan"], world.cast.isfahan)
-    services.diagnose(case, world.cast.isfahan, problems=["legal"], main_problem="legal")
-    return case
-
-
-@pytest.fixture
-def project(world):
-    return services.register_project(world.units["half_isfahan"], world.cast.national, physical_progress=40)
-
-
 @pytest.mark.parametrize(("step", "label", "code"), [
     ("intervention", "تاریخ", "date"),
     ("follow_up", "پیگیری", "note"),
