@@ -18,6 +18,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -58,7 +59,9 @@ class ReportSpec:
         return cls(**{k: v for k, v in values.items() if k in names})
 
     def scoped_for(self, user) -> ReportSpec:
-        """Check the spec against what the user may see; a provincial user's area report is always theirs."""
+        """Check the spec against what the user may see.  A provincial user's area report is always theirs: asking
+        for no province gives theirs, asking explicitly for another is refused (403) rather than silently
+        answered with their own — a report titled Isfahan handed over as if it were Tehran's misleads."""
         if self.fmt not in FORMATS or self.kind not in ("area", "cluster"):
             raise BadSpec(self)
         if self.kind == "cluster":
@@ -66,7 +69,10 @@ class ReportSpec:
                 raise BadSpec(self)
             return self
         require_overview(user)  # an area report is an overview: national or provincial figures
-        province = province_scope(user) or self.province or None
+        scope = province_scope(user)
+        if scope and self.province and self.province != scope:
+            raise PermissionDenied
+        province = scope or self.province or None
         if province and not Province.objects.filter(code=province).exists():
             raise BadSpec(self)
         return dataclasses.replace(self, province=province)

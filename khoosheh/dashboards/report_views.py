@@ -46,7 +46,8 @@ def _answer(request, spec: jobs.ReportSpec):
 
 @login_required
 def report(request, fmt: str):
-    """The national report, or a province's (for provincial staff, always theirs); `units=1` lists every unit."""
+    """The national report, or a province's (provincial staff: their own, another province is 403);
+    `units=1` lists every unit."""
     return _answer(request, jobs.ReportSpec(kind="area", fmt=fmt, year=year_param(request),
                                             province=request.GET.get("province") or None,
                                             units=request.GET.get("units") == "1"))

@@ -76,11 +76,17 @@ def test_no_one_follows_or_downloads_anothers_report(client, world, report_files
 
 
 @pytest.mark.django_db
-def test_a_provincial_users_job_lists_only_their_province_whatever_the_form_says(client, world, report_files,
-                                                                                 tmp_path):
+def test_a_provincial_users_job_for_another_province_is_refused_and_nothing_is_queued(client, world, report_files):
     client.force_login(world.cast.isfahan)
-    client.post(reverse("dashboards:report_start"), {"kind": "area", "fmt": "xlsx", "year": "1405",
-                                                     "province": "21", "units": "1"})
+    response = client.post(reverse("dashboards:report_start"), {"kind": "area", "fmt": "xlsx", "year": "1405",
+                                                                "province": "21", "units": "1"})
+    assert response.status_code == 403 and not ReportJob.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_provincial_users_job_naming_no_province_lists_only_their_province(client, world, report_files, tmp_path):
+    client.force_login(world.cast.isfahan)
+    client.post(reverse("dashboards:report_start"), {"kind": "area", "fmt": "xlsx", "year": "1405", "units": "1"})
     job = ReportJob.objects.get()
     assert job.spec["province"] == "10"
     content = b"".join(client.get(reverse("dashboards:report_download", args=[job.pk])).streaming_content)
@@ -175,7 +181,7 @@ def test_the_worker_builds_a_queued_report_that_the_page_follows(reference_table
 @pytest.mark.django_db
 def test_the_report_command_writes_the_file_with_the_users_scope(world, tmp_path, capsys):
     out = tmp_path / "isfahan.xlsx"
-    call_command("report", user="isfahan", output=str(out), year=1405, units=True, province="21")
+    call_command("report", user="isfahan", output=str(out), year=1405, units=True)
     book = CalamineWorkbook.from_path(str(out))
     names = {row[1] for row in book.get_sheet_by_name(UNIT_SHEET).to_python()[1:]}
     assert names == set(ProductionUnit.objects.filter(province_id="10").values_list("name", flat=True))
@@ -184,5 +190,7 @@ def test_the_report_command_writes_the_file_with_the_users_scope(world, tmp_path
         call_command("report", user="isfahan", output=str(tmp_path / "x.docx"))
     with pytest.raises(CommandError, match="scope"):
         call_command("report", user="isfahan", output=str(tmp_path / "c.xlsx"), cluster=world.cluster.pk)
+    with pytest.raises(CommandError, match="scope"):
+        call_command("report", user="isfahan", output=str(tmp_path / "t.xlsx"), year=1405, province="21")
     assert not (tmp_path / "c.xlsx").exists() and not (tmp_path / "c.xlsx.part").exists()
 

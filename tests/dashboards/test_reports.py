@@ -46,11 +46,34 @@ def test_the_excel_reports_summary_line_gives_the_year_in_persian_digits(client,
     assert line.startswith("سال ۱۴۰۵ —") and not any(c.isascii() and c.isdigit() for c in line)
 
 
-def test_provincial_staff_get_their_provinces_report_whatever_they_ask(client, demo, tmp_path, cast):
+def test_provincial_staff_asking_for_another_provinces_report_are_refused(client, demo, cast):
     client.force_login(cast.isfahan)
-    response = client.get(reverse("dashboards:report", args=["xlsx"]), {"province": "23"})
+    for fmt in ("xlsx", "pdf"):
+        response = client.get(reverse("dashboards:report", args=[fmt]), {"province": "07", "year": "1405"})
+        assert response.status_code == 403
+        assert "Content-Disposition" not in response
+
+
+def test_provincial_staff_asking_for_their_own_province_get_its_report(client, demo, tmp_path, cast):
+    client.force_login(cast.isfahan)
+    response = client.get(reverse("dashboards:report", args=["xlsx"]), {"province": "10", "year": "1405"})
     book = sheets(response.content, tmp_path)
     assert "اصفهان" in book["خلاصه"][0][0] and "استان‌ها" not in book
+
+
+def test_provincial_staff_naming_no_province_get_their_own_provinces_report(client, demo, tmp_path, cast):
+    client.force_login(cast.isfahan)
+    response = client.get(reverse("dashboards:report", args=["xlsx"]), {"year": "1405"})
+    book = sheets(response.content, tmp_path)
+    assert "اصفهان" in book["خلاصه"][0][0] and "استان‌ها" not in book
+
+
+def test_national_staff_may_ask_for_any_provinces_report(client, demo, tmp_path):
+    from khoosheh.accounts.models import User
+
+    client.force_login(User.objects.get(username="demo"))
+    response = client.get(reverse("dashboards:report", args=["xlsx"]), {"province": "07", "year": "1405"})
+    assert "استان فارس" in sheets(response.content, tmp_path)["خلاصه"][0][0]
 
 
 def test_a_cluster_profile_in_excel(client, demo, tmp_path):
