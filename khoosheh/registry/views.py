@@ -161,7 +161,12 @@ def unit_import_map(request, token: str):
         raise PermissionDenied
     pending = request.session.get(PENDING_IMPORTS, {}).get(token)
     if pending is None:
-        raise Http404  # someone else's upload, or one already imported
+        # Pending uploads live in the uploader's session: after logging in again, or for another user's link, it
+        # is gone (and another user's upload must never be shown).  Say so and send them back to upload it again,
+        # rather than a bare "page not found".
+        messages.warning(request, _("This upload has expired or belongs to another session; "
+                                    "please upload the file again."))
+        return redirect("registry:unit_import")
     top = peek_file(uploads.kept_path(pending["file"]))
     if top is None:
         return _import_pending(request, pending, token=token)  # unreadable after all: the job says why

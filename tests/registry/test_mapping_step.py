@@ -108,11 +108,30 @@ def test_a_provinces_mapping_serves_that_province_only(client, cast, tmp_path):
     assert "/map/" in upload(client, ministry_file(tmp_path, "b.csv", SECOND)).url
 
 
+EXPIRED = "این بارگذاری منقضی شده یا به نشست دیگری تعلق دارد؛ لطفاً فایل را دوباره بارگذاری کنید."
+
+
 def test_a_pending_upload_is_only_its_uploaders(client, cast, tmp_path):
     client.force_login(cast.national)
     step = upload(client, ministry_file(tmp_path, "a.csv", FIRST))
     client.force_login(cast.tehran)
-    assert client.get(step.url).status_code == 404
+    page = client.get(step.url, follow=True)
+    # Another user is told the upload is not theirs to continue, on the upload page; the file is never shown.
+    assert page.redirect_chain == [(reverse("registry:unit_import"), 302)]
+    html = page.content.decode()
+    assert EXPIRED in html and "کاشی نگین" not in html
+    assert "file" in page.context["form"].fields  # the upload form, not the mapping step
+
+
+def test_the_mapping_step_after_logging_in_again_says_the_upload_expired_and_links_to_the_upload_page(
+        client, cast, tmp_path):
+    client.force_login(cast.national)
+    step = upload(client, ministry_file(tmp_path, "a.csv", FIRST))
+    client.logout()
+    client.force_login(cast.national)
+    page = client.get(step.url, follow=True)
+    assert page.status_code == 200 and page.redirect_chain == [(reverse("registry:unit_import"), 302)]
+    assert EXPIRED in page.content.decode() and not Job.objects.exists()
 
 
 def test_a_file_whose_headers_are_known_goes_straight_to_the_job(client, cast, unit_file):
