@@ -271,6 +271,9 @@ if not DEBUG and envbool("KHOOSHEH_HTTPS", False):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_errors_in_one_line": {"()": "khoosheh.web.logfilters.ClientErrorsInOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # On the logger, not a handler, so every handler (ours, Django's own console) sees a 403/404 as one line.
+    "loggers": {"django.request": {"filters": ["client_errors_in_one_line"]}},
 }
