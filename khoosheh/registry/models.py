@@ -111,10 +111,12 @@ class ProductionUnit(models.Model):
     national_id = models.CharField(_("national ID"), max_length=11, blank=True, default="")
     name = models.CharField(_("name"), max_length=250)
     name_key = models.CharField(max_length=250, editable=False, db_index=True)
-    activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.PROTECT)
+    # No index of their own for activity and province: the composite indexes below start with them, and
+    # each index SQLite maintains lengthens the write lock an import holds (docs/benchmarks.md).
+    activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.PROTECT, db_index=False)
     # The province is implied by the county; it is kept on the unit because
     # every list, count and permission check filters by it.
-    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT)
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, db_index=False)
     county = models.ForeignKey(County, verbose_name=_("county"), on_delete=models.PROTECT)
     park = models.ForeignKey(IndustrialPark, verbose_name=_("industrial park or zone"), null=True, blank=True,
                              on_delete=models.PROTECT, related_name="units")
@@ -146,7 +148,6 @@ class ProductionUnit(models.Model):
             models.Index(fields=["province", "status"]),
             models.Index(fields=["province", "name_key"]),
             models.Index(fields=["activity", "province"]),
-            models.Index(fields=["county"]),
             models.Index(fields=["status"]),
             models.Index(fields=["national_id"]),
         ]
