@@ -71,7 +71,7 @@ def test_a_refused_new_user_shows_each_error_under_its_field_and_keeps_what_was_
     assert summary_links(page) == ["#id_username", "#id_password"]
     # Each error sits under its own box, in Persian.
     assert "لازم" in assert_error_follows_its_field(page, "username")
-    assert "۸" in assert_error_follows_its_field(page, "password")
+    assert "کوتاه" in assert_error_follows_its_field(page, "password")  # in Persian, not Django's English
     # A field without fault has no error and is not marked invalid.
     assert find(page, id="id_role_error") is None
     assert "invalid" not in dict(find(page, id="id_role_field").attributes)["class"]
