@@ -4,7 +4,7 @@ from django import forms
 
 from khoosheh.core.inputs import Description, Entry, Kind
 from khoosheh.core.jalali import FIRST_YEAR, LAST_YEAR
-from khoosheh.core.text import persian_sort_key
+from khoosheh.core.text import persian_sort_key, to_persian_digits
 from khoosheh.registry.fields import ProvinceField
 from khoosheh.web.fields import HsCodesField, JalaliDateField, TextListField
 from khoosheh.web.formatting import digits
@@ -19,9 +19,29 @@ def _text(entry: Entry, **common) -> forms.Field:
     return forms.CharField(max_length=entry.max_length, widget=widget, **common)
 
 
+class Ticks(forms.MultipleChoiceField):
+    """Ticks within the description's bounds (a consortium's three members at least), said under the list
+    where they are ticked rather than by the service at the top of the page."""
+
+    def __init__(self, *, min_items: int = 0, max_items: int | None = None, **kwargs):
+        self.min_items, self.max_items = min_items, max_items
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and len(value) < self.min_items:
+            raise forms.ValidationError(f"دست‌کم {to_persian_digits(self.min_items)} مورد را علامت بزنید")
+        if self.max_items and len(value) > self.max_items:
+            raise forms.ValidationError(f"بیش از {to_persian_digits(self.max_items)} مورد را نمی‌توان علامت زد")
+
+
+def _ticks(entry: Entry, **common) -> forms.Field:
+    return Ticks(min_items=entry.min_items, max_items=entry.max_items, **common)
+
+
 def _choice(entry: Entry, **common) -> forms.Field:
     if entry.many:
-        return forms.MultipleChoiceField(choices=entry.choices.choices, widget=forms.CheckboxSelectMultiple, **common)
+        return _ticks(entry, choices=entry.choices.choices, widget=forms.CheckboxSelectMultiple, **common)
     return forms.ChoiceField(choices=entry.choices.choices, **common)
 
 
@@ -31,7 +51,7 @@ def _number(low, high=None):
 
 def _records(entry: Entry, **common) -> forms.Field:
     """Records are ticked from a list the form is given (ConsortiumForm), never typed."""
-    return forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple(attrs={"class": "checklist"}), **common)
+    return _ticks(entry, widget=forms.CheckboxSelectMultiple(attrs={"class": "checklist"}), **common)
 
 
 _FIELDS = {

@@ -33,7 +33,9 @@ PHASE = Description({
 JOINT_ACTION = Description({
     "kind": Entry(Kind.CHOICE, _("Kind"), choices=JointAction.Kind),
     "title": Entry(Kind.NAME, _("Title"), max_length=200),
-    "start_date": Entry(Kind.DAY, _("Start")),  # a joint action may be planned: its start and end may lie ahead
+    # A joint action is planned as well as recorded (the action plan names training, a joint purchase, an
+    # exhibition ahead), so neither day is `happened`; the service refuses an end before the start.
+    "start_date": Entry(Kind.DAY, _("Start")),
     "end_date": Entry(Kind.DAY, _("End"), default=None),
     "budget": Entry(Kind.MONEY, _("Budget (rial)"), default=0),
 })

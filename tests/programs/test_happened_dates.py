@@ -12,7 +12,7 @@ from django.utils import timezone
 from khoosheh.accounts.tokens import make_token
 from khoosheh.core.jalali import format_jalali, jalali_year
 from khoosheh.programs import services
-from khoosheh.programs.models import ConsortiumExport, FollowUp, HalfFinishedProject, Intervention
+from khoosheh.programs.models import ConsortiumExport, FollowUp, HalfFinishedProject, Intervention, JointAction
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +92,36 @@ def test_a_joint_action_may_be_planned_ahead(world):
     action = services.add_joint_action(development, world.cast.national, kind="training", title="دوره آموزشی",
                                        start_date=start, end_date=start + dt.timedelta(days=30))
     assert action.start_date == start
+
+
+# A joint action is planned as well as recorded (UNIDO's trust-building phase plans the first joint actions), so
+# its start is not bounded by today; its end is bounded by its start.
+
+def test_a_joint_action_cannot_end_before_it_starts(world):
+    development = services.start_development(world.cluster, world.cast.national)
+    start = tomorrow()
+    with pytest.raises(ValidationError, match="پیش از آغاز"):
+        services.add_joint_action(development, world.cast.national, kind="training", title="دوره آموزشی",
+                                  start_date=start, end_date=start - dt.timedelta(days=1))
+    assert not JointAction.objects.exists()
+
+
+def test_a_one_day_joint_action_ends_on_the_day_it_starts(world):
+    development = services.start_development(world.cluster, world.cast.national)
+    action = services.add_joint_action(development, world.cast.national, kind="exhibition", title="حضور در نمایشگاه",
+                                       start_date=tomorrow(), end_date=tomorrow())
+    assert action.end_date == action.start_date
+
+
+def test_a_joint_action_typed_on_the_page_ending_before_it_starts_is_refused_in_persian(client, world):
+    development = services.start_development(world.cluster, world.cast.national)
+    client.force_login(world.cast.national)
+    response = client.post(reverse("programs:development_update", args=[development.pk]), {
+        "kind": "training", "title": "دوره آموزشی", "start_date": "1406/02/10", "end_date": "1406/02/01",
+        "budget": "0"}, follow=True)
+    shown = [str(m) for m in response.context["messages"]]
+    assert any("پایان اقدام پیش از آغاز آن است" in m for m in shown), shown
+    assert not JointAction.objects.exists()
 
 
 def test_a_far_future_follow_up_typed_on_the_page_is_refused_with_a_persian_message(client, world, diagnosed_case):
