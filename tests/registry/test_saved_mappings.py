@@ -49,7 +49,7 @@ def test_the_page_shows_each_contract_column_with_its_header_who_saved_it_and_a_
     cast.isfahan.save()
     client.force_login(cast.isfahan)
     page = client.get(reverse("registry:mapping_list")).content.decode()
-    assert "شهرستان ← «County name»" in page
+    assert "شهرستان ← «<bdi>County name</bdi>»" in page
     assert "مریم کارشناس" in page
     assert "۱۴۰" in page  # the saved day in the Jalali calendar (14xx), Persian digits
 
