@@ -114,12 +114,14 @@ def _after_create(person: User):
 def user_edit(request, pk: int | None = None):
     _linker(request)
     person = get_object_or_404(selectors.managed_accounts(request.user), pk=pk) if pk else None
-    context = {"title": person or _("New user"), "record": person, **_links_context(request, person)}
+    context = {"title": person or _("New user"), "record": person, "person": person,
+               **_links_context(request, person)}
     if not request.user.is_national:
         # Provincial staff keep the links only; the account itself (role, province, active) is national staff's.
         if person is None or request.method == "POST":
             raise PermissionDenied
-        return render(request, "portal/manage_edit.html", context)
+        # Nor the account's history, which names every province's units.
+        return render(request, "portal/manage_edit.html", {**context, "record": None, "person": person})
     if person is None:
         form = UserForm(request.POST or None)
         save = lambda d: administration.create_user(  # noqa: E731
@@ -144,8 +146,10 @@ def _links_context(request, person: User | None) -> dict:
         linked, found = person.units.select_related("province").order_by("name"), selectors.unit_search
     else:
         linked, found = selectors.linked_clusters(person), selectors.cluster_search
+    # Another province's links are counted, not named: a provincial reader sees no other province's units.
+    mine = [r for r in linked if can_change_province(request.user, r.province_id)]
     return {"link_kind": "units" if person.role == Role.UNIT_OWNER else "clusters", "q": query,
-            "linked": [(r, can_change_province(request.user, r.province_id)) for r in linked],
+            "linked": mine, "linked_elsewhere": len(linked) - len(mine),
             "found": found(request.user, query), "search_limit": selectors.SEARCH_LIMIT}
 
 
