@@ -1,5 +1,6 @@
-"""The "management" pages for national staff: users and roles, parks, exhibitions (portal/administration.py
-does the work and audits it)."""
+"""The "management" pages: national staff's users and roles, parks, exhibitions (portal/administration.py does
+the work and audits it); and, for national and provincial staff, which units an owner's account keeps and which
+clusters an agent's facilitates (portal/links.py, province-scoped)."""
 
 from __future__ import annotations
 
@@ -7,20 +8,26 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from khoosheh.accounts.models import Role, User
 from khoosheh.accounts.passwords import MinimumLengthValidator
+from khoosheh.accounts.scoping import can_change_province, get_visible_or_404
+from khoosheh.clusters.selectors import visible_clusters
 from khoosheh.core.jalali import format_jalali
 from khoosheh.registry.fields import CountyField, ProvinceField, park_choices
 from khoosheh.registry.models import IndustrialPark
+from khoosheh.registry.selectors import visible_units
 from khoosheh.spx.models import Exhibition
 from khoosheh.web.actions import attempt
 from khoosheh.web.fields import JalaliDateField
 from khoosheh.web.paging import page_of
 
-from . import administration
+from . import administration, links, selectors
 
 
 class UserForm(forms.Form):
@@ -73,40 +80,100 @@ def _national(request):
         raise PermissionDenied
 
 
+def _linker(request):
+    """National staff, and provincial staff for the owners' and agents' links (links.may_link)."""
+    if not links.may_link(request.user):
+        raise PermissionDenied
+
+
 @login_required
 def index(request):
-    _national(request)
+    _linker(request)
+    national = request.user.is_national
     return render(request, "portal/manage.html", {
-        "users": page_of(request, User.objects.select_related("province").order_by("username")),
-        "parks": IndustrialPark.objects.select_related("county").order_by("name")[:500],
-        "exhibitions": Exhibition.objects.select_related("province"),
-        "user_form": UserForm(), "park_form": ParkForm(), "exhibition_form": ExhibitionForm(),
+        "users": page_of(request, selectors.managed_accounts(request.user)), "national": national,
+        "parks": IndustrialPark.objects.select_related("county").order_by("name")[:500] if national else [],
+        "exhibitions": Exhibition.objects.select_related("province") if national else [],
     })
 
 
-def _edit(request, form, save, success: str, template_context: dict):
-    if request.method == "POST" and form.is_valid() and attempt(request, lambda: save(form.cleaned_data), success):
-        return redirect("manage")
+def _edit(request, form, save, success: str, template_context: dict, done=lambda value: redirect("manage")):
+    if request.method == "POST" and form.is_valid():
+        value = attempt(request, lambda: save(form.cleaned_data), success)
+        if value:
+            return done(value)
     return render(request, "portal/manage_edit.html", {"form": form, **template_context})
+
+
+def _after_create(person: User):
+    # An owner or an agent is of no use before their units or clusters are linked: go on to that step.
+    return redirect("manage_user", pk=person.pk) if person.role in links.LINKED_ROLES else redirect("manage")
 
 
 @login_required
 def user_edit(request, pk: int | None = None):
-    _national(request)
-    person = get_object_or_404(User, pk=pk) if pk else None
+    _linker(request)
+    person = get_object_or_404(selectors.managed_accounts(request.user), pk=pk) if pk else None
+    context = {"title": person or _("New user"), "record": person, "person": person,
+               **_links_context(request, person)}
+    if not request.user.is_national:
+        # Provincial staff keep the links only; the account itself (role, province, active) is national staff's.
+        if person is None or request.method == "POST":
+            raise PermissionDenied
+        # Nor the account's history, which names every province's units.
+        return render(request, "portal/manage_edit.html", {**context, "record": None, "person": person})
     if person is None:
         form = UserForm(request.POST or None)
         save = lambda d: administration.create_user(  # noqa: E731
             request.user, username=d["username"], password=d["password"], role=d["role"],
             province=d["province"] or None, full_name=d["full_name"], parks=d["parks"])
+        return _edit(request, form, save, _("User saved."), context, done=_after_create)
+    form = ChangeUserForm(request.POST or None, initial={
+        "full_name": person.first_name, "role": person.role, "province": person.province_id,
+        "is_active": person.is_active, "parks": [str(p) for p in person.parks.values_list("pk", flat=True)]})
+    save = lambda d: administration.change_user(  # noqa: E731
+        request.user, person, role=d["role"], province=d["province"] or None, is_active=d["is_active"],
+        full_name=d["full_name"], parks=d["parks"])
+    return _edit(request, form, save, _("User saved."), context)
+
+
+def _links_context(request, person: User | None) -> dict:
+    """An owner's units or an agent's clusters, each with whether this reader may unlink it, and the search."""
+    if person is None or person.role not in links.LINKED_ROLES:
+        return {}
+    query = request.GET.get("q", "")
+    if person.role == Role.UNIT_OWNER:
+        linked, found = person.units.select_related("province").order_by("name"), selectors.unit_search
     else:
-        form = ChangeUserForm(request.POST or None, initial={
-            "full_name": person.first_name, "role": person.role, "province": person.province_id,
-            "is_active": person.is_active, "parks": [str(p) for p in person.parks.values_list("pk", flat=True)]})
-        save = lambda d: administration.change_user(  # noqa: E731
-            request.user, person, role=d["role"], province=d["province"] or None, is_active=d["is_active"],
-            full_name=d["full_name"], parks=d["parks"])
-    return _edit(request, form, save, _("User saved."), {"title": person or _("New user"), "record": person})
+        linked, found = selectors.linked_clusters(person), selectors.cluster_search
+    # Another province's links are counted, not named: a provincial reader sees no other province's units.
+    mine = [r for r in linked if can_change_province(request.user, r.province_id)]
+    return {"link_kind": "units" if person.role == Role.UNIT_OWNER else "clusters", "q": query,
+            "linked": mine, "linked_elsewhere": len(linked) - len(mine),
+            "found": found(request.user, query), "search_limit": selectors.SEARCH_LIMIT}
+
+
+_LINKS = {
+    "units": (visible_units, links.link_unit, links.unlink_unit),
+    "clusters": (visible_clusters, links.link_cluster, links.unlink_cluster),
+}
+
+
+@login_required
+@require_POST
+def user_link(request, pk: int, kind: str):
+    """Link or unlink one unit (or cluster): the record is looked up in the reader's scope, and the service checks
+    the province again."""
+    _linker(request)
+    person = get_object_or_404(selectors.managed_accounts(request.user), pk=pk)
+    scoped, link, unlink = _LINKS[kind]
+    record = get_visible_or_404(scoped(request.user), pk=request.POST.get("record", ""))
+    if request.POST.get("action") == "unlink":
+        attempt(request, lambda: unlink(request.user, person, record), _("Link removed."))
+    else:
+        attempt(request, lambda: link(request.user, person, record), _("Linked."))
+    query = request.POST.get("q", "")
+    return redirect(reverse("manage_user", args=[person.pk]) + (f"?{urlencode({'q': query})}" if query else ""))
 
 
 @login_required

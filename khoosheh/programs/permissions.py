@@ -7,15 +7,36 @@
 | viewer             | (province,) read    | (province,) read  | (province,) read      | (province +) national, read |
 | cluster agent      | own clusters, change| of own clusters, read | —                 | —               |
 | parks company      | —                   | —                 | units in own parks, change | —          |
+| unit owner         | —                   | —                 | own units, read       | —               |
 
-tests/programs/test_permissions.py checks every cell.
+tests/programs/test_permissions.py checks every cell.  `sections` says which program pages a role has at all
+(the tabs it is shown): a role has a section when some cell of its row is not "—".
 """
 
 from __future__ import annotations
 
 from khoosheh.accounts.models import Role, User
+from khoosheh.accounts.scoping import sees_overview
 
 from .models import AnnualTarget, ClinicCase, ClusterDevelopment, HalfFinishedProject
+
+# The program pages, each with the roles (besides staff: national, provincial, viewer) that have records there.
+SECTIONS = {
+    "programs:overview": (),  # targets and achievements: staff's figures only (accounts.scoping.sees_overview)
+    "programs:development_list": (Role.CLUSTER_AGENT,),
+    "programs:consortium_list": (Role.CLUSTER_AGENT,),
+    "programs:case_list": (Role.PARKS_COMPANY, Role.UNIT_OWNER),
+    "programs:project_pipeline": (Role.PARKS_COMPANY, Role.UNIT_OWNER),
+}
+
+
+def sections(user: User) -> list[str]:
+    """The program pages (URL names, in the tabs' order) that can show this user anything."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    if sees_overview(user):
+        return list(SECTIONS)
+    return [name for name, roles in SECTIONS.items() if user.role in roles]
 
 
 def can_change(user: User, record) -> bool:

@@ -34,6 +34,11 @@ def visible(user: User, queryset: QuerySet) -> QuerySet:
         if model in (ClinicCase, HalfFinishedProject):
             return queryset.filter(unit__park__in=user.parks.all())
         return queryset.none()
+    if user.role == Role.UNIT_OWNER:
+        # An owner follows their own units' clinic cases and half-finished projects (read only: permissions.py).
+        if model in (ClinicCase, HalfFinishedProject):
+            return queryset.filter(unit__owners=user).distinct()
+        return queryset.none()
     if user.role in (Role.PROVINCIAL, Role.VIEWER):
         return scope_by_province(user, queryset)
     return queryset.none()

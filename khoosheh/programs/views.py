@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khoosheh.accounts.models import Role
 from khoosheh.accounts.scoping import get_visible_or_404, province_scope, sees_overview
 from khoosheh.clusters.selectors import visible_clusters
 from khoosheh.core.jalali import format_jalali
@@ -20,15 +19,18 @@ from khoosheh.web.params import year_param
 from . import forms, inputs, services
 from .achievements import idle_causes_matrix, national_idle_causes, targets_vs_achievements
 from .models import ClinicCase, ClusterDevelopment, ExportConsortium, HalfFinishedProject, Phase, ProblemCategory
-from .permissions import can_change
+from .permissions import can_change, sections
 from .selectors import visible
 
 
 @login_required
 def overview(request):
     if not sees_overview(request.user):  # targets and achievements are the province's or the nation's figures
-        return redirect("programs:development_list" if request.user.role == Role.CLUSTER_AGENT
-                        else "programs:case_list")
+        # The role's first own section (its tabs never link back here, so this cannot loop); none at all: 403.
+        own = sections(request.user)
+        if not own:
+            raise PermissionDenied
+        return redirect(own[0])
     year = year_param(request)
     scope = province_scope(request.user)
     province = scope or request.GET.get("province") or None

@@ -3,14 +3,17 @@
 An official maps such a file once on the upload page; the next file with the same headers
 (the same signature) is read the same way without asking.  A mapping belongs to the province
 of whoever saved it; national staff's mappings (province null) serve every province that has
-none of its own.  Saving is audited (who, when, before, after)."""
+none of its own.  Saving and deleting are audited (who, when, before, after)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
 from khoosheh.accounts.audit import record_change
-from khoosheh.accounts.scoping import province_scope
+from khoosheh.accounts.scoping import can_change_province, can_write, province_scope
 from khoosheh.core.unitfile.header import MappingProblem, Peek, header_signature, mapped_positions, missing_required
 
 from .models import HeaderMapping
@@ -38,6 +41,18 @@ def remember(headers: list[str], mapping: dict[str, str], user) -> HeaderMapping
     record_change(user, "create" if created else "update", saved, before,
                   {"mapping": mapping, "headers": headers})
     return saved
+
+
+@transaction.atomic
+def forget(saved: HeaderMapping, user) -> None:
+    """Delete a saved mapping, audited: the next file with those headers goes through the mapping step again.
+    A provincial user deletes only their province's; a national one (province null) only national staff."""
+    if not can_write(user) or not (user.is_national or can_change_province(user, saved.province_id)):
+        raise PermissionDenied
+    before = {"signature": saved.signature, "province": saved.province_id, "headers": saved.headers,
+              "mapping": saved.mapping, "saved_by": saved.saved_by_id}
+    record_change(user, "delete", saved, before=before)
+    saved.delete()
 
 
 @dataclass(frozen=True)

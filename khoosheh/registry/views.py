@@ -17,13 +17,14 @@ from khoosheh.accounts.scoping import can_change_province, can_write, get_visibl
 from khoosheh.core.text import in_persian_order
 from khoosheh.core.unitfile.columns import BY_NAME
 from khoosheh.core.unitfile.header import missing_required, peek_file
+from khoosheh.web.actions import attempt
 
 from . import mappings, services, uploads
 from .exporting import export_units
 from .filters import UnitFilter
 from .forms import MappingForm, StatusChangeForm, UploadForm
 from .models import Activity, County, IndustrialPark, ProductionUnit, Province
-from .selectors import visible_units
+from .selectors import visible_mappings, visible_units
 
 PAGE_SIZE = 50
 
@@ -149,6 +150,27 @@ def unit_import(request):
         request.session[PENDING_IMPORTS] = {**request.session.get(PENDING_IMPORTS, {}), token: pending}
         return redirect("registry:unit_import_map", token=token)
     return render(request, "registry/unit_import.html", {"form": form})
+
+
+@login_required
+def mapping_list(request):
+    """The column mappings saved on the mapping step, in the reader's scope, each as contract column ← the file's
+    header, with who saved it and when."""
+    if not can_write(request.user):
+        raise PermissionDenied
+    saved = visible_mappings(request.user).order_by("-saved_at", "-id")
+    rows = [(m, [(BY_NAME[name].header_fa, header) for name, header in m.mapping.items() if name in BY_NAME])
+            for m in saved[:500]]
+    return render(request, "registry/mapping_list.html", {"rows": rows, "national": request.user.is_national})
+
+
+@login_required
+@require_POST
+def mapping_delete(request, pk: int):
+    saved = get_visible_or_404(visible_mappings(request.user), pk=pk)
+    attempt(request, lambda: mappings.forget(saved, request.user),
+            _("Mapping deleted: the next file with those headers will ask for its columns again."))
+    return redirect("registry:mapping_list")
 
 
 PENDING_IMPORTS = "pending_imports"  # session key: uploads waiting on the mapping step, by token

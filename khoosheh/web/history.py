@@ -26,7 +26,10 @@ EXTRA_LABELS = {
     "members_added": _("members added"), "members_removed": _("members removed"), "candidates": _("candidates"),
     "params": _("parameters"), "sent": _("suppliers it was sent to"), "meetings": _("meetings"),
     "total_score": _("total score"), "reason": _("reason"), "note": _("note"), "id": _("record number"),
+    "clusters": _("clusters facilitated"),
 }
+# Keys that are not fields but hold ids of records of a model (an agent's clusters): shown by the records' names.
+EXTRA_RELATED = {"clusters": "clusters.Cluster"}
 
 
 @dataclasses.dataclass
@@ -108,6 +111,8 @@ class _Words:
             return "، ".join(self.value(model, key, item) for item in value)
         if isinstance(value, dict):
             return "، ".join(f"{self.label(None, k)}: {self.value(None, k, v)}" for k, v in value.items())
+        if key in EXTRA_RELATED and isinstance(value, int):
+            return self.related(apps.get_model(EXTRA_RELATED[key]), value)
         field = self.field(model, key)
         labels = self.choices(model, key, field)
         if str(value) in labels:

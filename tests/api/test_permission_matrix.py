@@ -44,7 +44,7 @@ def records(world_with_owner):
         "/api/v1/programs/clinic-cases": ("id", {
             "national": {case_in_park.pk, case_yazd.pk}, "isfahan": {case_in_park.pk},
             "viewer": {case_in_park.pk, case_yazd.pk}, "agent": set(), "parks_company": {case_in_park.pk},
-            "owner": set()}),
+            "owner": {case_yazd.pk}}),  # the case of the unit they keep
         "/api/v1/programs/projects": ("id", {
             "national": {project_in_park.pk, project_yazd.pk}, "isfahan": {project_in_park.pk},
             "viewer": {project_in_park.pk, project_yazd.pk}, "agent": set(),

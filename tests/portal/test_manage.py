@@ -10,9 +10,14 @@ from khoosheh.spx.models import Exhibition
 pytestmark = pytest.mark.django_db
 
 
-def test_only_national_staff_reach_the_administration(client, cast):
-    client.force_login(cast.isfahan)
+def test_only_national_staff_reach_the_administration_and_provincial_staff_its_owners_and_agents(client, cast):
+    client.force_login(cast.viewer)
     assert client.get(reverse("manage")).status_code == 403
+    # Provincial staff keep owners' and agents' links (tests/portal/test_account_links.py), nothing else here.
+    client.force_login(cast.isfahan)
+    assert client.get(reverse("manage")).status_code == 200
+    for page in ("manage_user_new", "manage_park_new", "manage_exhibition_new"):
+        assert client.get(reverse(page)).status_code == 403, page
     client.force_login(cast.national)
     assert client.get(reverse("manage")).status_code == 200
 
