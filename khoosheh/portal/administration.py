@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from khoosheh.accounts.audit import record_change
 from khoosheh.accounts.models import Role, User
 from khoosheh.core.text import clean, clean_name, match_key
+from khoosheh.portal import links
 from khoosheh.registry.models import County, IndustrialPark
 from khoosheh.spx.models import Exhibition
 
@@ -57,6 +58,7 @@ def change_user(actor: User, person: User, *, role: str, province: str | None, i
     _check_role(role, province)
     if person == actor and (not is_active or role != Role.NATIONAL):
         raise ValidationError("نقش یا فعال‌بودن حساب خودتان را از این‌جا تغییر ندهید")
+    links.refuse_leaving_role_with_links(person, role)
     before = _user_snapshot(person)
     person.role, person.province_id, person.is_active = role, province or None, is_active
     person.first_name, person.is_staff = clean_name(full_name), role == Role.NATIONAL or person.is_superuser

@@ -14,6 +14,7 @@ from khoosheh.accounts.audit import record_change
 from khoosheh.accounts.models import Role, User
 from khoosheh.accounts.scoping import can_change_province
 from khoosheh.clusters.models import Cluster
+from khoosheh.core.text import persian_number
 from khoosheh.programs.models import ClusterDevelopment
 from khoosheh.registry.models import ProductionUnit
 
@@ -31,6 +32,19 @@ def _require(actor: User, person: User, role: str, province_code: str | None) ->
     if person.role != role:
         wanted = "مالک واحد" if role == Role.UNIT_OWNER else "عامل توسعه خوشه"
         raise ValidationError(f"این حساب «{wanted}» نیست؛ نخست نقش آن را تغییر دهید")
+
+
+def refuse_leaving_role_with_links(person: User, role: str) -> None:
+    """An account that keeps units or clusters may not change role while it has them: the links would stay
+    behind, invisible on its page but still granting access.  Unlinking first makes each removal audited."""
+    if role == person.role:
+        return
+    if person.role == Role.UNIT_OWNER and (count := person.units.count()):
+        raise ValidationError(f"این حساب هنوز به {persian_number(count)} واحد پیوند دارد؛ "
+                              "پیش از تغییر نقش، پیوند واحدها را بردارید")
+    if person.role == Role.CLUSTER_AGENT and (count := ClusterDevelopment.objects.filter(agent=person).count()):
+        raise ValidationError(f"این حساب هنوز عامل توسعه {persian_number(count)} خوشه است؛ "
+                              "پیش از تغییر نقش، پیوند خوشه‌ها را بردارید")
 
 
 def units_of(person: User) -> dict:

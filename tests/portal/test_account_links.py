@@ -217,3 +217,37 @@ def test_provincial_staff_link_their_provinces_clusters_only(client, accounts):
     with pytest.raises(PermissionDenied):
         links.link_cluster(accounts.cast.isfahan, accounts.cast.agent, accounts.cluster)
     assert ClusterDevelopment.objects.get(pk=accounts.development.pk).agent == accounts.agent2
+
+
+# --- changing the role of an account that has links --------------------------------------------------------
+
+
+def change_role(client, person, role):
+    return client.post(reverse("manage_user", args=[person.pk]), {
+        "full_name": "", "role": role, "province": "", "is_active": "on"})
+
+
+def test_an_owner_with_linked_units_keeps_the_role_until_the_units_are_unlinked(client, accounts):
+    unit = accounts.units["idle_yazd"]
+    links.link_unit(accounts.cast.national, accounts.owner, unit)
+    client.force_login(accounts.cast.national)
+    page = change_role(client, accounts.owner, Role.VIEWER).content.decode()
+    assert "هنوز به ۱ واحد پیوند دارد" in page
+    accounts.owner.refresh_from_db()
+    assert accounts.owner.role == Role.UNIT_OWNER and list(accounts.owner.units.all()) == [unit]
+    links.unlink_unit(accounts.cast.national, accounts.owner, unit)
+    assert change_role(client, accounts.owner, Role.VIEWER).status_code == 302
+    accounts.owner.refresh_from_db()
+    assert accounts.owner.role == Role.VIEWER
+
+
+def test_an_agent_of_a_cluster_keeps_the_role_until_the_cluster_is_unlinked(client, accounts):
+    client.force_login(accounts.cast.national)
+    page = change_role(client, accounts.cast.agent, Role.VIEWER).content.decode()
+    assert "هنوز عامل توسعه ۱ خوشه است" in page
+    assert ClusterDevelopment.objects.get(pk=accounts.development.pk).agent == accounts.cast.agent
+
+
+def test_an_owner_without_units_may_change_role(client, accounts):
+    client.force_login(accounts.cast.national)
+    assert change_role(client, accounts.owner, Role.VIEWER).status_code == 302
