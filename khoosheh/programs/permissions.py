@@ -56,6 +56,12 @@ def can_change(user: User, record) -> bool:
     return False
 
 
+def opens_records(user: User) -> bool:
+    """May the user open a record somewhere (the roles `can_create_for` lets through for some place)?"""
+    return (user.is_authenticated and user.is_active
+            and (user.is_national or user.role in (Role.PROVINCIAL, Role.PARKS_COMPANY)))
+
+
 def can_create_for(user: User, province_code: str, park_id: int | None = None) -> bool:
     """May the user open a record (case, project, development, consortium) in this place?"""
     if not user.is_authenticated or not user.is_active:

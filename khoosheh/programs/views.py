@@ -19,7 +19,7 @@ from khoosheh.web.params import year_param
 from . import forms, inputs, services
 from .achievements import idle_causes_matrix, national_idle_causes, targets_vs_achievements
 from .models import ClinicCase, ClusterDevelopment, ExportConsortium, HalfFinishedProject, Phase, ProblemCategory
-from .permissions import can_change, sections
+from .permissions import can_change, opens_records, sections
 from .selectors import visible
 
 
@@ -137,7 +137,8 @@ def case_list(request):
     if stage in ClinicCase.Stage.values:
         cases = cases.filter(stage=stage)
     return render(request, "programs/case_list.html", {"cases": cases[:500], "stage": stage,
-                                                       "stages": ClinicCase.Stage.choices})
+                                                       "stages": ClinicCase.Stage.choices,
+                                                       "opens_cases": opens_records(request.user)})
 
 
 @login_required

@@ -92,3 +92,11 @@ def test_a_user_with_no_program_section_is_refused_not_bounced(client, django_us
     monkeypatch.setattr(views, "sections", lambda user: [])
     client.force_login(user)
     assert client.get(reverse("programs:overview")).status_code == 403
+
+
+@pytest.mark.parametrize("role", [Role.UNIT_OWNER, Role.VIEWER, Role.NATIONAL, Role.PARKS_COMPANY])
+def test_the_clinic_says_where_a_case_is_opened_only_to_those_who_may_open_one(client, person, role):
+    client.force_login(person(role))
+    page = client.get(reverse("programs:case_list")).content.decode()
+    hint = "پرونده از صفحه واحد راکد گشوده می‌شود"
+    assert (hint in page) == (role in (Role.NATIONAL, Role.PARKS_COMPANY))
