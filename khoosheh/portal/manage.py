@@ -114,7 +114,8 @@ def _after_create(person: User):
 def user_edit(request, pk: int | None = None):
     _linker(request)
     person = get_object_or_404(selectors.managed_accounts(request.user), pk=pk) if pk else None
-    context = {"title": person or _("New user"), "record": person, "person": person,
+    title = f"{person.first_name} ({person.username})" if person and person.first_name else person or _("New user")
+    context = {"title": title, "record": person, "person": person,
                **_links_context(request, person)}
     if not request.user.is_national:
         # Provincial staff keep the links only; the account itself (role, province, active) is national staff's.

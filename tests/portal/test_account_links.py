@@ -251,3 +251,11 @@ def test_an_agent_of_a_cluster_keeps_the_role_until_the_cluster_is_unlinked(clie
 def test_an_owner_without_units_may_change_role(client, accounts):
     client.force_login(accounts.cast.national)
     assert change_role(client, accounts.owner, Role.VIEWER).status_code == 302
+
+
+def test_an_accounts_page_is_headed_by_the_persons_name_and_username(client, accounts):
+    accounts.owner.first_name = "مریم احمدی"
+    accounts.owner.save()
+    client.force_login(accounts.cast.national)
+    page = client.get(reverse("manage_user", args=[accounts.owner.pk])).content.decode()
+    assert "<h1>مریم احمدی (owner)</h1>" in page
