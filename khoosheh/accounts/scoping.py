@@ -9,6 +9,10 @@ can forget the rule:
 * cluster agents, industrial-parks companies and unit owners have no
   province-wide view: they see the units (and records) their role gives them —
   the units of the clusters they develop, of the parks they run, or their own.
+
+Asking by name for another province (a dashboard's address, a list's or report's `province`, in the pages and
+the API) is one rule, `province_asked`: refused (403) for a user bound to a province, never silently answered
+with their own province.
 """
 
 from __future__ import annotations
@@ -16,6 +20,9 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+
+from khoosheh.core import reference
+from khoosheh.core.text import clean
 
 from .models import Role, User
 
@@ -66,6 +73,48 @@ def require_overview(user: User) -> None:
     """The one check every overview page and API read makes (403 otherwise)."""
     if not sees_overview(user):
         raise PermissionDenied
+
+
+_PROVINCE_NAMES = {p.code: p.name_fa for p in reference.provinces()}
+
+
+class OtherProvince(PermissionDenied):
+    """A province-bound user asked by name for another province's list, figures or report.  Refused (403), never
+    answered with their own province instead: a caller handed Isfahan's units for `province=23` cannot tell."""
+
+    def __init__(self, own: str | None, asked: str):
+        self.own, self.asked = own, asked
+        if own in _PROVINCE_NAMES:
+            message = (f"این حساب تنها استان {_PROVINCE_NAMES[own]} را می‌بیند؛ "
+                       f"استان {_PROVINCE_NAMES[asked]} را نمی‌توان خواست")
+        else:  # a provincial account no administrator has given a province yet
+            message = "به این حساب هنوز استانی داده نشده است؛ استان دیگری را نمی‌توان خواست"
+        super().__init__(message)
+
+
+class UnknownProvince(ValidationError):
+    """A province code that names none of the 31 provinces: a mistake to tell the caller about, not an empty list."""
+
+    def __init__(self, asked: str):
+        self.asked = asked
+        super().__init__(f"استانی با کد «{asked[:20]}» نیست؛ کد رسمی دورقمی استان را بفرستید، مثلاً 10 برای اصفهان")
+
+
+def province_asked(user: User, asked: str | None) -> str | None:
+    """The province a province-wide read (a list, a dashboard, targets, a report) is for, when `asked` names one
+    (None or "" for none): the one rule of every page, API list and report that takes a province.
+
+    Naming none is always fine: the nation for national roles, their own province for province-bound users.
+    National roles (and the roles scoped by record, whose rows are theirs anyway) may name any province;
+    a province-bound user only their own (OtherProvince, 403).  A code naming no province is UnknownProvince
+    (a ValidationError: the API answers 422, the pages 400), checked first so the answer says what is wrong."""
+    code = clean(asked or "").strip()  # Persian digits welcome: ۱۰ is 10
+    if code and code not in _PROVINCE_NAMES:
+        raise UnknownProvince(code)
+    scope = province_scope(user)
+    if scope and code and code != scope:
+        raise OtherProvince(scope, code)
+    return scope or code or None
 
 
 def can_change_province(user: User, province_code: str | None) -> bool:

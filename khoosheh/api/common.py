@@ -14,6 +14,7 @@ from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer
 from pydantic import AfterValidator, BeforeValidator, ConfigDict, StringConstraints, WithJsonSchema, create_model
 
+from khoosheh.accounts.scoping import OtherProvince
 from khoosheh.accounts.tokens import user_for_token
 from khoosheh.core import reference
 from khoosheh.core.inputs import Description, Entry, Kind
@@ -39,6 +40,12 @@ _ERRORS = {
     "409": "conflict (a national ID of another unit)",
     "422": "the request's values were refused; `detail` says why, in Persian",
 }
+# What the same codes also mean on an operation taking a province filter (accounts.scoping.province_asked).
+_PROVINCE_ERRORS = {
+    "403": "the token may not do this; or it is bound to a province and `province` names another one",
+    "422": "the request's values were refused (a `province` code naming no province, say); `detail` says why, "
+           "in Persian",
+}
 
 
 class KhooshehAPI(NinjaAPI):
@@ -50,7 +57,7 @@ class KhooshehAPI(NinjaAPI):
                 # ninja keys declared answers by int (422: RefusedOut), ours are strings: the same code twice
                 # would serialise as two "422" keys, which strict JSON parsers (Swagger UI's) refuse.
                 responses = {str(code): answer for code, answer in operation["responses"].items()}
-                for code, text in _ERRORS.items():
+                for code, text in (_ERRORS | (_PROVINCE_ERRORS if _takes_province(operation) else {})).items():
                     if code not in responses:
                         responses[code] = {"description": text,
                                            "content": {"application/json": {"schema": _ERROR}}}
@@ -62,6 +69,10 @@ class KhooshehAPI(NinjaAPI):
                         content["schema"] = {"anyOf": [content["schema"], _ERROR]}
                 operation["responses"] = responses
         return schema
+
+
+def _takes_province(operation: dict) -> bool:
+    return any(p.get("in") == "query" and p.get("name") == "province" for p in operation.get("parameters", ()))
 
 
 def refuse_unknown_query(run):
@@ -181,7 +192,9 @@ def install_error_answers(api: NinjaAPI) -> None:
 
     @api.exception_handler(PermissionDenied)
     def refused(request, exc):
-        return api.create_response(request, {"detail": "این حساب اجازه این کار را ندارد"}, status=403)
+        # Another province's list names the reason (the account's own province); other refusals say no more.
+        detail = str(exc) if isinstance(exc, OtherProvince) else "این حساب اجازه این کار را ندارد"
+        return api.create_response(request, {"detail": detail}, status=403)
 
     @api.exception_handler(ValidationError)
     def invalid(request, exc):
@@ -276,6 +289,9 @@ def Named(max_length: int):  # noqa: N802 - used like a type
 
 PROVINCE_CODES = tuple(p.code for p in reference.provinces())
 ProvinceCode = Annotated[Literal[PROVINCE_CODES], Field(description="official two-digit province code")]
+# A list's province filter: one of the codes, or empty for none (one Literal, so a wrong code gets one reason).
+# A token bound to a province may name only its own: accounts.scoping.province_asked refuses another (403).
+ProvinceFilter = Literal[("", *PROVINCE_CODES)]
 COUNTY_CODES = tuple(c.code for c in reference.counties())
 CountyCode = Annotated[Literal[COUNTY_CODES], Field(description="official four-digit county code")]
 Percent = Annotated[int, Field(ge=0, le=100), Number]

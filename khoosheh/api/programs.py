@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from khoosheh.accounts.models import Role, User
-from khoosheh.accounts.scoping import province_scope, require_overview
+from khoosheh.accounts.scoping import province_asked, require_overview
 from khoosheh.clusters.selectors import visible_clusters
 from khoosheh.core.jalali import FIRST_YEAR, LAST_YEAR
 from khoosheh.programs import services
@@ -27,7 +27,7 @@ from khoosheh.programs.selectors import visible
 from khoosheh.registry.models import ProductionUnit
 from khoosheh.registry.selectors import visible_units
 
-from .common import Pages
+from .common import Pages, ProvinceFilter
 from .program_schemas import (
     CaseIn,
     CaseOut,
@@ -69,16 +69,18 @@ def list_projects(request, min_progress: int = Query(0, ge=0, le=100, descriptio
     return visible(request.user, HalfFinishedProject.objects.filter(physical_progress__gte=min_progress))
 
 
+_PROVINCE = Query("", description="province code; empty for the nation (a token bound to a province: its own; "
+                                  "naming another answers 403)")
+
+
 @programs.get("/targets", response=list[TargetRowOut])
 def targets(request, year: int = Query(..., ge=FIRST_YEAR, le=LAST_YEAR, description="Jalali year"),
-            province: str = Query("", pattern=r"^\d{0,2}$", description="province code; empty for the nation")):
+            province: ProvinceFilter = _PROVINCE):
     """Targets and the achievements computed from the records, for a Jalali year (staff only: 403 for agents,
-    parks companies and unit owners)."""
+    parks companies and unit owners; a provincial token naming another province 403, an unknown code 422)."""
     require_overview(request.user)
-    scope = province_scope(request.user)
-    if scope and province and province != scope:
-        raise HttpError(404, "Not Found")
-    return [r.__dict__ | {"percent": r.percent} for r in targets_vs_achievements(year, scope or province or None)]
+    rows = targets_vs_achievements(year, province_asked(request.user, province))
+    return [r.__dict__ | {"percent": r.percent} for r in rows]
 
 
 # --- cluster development ----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import ConfigDict, Strict, WithJsonSchema
 
-from khoosheh.accounts.scoping import can_write, province_scope
+from khoosheh.accounts.scoping import can_write, province_asked
 from khoosheh.core import reference
 from khoosheh.core.unitfile import RowError
 from khoosheh.core.unitfile.columns import COLUMNS
@@ -22,7 +22,18 @@ from khoosheh.registry.importing import import_table
 from khoosheh.registry.models import ProductionUnit
 from khoosheh.registry.selectors import visible_units
 
-from .common import JALALI_DATE_PATTERN, Count, Input, MalformedOut, Named, Number, Pages, Text, jalali
+from .common import (
+    JALALI_DATE_PATTERN,
+    Count,
+    Input,
+    MalformedOut,
+    Named,
+    Number,
+    Pages,
+    ProvinceFilter,
+    Text,
+    jalali,
+)
 
 
 class UnitOut(Schema):
@@ -111,7 +122,9 @@ class RefusedOut(Schema):
 
 class UnitFilters(Schema):
     q: str = ""
-    province: str = ""
+    province: ProvinceFilter = Field(
+        "", description="official two-digit province code; a token bound to a province may name only its own "
+                        "(another answers 403)")
     county: str = ""
     activity: str = ""
     status: str = ""
@@ -124,9 +137,10 @@ units = Router(tags=["units"])
 @units.get("", response=list[UnitOut])
 @paginate(Pages)
 def list_units(request, filters: Query[UnitFilters]):
-    unit_filter = UnitFilter.from_query(filters.dict())
-    if scope := province_scope(request.user):
-        unit_filter.province = scope
+    """Units the token may see, filtered.  A token bound to a province that names another is refused (403) rather
+    than answered with its own province's units; an unknown province code is refused (422)."""
+    province = province_asked(request.user, filters.province) or ""
+    unit_filter = UnitFilter.from_query(filters.dict() | {"province": province})
     return unit_filter.apply(visible_units(request.user)).select_related("park")
 
 

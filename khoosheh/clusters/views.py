@@ -22,7 +22,7 @@ from khoosheh.core.text import in_persian_order
 from khoosheh.registry.models import Province
 from khoosheh.registry.selectors import visible_units
 from khoosheh.web.paging import page_of
-from khoosheh.web.params import id_param, year_param
+from khoosheh.web.params import id_param, province_param, year_param
 
 from . import jobs, services
 from .forms import NameForm, RejectForm, RunForm
@@ -33,7 +33,8 @@ from .selectors import visible_candidates, visible_clusters
 @login_required
 def cluster_list(request):
     clusters = visible_clusters(request.user).select_related("activity", "province", "county")
-    province = request.GET.get("province", "")
+    # Only a province named is a filter (a provincial user's list is theirs anyway); naming another is 403.
+    province = (province_param(request) or "") if request.GET.get("province") else ""
     year = request.GET.get("year", "")
     shown = clusters
     if province:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from khoosheh.accounts.scoping import UnknownProvince
 from khoosheh.jobs import runner
 from khoosheh.web.params import year_param
 
@@ -22,10 +24,14 @@ CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsh
 
 
 def _scoped(request, spec: jobs.ReportSpec) -> jobs.ReportSpec:
+    """The spec as the user may have it: another province than a provincial user's own is 403 (OtherProvince),
+    a province code naming none 400 with the reason, a cluster not theirs 404."""
     try:
         return spec.scoped_for(request.user)
     except jobs.BadSpec:
         raise Http404 from None
+    except UnknownProvince as exc:
+        raise BadRequest(exc.messages[0]) from None
 
 
 def _answer(request, spec: jobs.ReportSpec):

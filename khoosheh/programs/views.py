@@ -14,7 +14,7 @@ from khoosheh.core.text import fold_digits, in_persian_order
 from khoosheh.registry.models import Province
 from khoosheh.registry.selectors import visible_units
 from khoosheh.web.actions import attempt, show_form_errors
-from khoosheh.web.params import year_param
+from khoosheh.web.params import province_param, year_param
 
 from . import forms, inputs, services
 from .achievements import idle_causes_matrix, national_idle_causes, targets_vs_achievements
@@ -33,7 +33,7 @@ def overview(request):
         return redirect(own[0])
     year = year_param(request)
     scope = province_scope(request.user)
-    province = scope or request.GET.get("province") or None
+    province = province_param(request)  # provincial staff: their own (another is 403)
     cases = visible(request.user, ClinicCase.objects.all())
     if province:
         cases = cases.filter(province_id=province)

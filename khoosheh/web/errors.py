@@ -9,13 +9,18 @@ from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 
-from khoosheh.accounts.scoping import OutsideScope, province_scope
+from khoosheh.accounts.scoping import OtherProvince, OutsideScope, province_scope
 
 log = logging.getLogger(__name__)
 
 
 def permission_denied(request, exception=None):
-    return render(request, "403.html", status=403)
+    # Another province asked for by name (a dashboard, a list's filter, a report): say which one the access covers.
+    user = getattr(request, "user", None)
+    other = isinstance(exception, OtherProvince)
+    return render(request, "403.html", {
+        "other_province": other, "own_province": user.province if other and user is not None else None,
+    }, status=403)
 
 
 def page_not_found(request, exception=None):

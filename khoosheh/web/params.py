@@ -7,6 +7,7 @@ from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.utils import timezone
 
+from khoosheh.accounts.scoping import UnknownProvince, province_asked
 from khoosheh.core.jalali import YEAR_MESSAGE, is_plausible_year, jalali_year
 from khoosheh.core.text import fold_digits
 
@@ -29,3 +30,13 @@ def id_param(request, name: str) -> int:
     if not text.isdigit() or not 0 < int(text) <= LARGEST_ID:
         raise Http404
     return int(text)
+
+
+def province_param(request, name: str = "province") -> str | None:
+    """The province a page's read is for (accounts.scoping.province_asked): none named, the user's own or the
+    nation; another province than a province-bound user's own is 403 (OtherProvince), a code naming no province
+    400 with the reason."""
+    try:
+        return province_asked(request.user, request.GET.get(name))
+    except UnknownProvince as exc:
+        raise BadRequest(exc.messages[0]) from None

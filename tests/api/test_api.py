@@ -53,8 +53,10 @@ def test_api_token_command_prints_a_token_that_works(client, cast, units, capsys
 
 def test_provincial_tokens_see_only_their_province(client, cast, units):
     headers = bearer(cast.isfahan)
-    listed = client.get("/api/v1/units", {"province": "21"}, **headers).json()
+    listed = client.get("/api/v1/units", **headers).json()
     assert [u["province"] for u in listed["items"]] == ["10"]
+    # Naming another province is refused, not answered with Isfahan's units (tests/api/test_permission_matrix.py).
+    assert client.get("/api/v1/units", {"province": "21"}, **headers).status_code == 403
     assert client.get(f"/api/v1/units/{units['21'].pk}", **headers).status_code == 404
     assert client.get(f"/api/v1/units/{units['10'].pk}", **headers).json()["name"] == "فولاد سپاهان"
 
@@ -126,7 +128,7 @@ def test_targets_with_achievements(client, cast, units):
     rows = client.get("/api/v1/programs/targets", {"year": 1404}, **bearer(cast.isfahan)).json()
     assert {r["indicator"] for r in rows} >= {"units_revived", "jobs_created"}
     assert client.get("/api/v1/programs/targets", {"year": 1404, "province": "23"},
-                      **bearer(cast.isfahan)).status_code == 404
+                      **bearer(cast.isfahan)).status_code == 403  # another province: refused, as reports are
 
 
 

@@ -141,3 +141,77 @@ def test_only_staff_read_targets_and_identification_runs(client, world, records,
     headers = {"HTTP_AUTHORIZATION": f"Bearer {make_token(getattr(world.cast, role))}"}
     response = client.get(path, **headers)
     assert response.status_code == SEES_OVERVIEW[role], (role, path, response.content)
+
+
+# Asking for another province (a new user's walk found `?province=` answered silently with the token's own
+# province): a token bound to a province may name its own or none; another is refused (403) with the reason in
+# Persian, as reports and dashboards are; national roles name any; a code naming no province is refused (422).
+# One rule for all of them: accounts.scoping.province_asked.
+PROVINCE_FILTERED = ["/api/v1/units", "/api/v1/programs/targets?year=1405"]
+REFUSED_VALUE = "باید یکی از مقادیری باشد که طرح API (openapi.json) نام می‌برد"
+REFUSAL = {"detail": "این حساب تنها استان اصفهان را می‌بیند؛ استان یزد را نمی‌توان خواست"}
+
+
+def _get(client, path, user, **query):
+    from urllib.parse import parse_qsl
+
+    path, _, given = path.partition("?")
+    return client.get(path, dict(parse_qsl(given)) | query, HTTP_AUTHORIZATION=f"Bearer {make_token(user)}")
+
+
+@pytest.fixture
+def isfahan_viewer(django_user_model):
+    from khoosheh.accounts.models import Role
+
+    return django_user_model.objects.create_user("isfahan-viewer", password="x", role=Role.VIEWER, province_id="10")
+
+
+@pytest.mark.parametrize("path", PROVINCE_FILTERED)
+def test_a_provincial_token_naming_its_own_province_or_none_is_answered(client, world, records, path):
+    for query in ({"province": "10"}, {}):
+        assert _get(client, path, world.cast.isfahan, **query).status_code == 200, (path, query)
+
+
+@pytest.mark.parametrize("path", PROVINCE_FILTERED)
+def test_a_provincial_token_naming_another_province_is_refused_with_the_reason(client, world, records, path):
+    response = _get(client, path, world.cast.isfahan, province="21")
+    assert response.status_code == 403 and response.json() == REFUSAL
+
+
+@pytest.mark.parametrize("path", PROVINCE_FILTERED)
+def test_a_viewer_bound_to_a_province_is_refused_another_province_too(client, world, records, isfahan_viewer, path):
+    assert _get(client, path, isfahan_viewer, province="10").status_code == 200
+    response = _get(client, path, isfahan_viewer, province="21")
+    assert response.status_code == 403 and response.json() == REFUSAL
+
+
+@pytest.mark.parametrize("role", ["national", "viewer"])
+@pytest.mark.parametrize("path", PROVINCE_FILTERED)
+def test_national_roles_name_any_province(client, world, records, role, path):
+    for province in ("10", "21"):
+        assert _get(client, path, getattr(world.cast, role), province=province).status_code == 200, province
+
+
+def test_a_national_tokens_province_filter_lists_that_province_only(client, world, records):
+    listed = _get(client, "/api/v1/units", world.cast.national, province="21", limit=500).json()["items"]
+    assert listed and {unit["province"] for unit in listed} == {"21"}
+
+
+@pytest.mark.parametrize("role", ["national", "isfahan"])
+@pytest.mark.parametrize("path", PROVINCE_FILTERED)
+def test_an_unknown_province_code_is_refused_not_ignored(client, world, records, role, path):
+    # The schema lists the 31 codes (an enum), so the refusal is the schema's, in the API's usual shape.
+    for code in ("99", "ZZ"):
+        response = _get(client, path, getattr(world.cast, role), province=code)
+        assert response.status_code == 422, code
+        assert response.json()["errors"] == [{"field": "province", "message": REFUSED_VALUE}], code
+
+
+def test_the_schema_names_the_refusal_on_every_operation_taking_a_province():
+    from khoosheh.api.v1 import api
+
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        for method, operation in operations.items():
+            takes = any(p["in"] == "query" and p["name"] == "province" for p in operation.get("parameters", ()))
+            says = "names another" in operation["responses"]["403"]["description"]
+            assert takes == says, (method, path)

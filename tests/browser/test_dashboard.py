@@ -137,3 +137,13 @@ def test_a_report_still_being_built_offers_no_download(page, live_server, demo):
     assert page.locator("#job-progress").get_attribute("value") == "30"
     assert not page.locator("#job-download").is_visible()
     assert "فهرست کردن واحدها" in page.locator("#job-stage").inner_text()
+
+
+def test_a_provincial_user_opening_another_provinces_dashboard_is_told_why_in_persian(page, live_server, demo,
+                                                                                       artefact):
+    log_in(page, live_server, "demo-isfahan")
+    response = page.goto(f"{live_server.url}/dashboard/province/07/")
+    assert response.status == 403 and page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("h1").inner_text() == "این صفحه از آن استان دیگری است"
+    assert "تنها استان اصفهان" in page.locator(".error-page").inner_text()
+    page.screenshot(path=artefact("dashboard-other-province-403.png"), full_page=True)

@@ -83,8 +83,82 @@ def test_a_provincial_user_following_a_link_to_another_province_is_told_why(clie
     response = client.get(reverse("registry:unit_detail", args=[kashan.pk]))
     html = response.content.decode()
     assert response.status_code == 404 and "بیرون از استان شما" in html and "تهران" in html
-    # Another province's dashboard says the same.
-    assert "بیرون از استان شما" in client.get(reverse("dashboards:province", args=["10"])).content.decode()
+
+
+# --- asking for another province: one rule on every page that takes one (accounts.scoping.province_asked) -------
+# A provincial user naming another province is refused (403, the site's Persian page saying which province their
+# access covers), as the API and reports refuse it, never answered silently with their own; their own province,
+# or none, is answered; national staff name any; a code naming no province is a 400 saying so.
+
+def test_a_provincial_user_asking_for_another_provinces_dashboard_is_refused_and_told_why(client, cast,
+                                                                                          two_provinces):
+    client.force_login(cast.tehran)
+    response = client.get(reverse("dashboards:province", args=["10"]))
+    html = response.content.decode()
+    assert response.status_code == 403 and 'dir="rtl"' in html
+    assert "از آن استان دیگری است" in html and "تنها استان تهران" in html
+
+
+def test_a_provincial_user_opens_their_own_provinces_dashboard(client, cast, two_provinces):
+    client.force_login(cast.isfahan)
+    assert client.get(reverse("dashboards:province", args=["10"])).status_code == 200
+
+
+def test_national_staff_open_any_provinces_dashboard(client, cast, two_provinces):
+    client.force_login(cast.national)
+    for code in ("10", "21", "23"):
+        assert client.get(reverse("dashboards:province", args=[code])).status_code == 200, code
+
+
+@pytest.mark.parametrize("who", ["national", "isfahan"])
+def test_the_dashboard_of_a_province_that_does_not_exist_is_not_found(client, cast, who):
+    client.force_login(getattr(cast, who))
+    assert client.get(reverse("dashboards:province", args=["99"])).status_code == 404
+
+
+PAGES_TAKING_A_PROVINCE = {
+    "the unit list": ("registry:unit_list", {}), "the unit export": ("registry:unit_export", {"format": "csv"}),
+    "the cluster list": ("clusters:cluster_list", {}), "the programs' targets": ("programs:overview", {}),
+    "the area report": ("dashboards:report", {"year": "1405"}),
+}
+
+
+def _page(client, page: str, **query):
+    name, given = PAGES_TAKING_A_PROVINCE[page]
+    args = ["xlsx"] if name == "dashboards:report" else []
+    return client.get(reverse(name, args=args), given | query)
+
+
+@pytest.mark.parametrize("page", PAGES_TAKING_A_PROVINCE)
+def test_a_provincial_user_naming_another_province_on_a_page_is_refused_and_told_why(client, cast, two_provinces,
+                                                                                      page):
+    client.force_login(cast.isfahan)
+    response = _page(client, page, province="21")
+    assert response.status_code == 403 and "Content-Disposition" not in response
+    assert "تنها استان اصفهان" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", PAGES_TAKING_A_PROVINCE)
+def test_a_provincial_user_naming_their_own_province_or_none_on_a_page_is_answered(client, cast, two_provinces,
+                                                                                    page):
+    client.force_login(cast.isfahan)
+    for query in ({"province": "10"}, {"province": "۱۰"}, {}):
+        assert _page(client, page, **query).status_code == 200, query
+
+
+@pytest.mark.parametrize("page", PAGES_TAKING_A_PROVINCE)
+def test_national_staff_name_any_province_on_a_page(client, cast, two_provinces, page):
+    client.force_login(cast.national)
+    for code in ("10", "21"):
+        assert _page(client, page, province=code).status_code == 200, code
+
+
+@pytest.mark.parametrize("who", ["national", "isfahan"])
+@pytest.mark.parametrize("page", PAGES_TAKING_A_PROVINCE)
+def test_a_province_code_naming_no_province_on_a_page_is_a_bad_request_saying_so(client, cast, page, who):
+    client.force_login(getattr(cast, who))
+    response = _page(client, page, province="99")
+    assert response.status_code == 400 and "استانی با کد «99» نیست" in response.content.decode()
 
 
 def test_a_forbidden_action_gets_a_persian_page_saying_why(client, cast):

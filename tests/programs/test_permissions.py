@@ -119,7 +119,8 @@ def test_only_staff_open_run_comparisons_dashboards_and_area_reports(client, wor
     for path in overview_pages:
         status = client.get(path).status_code
         if role in STAFF:
-            assert status in (200, 404), (role, path, status)  # 404: Yazd is outside Isfahan's province
+            outside = role == "isfahan" and path == "/dashboard/province/21/"  # Yazd: another province, refused
+            assert status == (403 if outside else 200), (role, path, status)
         else:
             assert status == 403, (role, path, status)
 

@@ -60,8 +60,10 @@ def test_filters(client, cast, units, filters, expected):
 def test_provincial_staff_see_only_their_province_in_the_list(client, cast, units):
     client.force_login(cast.isfahan)
     assert names(client.get(reverse("registry:unit_list"))) == ["فولاد سپاهان"]
-    # Asking for another province by URL does not widen the scope.
-    assert names(client.get(reverse("registry:unit_list"), {"province": "23"})) == ["فولاد سپاهان"]
+    assert names(client.get(reverse("registry:unit_list"), {"province": "10"})) == ["فولاد سپاهان"]
+    # Asking for another province by URL neither widens the scope nor silently answers with Isfahan's units.
+    refused = client.get(reverse("registry:unit_list"), {"province": "23"})
+    assert refused.status_code == 403 and "اصفهان" in refused.content.decode()
 
 
 def test_provincial_staff_cannot_open_another_provinces_unit_by_guessing_its_url(client, cast, units):
@@ -79,8 +81,10 @@ def test_provincial_staff_cannot_change_another_provinces_unit(client, cast, uni
 
 def test_provincial_staff_export_only_their_province(client, cast, units):
     client.force_login(cast.isfahan)
-    body = client.get(reverse("registry:unit_export"), {"format": "csv", "province": "23"}).content.decode("utf-8-sig")
+    body = client.get(reverse("registry:unit_export"), {"format": "csv"}).content.decode("utf-8-sig")
     assert "فولاد سپاهان" in body and "قطعات خودرو پویا" not in body and "کرمان" not in body
+    refused = client.get(reverse("registry:unit_export"), {"format": "csv", "province": "23"})
+    assert refused.status_code == 403 and "Content-Disposition" not in refused
 
 
 def test_a_viewer_reads_but_cannot_change(client, cast, units):

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
                                year=year or jalali_year(timezone.localdate()), province=province, units=units)
         try:
             spec = spec.scoped_for(who)
-        except (jobs.BadSpec, PermissionDenied):
+        except (jobs.BadSpec, PermissionDenied, ValidationError):
             raise CommandError("no such province or cluster, or not in this user's scope") from None
         bar = Progress(force=progress)
         partial = out.with_name(out.name + ".part")
