@@ -117,6 +117,29 @@ def province_asked(user: User, asked: str | None) -> str | None:
     return scope or code or None
 
 
+_COUNTY_PROVINCE = {c.code: c.province_code for c in reference.counties()}
+
+
+class UnknownCounty(ValidationError):
+    """A county code that names none of the reference counties (refused like UnknownProvince)."""
+
+    def __init__(self, asked: str):
+        self.asked = asked
+        super().__init__(f"شهرستانی با کد «{asked[:20]}» نیست؛ کد رسمی چهاررقمی شهرستان را بفرستید")
+
+
+def county_asked(user: User, asked: str | None) -> str | None:
+    """The county a list is narrowed to, by `province_asked`'s rule: a county of another province than a
+    province-bound user's own is OtherProvince (403), not an empty list that looks like "no units there"."""
+    code = clean(asked or "").strip()
+    if not code:
+        return None
+    if code not in _COUNTY_PROVINCE:
+        raise UnknownCounty(code)
+    province_asked(user, _COUNTY_PROVINCE[code])
+    return code
+
+
 def can_change_province(user: User, province_code: str | None) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False

@@ -294,6 +294,7 @@ ProvinceCode = Annotated[Literal[PROVINCE_CODES], Field(description="official tw
 ProvinceFilter = Literal[("", *PROVINCE_CODES)]
 COUNTY_CODES = tuple(c.code for c in reference.counties())
 CountyCode = Annotated[Literal[COUNTY_CODES], Field(description="official four-digit county code")]
+CountyFilter = Literal[("", *COUNTY_CODES)]  # as ProvinceFilter: another province's county is 403 (province_asked)
 Percent = Annotated[int, Field(ge=0, le=100), Number]
 
 

@@ -11,20 +11,21 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 from pydantic import ConfigDict, Strict, WithJsonSchema
 
-from khoosheh.accounts.scoping import can_write, province_asked
+from khoosheh.accounts.scoping import can_write
 from khoosheh.core import reference
 from khoosheh.core.unitfile import RowError
 from khoosheh.core.unitfile.columns import COLUMNS
 from khoosheh.core.unitfile.fields import STATUS_SPELLINGS as _STATUS_SPELLINGS
 from khoosheh.core.unitfile.readers import Table
-from khoosheh.registry.filters import UnitFilter
+from khoosheh.registry.filters import UnitFilter, UnknownPark
 from khoosheh.registry.importing import import_table
-from khoosheh.registry.models import ProductionUnit
+from khoosheh.registry.models import ProductionUnit, UnitStatus
 from khoosheh.registry.selectors import visible_units
 
 from .common import (
     JALALI_DATE_PATTERN,
     Count,
+    CountyFilter,
     Input,
     MalformedOut,
     Named,
@@ -125,10 +126,12 @@ class UnitFilters(Schema):
     province: ProvinceFilter = Field(
         "", description="official two-digit province code; a token bound to a province may name only its own "
                         "(another answers 403)")
-    county: str = ""
+    county: CountyFilter = Field("", description="official four-digit county code; a token bound to a province "
+                                                "may name only its own province's (another answers 403)")
     activity: str = ""
-    status: str = ""
-    park: str = ""
+    status: Literal[("", *UnitStatus.values)] = ""
+    park: int | None = Field(None, ge=1, le=2**53, description="an industrial park's id; another province's "
+                                                                "answers 403 to a token bound to a province")
 
 
 units = Router(tags=["units"])
@@ -137,10 +140,13 @@ units = Router(tags=["units"])
 @units.get("", response=list[UnitOut])
 @paginate(Pages)
 def list_units(request, filters: Query[UnitFilters]):
-    """Units the token may see, filtered.  A token bound to a province that names another is refused (403) rather
-    than answered with its own province's units; an unknown province code is refused (422)."""
-    province = province_asked(request.user, filters.province) or ""
-    unit_filter = UnitFilter.from_query(filters.dict() | {"province": province})
+    """Units the token may see, filtered.  A token bound to a province that names another province, or a county
+    or park of another, is refused (403) rather than answered with its own province's units or none; an unknown
+    province, county or park is refused (422)."""
+    try:
+        unit_filter = UnitFilter.scoped(request.user, filters.dict() | {"park": str(filters.park or "")})
+    except UnknownPark as exc:
+        raise HttpError(404, exc.messages[0]) from None
     return unit_filter.apply(visible_units(request.user)).select_related("park")
 
 

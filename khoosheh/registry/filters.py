@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import QueryDict
 
+from khoosheh.accounts.models import User
+from khoosheh.accounts.scoping import county_asked, province_asked
 from khoosheh.core.text import clean, fold_digits, match_key
 
-from .models import ProductionUnit, UnitStatus
+from .models import IndustrialPark, ProductionUnit, UnitStatus
 
 
 @dataclass
@@ -33,6 +36,20 @@ class UnitFilter:
             status=status if status in UnitStatus.values else "",
             park=get("park") if get("park").isdigit() else "",
         )
+
+    @classmethod
+    def scoped(cls, user: User, query) -> UnitFilter:
+        """The filters a user's list, export or API read asks for, each place checked by one rule
+        (accounts.scoping.province_asked): the province pinned for a province-bound user; a province, county or
+        park of another province is OtherProvince (403); a code naming none is a ValidationError with the reason
+        (pages 400, API 422) — never an empty list that reads as "no units there"."""
+        unit_filter = cls.from_query(query)
+        unit_filter.province = province_asked(user, query.get("province")) or ""
+        unit_filter.county = county_asked(user, query.get("county")) or ""
+        park = fold_digits(clean(query.get("park") or "")).strip()
+        if park:
+            unit_filter.park = str(_park_asked(user, park))
+        return unit_filter
 
     def apply(self, units: QuerySet[ProductionUnit]) -> QuerySet[ProductionUnit]:
         if self.q:
@@ -61,3 +78,16 @@ class UnitFilter:
 
         values = {**self.__dict__, **overrides}
         return urlencode({k: v for k, v in values.items() if v})
+
+
+class UnknownPark(ValidationError):
+    """A park id that names no park (a page answers 400, the API 404: the id is well formed, the park is not)."""
+
+
+def _park_asked(user: User, asked: str) -> int:
+    province = (IndustrialPark.objects.filter(pk=int(asked)).values_list("county__province_id", flat=True).first()
+                if asked.isdigit() and int(asked) < 2**53 else None)
+    if province is None:
+        raise UnknownPark(f"شهرکی با شناسه «{asked[:20]}» نیست")
+    province_asked(user, province)
+    return int(asked)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +18,6 @@ from khoosheh.core.text import in_persian_order
 from khoosheh.core.unitfile.columns import BY_NAME
 from khoosheh.core.unitfile.header import missing_required, peek_file
 from khoosheh.web.actions import attempt
-from khoosheh.web.params import province_param
 
 from . import mappings, services, uploads
 from .exporting import export_units
@@ -31,11 +30,12 @@ PAGE_SIZE = 50
 
 
 def scoped_filter(request) -> UnitFilter:
-    """The list's filters, with the province pinned for province-bound users
-    (so the page shows what the export and counts use); naming another province is 403, an unknown one 400."""
-    unit_filter = UnitFilter.from_query(request.GET)
-    unit_filter.province = province_param(request) or ""
-    return unit_filter
+    """The list's filters (UnitFilter.scoped): the province pinned for province-bound users, so the page shows
+    what the export and counts use; another province's province, county or park is 403, an unknown one 400."""
+    try:
+        return UnitFilter.scoped(request.user, request.GET)
+    except ValidationError as exc:
+        raise BadRequest(exc.messages[0]) from None
 
 
 @login_required

@@ -215,3 +215,37 @@ def test_the_schema_names_the_refusal_on_every_operation_taking_a_province():
             takes = any(p["in"] == "query" and p["name"] == "province" for p in operation.get("parameters", ()))
             says = "names another" in operation["responses"]["403"]["description"]
             assert takes == says, (method, path)
+
+
+# A county or park names a province too: the same rule, so a provincial token asking for a Yazd county or park
+# is refused and told why, not handed an empty list that reads as "no units there".
+@pytest.fixture
+def yazd_park(world):
+    from khoosheh.registry.models import IndustrialPark
+
+    return IndustrialPark.objects.create(name="شهرک صنعتی میبد", county_id="2106")
+
+
+def test_a_provincial_token_naming_another_provinces_county_or_park_is_refused_with_the_reason(client, world,
+                                                                                             yazd_park):
+    for query in ({"county": "2106"}, {"park": str(yazd_park.pk)}):
+        response = _get(client, "/api/v1/units", world.cast.isfahan, **query)
+        assert response.status_code == 403 and response.json() == REFUSAL, query
+
+
+def test_a_provincial_token_narrows_to_its_own_county_or_park(client, world):
+    for query in ({"county": "1010"}, {"park": str(world.park.pk)}):
+        listed = _get(client, "/api/v1/units", world.cast.isfahan, limit=500, **query).json()["items"]
+        assert listed and {unit["county"] for unit in listed} == {"1010"}, query
+
+
+def test_a_county_or_park_naming_none_is_refused_saying_so(client, world):
+    county = _get(client, "/api/v1/units", world.cast.national, county="9999")  # not in the schema's list
+    assert county.status_code == 422 and "county" in county.json()["detail"]
+    park = _get(client, "/api/v1/units", world.cast.national, park="987654")  # well formed, but no such park
+    assert park.status_code == 404 and park.json()["detail"] == "شهرکی با شناسه «987654» نیست"
+
+
+def test_a_status_filter_naming_no_status_is_refused_not_ignored(client, world):
+    assert _get(client, "/api/v1/units", world.cast.national, status="idle").status_code == 200
+    assert _get(client, "/api/v1/units", world.cast.national, status="asleep").status_code == 422

@@ -216,3 +216,13 @@ def test_the_dashboards_year_filter_changes_the_unit_counts(client, cast, two_pr
     now = client.get(reverse("home")).context["registry"]["totals"]["units"]
     in_1400 = client.get(reverse("home"), {"year": "1400"}).context["registry"]["totals"]["units"]
     assert (now, in_1400) == (2, 1)
+
+
+@pytest.mark.parametrize("page", ["the unit list", "the unit export"])
+def test_a_provincial_user_naming_another_provinces_county_on_a_page_is_refused_and_told_why(client, cast,
+                                                                                            two_provinces, page):
+    client.force_login(cast.isfahan)
+    response = _page(client, page, county="2106")
+    assert response.status_code == 403 and "Content-Disposition" not in response
+    assert "تنها استان اصفهان" in response.content.decode()
+    assert _page(client, page, county="9999").status_code == 400
