@@ -1,64 +1,16 @@
-"""A refused form on its own page (the administration's user form, a new consortium, a new enquiry) is shown
-again laid out by forms/_form.html: a summary on top linking to each field that needs fixing, each error
-directly under its own box (and named by the box's aria-describedby), and what was typed kept."""
+"""A refused form on its own page (the administration's forms, a new consortium, a new enquiry, the password
+pages) is shown again laid out by forms/_form.html: a summary on top linking to each field that needs fixing,
+each error directly under its own box (and named by the box's aria-describedby), and what was typed kept.
+(The program pages' forms: tests/programs/test_refused_forms.py.)"""
 
 import pytest
-from django.test.html import Element, parse_html
+from django.test.html import parse_html
 from django.urls import reverse
 
 from khoosheh.accounts.models import User
+from tests.form_pages import assert_error_follows_its_field, elements, find, summary_links
 
 pytestmark = pytest.mark.django_db
-
-
-def find(node, **attrs) -> Element | None:
-    """The first element under ``node`` whose attributes include ``attrs`` (``class_`` for class)."""
-    wanted = {k.rstrip("_"): v for k, v in attrs.items()}
-    for child in node.children if isinstance(node, Element) else ():
-        if not isinstance(child, Element):
-            continue
-        got = dict(child.attributes)
-        if all(v in (got.get(k) or "").split() if k == "class" else got.get(k) == v for k, v in wanted.items()):
-            return child
-        if (found := find(child, **attrs)) is not None:
-            return found
-    return None
-
-
-def elements(node) -> list[Element]:
-    """Every element under ``node``, in document order."""
-    out = []
-    for child in node.children:
-        if isinstance(child, Element):
-            out.append(child)
-            out.extend(elements(child))
-    return out
-
-
-def assert_error_follows_its_field(page: Element, name: str, *, ticks: bool = False) -> str:
-    """The field's block holds its box, then its error; the box (for ticks, their fieldset) names the error in
-    aria-describedby.  Returns the error's text."""
-    block = find(page, id=f"id_{name}_field")
-    assert block is not None, f"no block for {name}"
-    error = find(block, id=f"id_{name}_error")
-    assert error is not None and "errorlist" in dict(error.attributes)["class"], f"no error under {name}"
-    in_order = elements(block)
-    if ticks:
-        box = find(block, class_="checklist-box")
-        described = next(e for e in in_order if e.name == "fieldset")
-    else:
-        box = described = find(block, id=f"id_{name}")
-    assert box is not None, f"no box for {name}"
-    assert f"id_{name}_error" in dict(described.attributes).get("aria-describedby", "").split()
-    # The error comes after the box: directly under it, not above the label or below another field.
-    assert in_order.index(box) < in_order.index(error)
-    return "".join(str(c) for c in error.children)
-
-
-def summary_links(page: Element) -> list[str]:
-    summary = find(page, class_="form-summary")
-    assert summary is not None and dict(summary.attributes)["role"] == "alert"
-    return [dict(a.attributes)["href"] for a in elements(summary) if a.name == "a"]
 
 
 def test_a_refused_new_user_shows_each_error_under_its_field_and_keeps_what_was_typed(client, cast):
@@ -123,3 +75,4 @@ def test_a_refused_enquiry_shows_the_county_error_under_the_county_and_keeps_the
     ticked = [dict(e.attributes)["value"] for e in elements(processes) if e.name == "input" and
               "checked" in dict(e.attributes)]
     assert ticked == ["cnc_machining"]
+
