@@ -4,11 +4,12 @@ each error directly under its own box (and named by the box's aria-describedby),
 (The program pages' forms: tests/programs/test_refused_forms.py.)"""
 
 import pytest
+from django.core import mail
 from django.test.html import parse_html
 from django.urls import reverse
 
-from khoosheh.accounts.models import User
-from tests.form_pages import assert_error_follows_its_field, elements, find, summary_links
+from khoosheh.accounts.models import AuditEntry, User
+from tests.form_pages import assert_error_follows_its_field, elements, find, kept, summary_links
 
 pytestmark = pytest.mark.django_db
 
@@ -75,4 +76,43 @@ def test_a_refused_enquiry_shows_the_county_error_under_the_county_and_keeps_the
     ticked = [dict(e.attributes)["value"] for e in elements(processes) if e.name == "input" and
               "checked" in dict(e.attributes)]
     assert ticked == ["cnc_machining"]
+
+
+def test_a_refused_password_change_shows_the_mismatch_under_the_repeat_and_changes_nothing(client, cast):
+    client.force_login(cast.national)
+    audited = AuditEntry.objects.count()
+    response = client.post(reverse("password_change"), {"old_password": "pw-national",
+                                                        "new_password1": "Kashi-Yazd-1405!",
+                                                        "new_password2": "Kashi-Yazd-1406!"})
+    assert response.status_code == 200
+    page = parse_html(response.content.decode())
+    assert summary_links(page) == ["#id_new_password2"]
+    assert "مطابقت" in assert_error_follows_its_field(page, "new_password2")
+    # No password comes back in its box, and the old one still works.
+    assert all("value" not in dict(find(page, id=f"id_{name}").attributes)
+               for name in ("old_password", "new_password1", "new_password2"))
+    cast.national.refresh_from_db()
+    assert cast.national.check_password("pw-national") and AuditEntry.objects.count() == audited
+
+
+def test_a_wrong_old_password_is_said_under_the_old_password(client, cast):
+    client.force_login(cast.national)
+    response = client.post(reverse("password_change"), {"old_password": "not it",
+                                                        "new_password1": "Kashi-Yazd-1405!",
+                                                        "new_password2": "Kashi-Yazd-1405!"})
+    page = parse_html(response.content.decode())
+    assert summary_links(page) == ["#id_old_password"]
+    assert_error_follows_its_field(page, "old_password")
+    cast.national.refresh_from_db()
+    assert cast.national.check_password("pw-national")
+
+
+def test_a_password_reset_asked_for_a_malformed_address_says_so_under_the_address_and_keeps_it(client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    response = client.post(reverse("password_reset"), {"email": "national@example"})
+    assert response.status_code == 200 and not mail.outbox
+    page = parse_html(response.content.decode())
+    assert summary_links(page) == ["#id_email"]
+    assert "ایمیل" in assert_error_follows_its_field(page, "email")
+    assert kept(page, "id_email") == "national@example"
 
