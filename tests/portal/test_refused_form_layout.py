@@ -9,6 +9,7 @@ from django.test.html import parse_html
 from django.urls import reverse
 
 from khoosheh.accounts.models import AuditEntry, User
+from khoosheh.spx.models import Exhibition
 from tests.form_pages import assert_error_follows_its_field, elements, find, kept, summary_links
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +117,30 @@ def test_a_password_reset_asked_for_a_malformed_address_says_so_under_the_addres
     assert "ایمیل" in assert_error_follows_its_field(page, "email")
     assert kept(page, "id_email") == "national@example"
 
+
+def test_a_new_exhibitions_province_starts_empty_and_is_asked_for(client, cast):
+    client.force_login(cast.national)
+    # The province box starts at «—», not at the first province of the list.
+    page = parse_html(client.get(reverse("manage_exhibition_new")).content.decode())
+    assert kept(page, "id_province") == ""
+    # The model's province is not optional: the label carries the required mark.
+    assert find(find(page, id="id_province_field"), class_="required") is not None
+    # Left empty, it is refused under the box; the rest comes back as typed; nothing is saved or audited.
+    audited = AuditEntry.objects.count()
+    response = client.post(reverse("manage_exhibition_new"), {
+        "name": "نمایشگاه ساخت داخل", "city": "اصفهان", "province": "", "starts_on": "1405/02/10",
+        "slots": 8, "tables": 20, "day_starts_at": "10:00", "slot_minutes": 30})
+    assert response.status_code == 200
+    page = parse_html(response.content.decode())
+    assert summary_links(page) == ["#id_province"]
+    assert "لازم" in assert_error_follows_its_field(page, "province")
+    assert kept(page, "id_name") == "نمایشگاه ساخت داخل" and kept(page, "id_starts_on") == "1405/02/10"
+    assert not Exhibition.objects.exists() and AuditEntry.objects.count() == audited
+
+
+def test_a_new_exhibition_starts_at_the_persons_own_province_when_they_have_one(client, cast):
+    cast.national.province_id = "10"
+    cast.national.save()
+    client.force_login(cast.national)
+    page = parse_html(client.get(reverse("manage_exhibition_new")).content.decode())
+    assert kept(page, "id_province") == "10"
