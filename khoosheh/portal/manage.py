@@ -65,7 +65,8 @@ class ParkForm(forms.Form):
 class ExhibitionForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
     city = forms.CharField(label=gettext_lazy("City"), max_length=100)
-    province = ProvinceField(label=gettext_lazy("Province"))
+    # Required, as the model's is, and starts empty: a preselected first province was saved unnoticed.
+    province = ProvinceField(label=gettext_lazy("Province"), empty_label="—")
     starts_on = JalaliDateField(label=gettext_lazy("Starts"))
     slots = forms.IntegerField(label=gettext_lazy("Meeting slots"), min_value=1, max_value=40, initial=10)
     tables = forms.IntegerField(label=gettext_lazy("Tables"), min_value=1, max_value=500, initial=50)
@@ -192,7 +193,7 @@ def park_edit(request, pk: int | None = None):
 def exhibition_edit(request, pk: int | None = None):
     _national(request)
     exhibition = get_object_or_404(Exhibition, pk=pk) if pk else None
-    initial = None
+    initial = {"province": request.user.province_id}  # a new one: the person's own province, if they have one
     if exhibition:
         initial = {k: getattr(exhibition, k) for k in ExhibitionForm.base_fields}
         initial.update(province=exhibition.province_id,

@@ -1,6 +1,7 @@
 """The portal's forms, made from the one description of each input (inputs.py)."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from khoosheh.core.inputs import Description, Entry, Kind
 from khoosheh.core.jalali import FIRST_YEAR, LAST_YEAR
@@ -84,7 +85,6 @@ def form_for(description: Description, *, required: tuple[str, ...] = ()) -> typ
 
 PhaseForm = form_for(inputs.PHASE)
 DevelopmentForm = form_for(inputs.DEVELOPMENT.without("agent"))
-JointActionForm = form_for(inputs.JOINT_ACTION)
 DiagnosisForm = form_for(inputs.DIAGNOSIS)
 InterventionForm = form_for(inputs.INTERVENTION)
 FollowUpForm = form_for(inputs.FOLLOW_UP)
@@ -95,16 +95,36 @@ ExportsForm = form_for(inputs.EXPORTS)
 TargetForm = form_for(inputs.TARGET)
 
 
+def _unit_ticks(field: forms.MultipleChoiceField, units) -> dict:
+    """Ticks for the given units (name and national ID, in Persian order); returns them by the tick's value."""
+    by_pk = {str(u.pk): u for u in units}
+    field.choices = sorted(((pk, f"{digits(u.name)} · {digits(u.national_id) or '—'}") for pk, u in by_pk.items()),
+                           key=lambda c: persian_sort_key(c[1]))
+    return by_pk
+
+
+class JointActionForm(form_for(inputs.JOINT_ACTION)):
+    """The participants are ticked from the cluster's members (the service refuses any other unit), so a
+    refused form comes back with its ticks as they were."""
+
+    participants = forms.MultipleChoiceField(label=_("Participants"), required=False,
+                                             widget=forms.CheckboxSelectMultiple(attrs={"class": "checklist"}))
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.units = _unit_ticks(self.fields["participants"], units)
+
+    def clean_participants(self):
+        return [self.units[pk] for pk in self.cleaned_data["participants"]]
+
+
 class ConsortiumForm(form_for(inputs.CONSORTIUM.without("province", "clusters"), required=("formed_on",))):
     """Members are ticked from the cluster's own units (name and national ID shown), never typed; the province
     and the cluster are the page's."""
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.units = {str(u.pk): u for u in units}
-        self.fields["members"].choices = sorted(
-            ((pk, f"{digits(u.name)} · {digits(u.national_id) or '—'}") for pk, u in self.units.items()),
-            key=lambda c: persian_sort_key(c[1]))
+        self.units = _unit_ticks(self.fields["members"], units)
 
     def clean_members(self):
         return [self.units[pk] for pk in self.cleaned_data["members"]]

@@ -75,9 +75,11 @@ def _refuse_the_future(description: Description, values: dict) -> None:
         with translation.override("fa"):
             label = str(entry.label) or "تاریخ"
         if entry.kind is Kind.YEAR and value > jalali_year(today):
-            raise ValidationError(f"{label} نمی‌تواند پس از سال جاری ({to_persian_digits(jalali_year(today))}) باشد")
+            this_year = to_persian_digits(jalali_year(today))
+            raise ValidationError({name: f"{label} نمی‌تواند پس از سال جاری ({this_year}) باشد"})
         if entry.kind is Kind.DAY and value > today:
-            raise ValidationError(f"{label} نمی‌تواند پس از امروز ({format_jalali(today)}) باشد")
+            # Keyed by the entry, so a page's form says it under the date's box (the API's answer is the same).
+            raise ValidationError({name: f"{label} نمی‌تواند پس از امروز ({format_jalali(today)}) باشد"})
 
 
 def _require_change(user: User, record) -> None:
@@ -160,7 +162,7 @@ def add_joint_action(development: ClusterDevelopment, user: User, *, participant
     if values["kind"] not in JointAction.Kind.values:
         raise ValidationError("نوع اقدام مشترک ناشناخته است")
     if values["end_date"] and values["end_date"] < values["start_date"]:
-        raise ValidationError("پایان اقدام پیش از آغاز آن است")
+        raise ValidationError({"end_date": "پایان اقدام پیش از آغاز آن است"})
     members = set(development.cluster.members.values_list("pk", flat=True))
     outsiders = [p for p in participants if p.pk not in members]
     if outsiders:

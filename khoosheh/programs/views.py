@@ -3,7 +3,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -13,7 +15,7 @@ from khoosheh.core.jalali import format_jalali
 from khoosheh.core.text import fold_digits, in_persian_order
 from khoosheh.registry.models import Province
 from khoosheh.registry.selectors import visible_units
-from khoosheh.web.actions import attempt, show_form_errors
+from khoosheh.web.actions import attempt, submit
 from khoosheh.web.params import province_param, year_param
 
 from . import forms, inputs, services
@@ -21,6 +23,15 @@ from .achievements import idle_causes_matrix, national_idle_causes, targets_vs_a
 from .models import ClinicCase, ClusterDevelopment, ExportConsortium, HalfFinishedProject, Phase, ProblemCategory
 from .permissions import can_change, opens_records, sections
 from .selectors import visible
+
+
+def _page(request, template: str, context: dict, page_forms: dict, bound=None) -> HttpResponse:
+    """A program record's page with its forms: each empty, or the refused one (``bound``, as submitted) in place
+    of its twin of the same class, laid out by forms/_form.html with its errors under its fields.  ``refused``
+    lets a page show that form even where it would not offer it now (a stage moved on meanwhile).  The status
+    is 200, as on the other pages that show a refused form again."""
+    page_forms = {name: bound if type(bound) is type(form) else form for name, form in page_forms.items()}
+    return render(request, template, context | page_forms | {"refused": bound})
 
 
 @login_required
@@ -31,37 +42,42 @@ def overview(request):
         if not own:
             raise PermissionDenied
         return redirect(own[0])
-    year = year_param(request)
+    return _overview_page(request, year_param(request))
+
+
+def _overview_page(request, year: int, bound=None) -> HttpResponse:
     scope = province_scope(request.user)
     province = province_param(request)  # provincial staff: their own (another is 403)
     cases = visible(request.user, ClinicCase.objects.all())
     if province:
         cases = cases.filter(province_id=province)
     columns, matrix = idle_causes_matrix(cases, year)
-    return render(request, "programs/overview.html", {
+    return _page(request, "programs/overview.html", {
         "year": year, "province": Province.objects.filter(code=province).first(),
         "provinces": in_persian_order(Province.objects.all()) if scope is None else [],
         "rows": targets_vs_achievements(year, province),
         "causes": national_idle_causes(cases, year), "cause_columns": columns, "cause_matrix": matrix,
-        "problem_labels": dict(ProblemCategory.choices),
-        "can_set_targets": request.user.is_national, "target_form": forms.TargetForm(initial={"year": year}),
-    })
+        "problem_labels": dict(ProblemCategory.choices), "can_set_targets": request.user.is_national,
+    }, {"target_form": forms.TargetForm(initial={"year": year})}, bound)
 
 
 @login_required
 @require_POST
 def set_target(request):
-    form = forms.TargetForm(request.POST)
     if not request.user.is_national:
         raise PermissionDenied
-    if form.is_valid():
-        data = form.cleaned_data
-        attempt(request, lambda: services.set_target(request.user, year=data["year"], indicator=data["indicator"],
-                                                  value=data["value"], province_code=data["province"] or None),
-             _("Target saved."))
-    else:
-        show_form_errors(request, form)
-    return redirect(f"{request.build_absolute_uri('/programs/')}?year={request.POST.get('year', '')}")
+    form = forms.TargetForm(request.POST)
+
+    def save(d):
+        services.set_target(request.user, year=d["year"], indicator=d["indicator"], value=d["value"],
+                            province_code=d["province"] or None)
+        return d["year"]
+
+    # A refused target is shown on the figures of the year it was typed for, when that year is one.
+    return submit(request, form, save, _("Target saved."),
+                  then=lambda year: f"{reverse('programs:overview')}?year={year}",
+                  refused=lambda: _overview_page(request, form.cleaned_data.get("year") or year_param(request),
+                                                 form))
 
 
 # --- cluster development ------------------------------------------------------------
@@ -84,48 +100,53 @@ def development_start(request, cluster_pk: int):
     return redirect("clusters:cluster_detail", pk=cluster.pk)
 
 
+def _development_page(request, development: ClusterDevelopment, bound=None) -> HttpResponse:
+    return _page(request, "programs/development_detail.html", {
+        "d": development, "can_change": can_change(request.user, development),
+        "phases": services.PHASE_ORDER, "phase_labels": dict(Phase.choices),
+        "changes": development.phase_changes.select_related("changed_by"),
+        "actions": development.joint_actions.prefetch_related("participants"),
+    }, {
+        "phase_form": forms.PhaseForm(),
+        "development_form": forms.DevelopmentForm(initial={"action_plan": development.action_plan}),
+        "action_form": forms.JointActionForm(units=_members(request, development)),
+    }, bound)
+
+
+def _members(request, development: ClusterDevelopment):
+    return visible_units(request.user, development.cluster.members.all())
+
+
 @login_required
 def development_detail(request, pk: int):
     development = get_visible_or_404(visible(request.user, ClusterDevelopment.objects.all())
                                     .select_related("cluster", "agent"), pk=pk)
-    return render(request, "programs/development_detail.html", {
-        "d": development, "can_change": can_change(request.user, development),
-        "phase_form": forms.PhaseForm(), "development_form": forms.DevelopmentForm(
-            initial={"action_plan": development.action_plan}),
-        "action_form": forms.JointActionForm(), "phases": services.PHASE_ORDER, "phase_labels": dict(Phase.choices),
-        "changes": development.phase_changes.select_related("changed_by"),
-        "actions": development.joint_actions.prefetch_related("participants"),
-    })
+    return _development_page(request, development)
 
 
 @login_required
 @require_POST
 def development_update(request, pk: int):
-    development = get_visible_or_404(visible(request.user, ClusterDevelopment.objects.all()), pk=pk)
-    if "phase" in request.POST:
-        form = forms.PhaseForm(request.POST)
-        if form.is_valid():
-            attempt(request, lambda: services.change_phase(development, request.user, form.cleaned_data["phase"],
-                                                        note=form.cleaned_data["note"]), _("Phase changed."))
-        else:
-            show_form_errors(request, form)
-    elif "kind" in request.POST:
-        form = forms.JointActionForm(request.POST)
-        if form.is_valid():
-            members = development.cluster.members.filter(pk__in=request.POST.getlist("participants"))
-            attempt(request, lambda: services.add_joint_action(development, request.user, **form.cleaned_data,
-                                                            participants=list(members)), _("Joint action added."))
-        else:
-            show_form_errors(request, form)
-    else:
-        form = forms.DevelopmentForm(request.POST, request.FILES)
-        if form.is_valid():
-            # No file sent (or a crafted "clear"): the study uploaded before stays.
-            fields = {k: v for k, v in form.cleaned_data.items() if v or k != "diagnostic_study"}
-            attempt(request, lambda: services.update_development(development, request.user, **fields), _("Saved."))
-        else:
-            show_form_errors(request, form)
-    return redirect("programs:development_detail", pk=development.pk)
+    development = get_visible_or_404(visible(request.user, ClusterDevelopment.objects.all())
+                                    .select_related("cluster", "agent"), pk=pk)
+    form, save, success = _development_change(request, development)
+    return submit(request, form, save, success, then=reverse("programs:development_detail", args=[pk]),
+                  refused=lambda: _development_page(request, development, form))
+
+
+def _development_change(request, development: ClusterDevelopment):
+    """Which of the page's three forms was sent (a field only it has tells), what saves it, what to say then."""
+    user, post = request.user, request.POST
+    if "phase" in post:
+        return (forms.PhaseForm(post),
+                lambda d: services.change_phase(development, user, d["phase"], note=d["note"]), _("Phase changed."))
+    if "kind" in post:
+        return (forms.JointActionForm(post, units=_members(request, development)),
+                lambda d: services.add_joint_action(development, user, **d), _("Joint action added."))
+    # No file sent (or a crafted "clear"): the study uploaded before stays.
+    return (forms.DevelopmentForm(post, request.FILES),
+            lambda d: services.update_development(
+                development, user, **{k: v for k, v in d.items() if v or k != "diagnostic_study"}), _("Saved."))
 
 
 # --- business clinic -------------------------------------------------------------------
@@ -151,38 +172,40 @@ def case_open(request, unit_pk: int):
     return redirect("registry:unit_detail", pk=unit.pk)
 
 
+# Each step's form, what saves it, and its name on the page; its boxes' ids start with the step, for the page
+# shows the four forms at once and three of them have a date or a note.
+_CASE_STEPS = {
+    "diagnose": (forms.DiagnosisForm, services.diagnose, "diagnosis_form"),
+    "intervention": (forms.InterventionForm, services.add_intervention, "intervention_form"),
+    "follow_up": (forms.FollowUpForm, services.add_follow_up, "follow_up_form"),
+    "close": (forms.OutcomeForm, services.close_case, "outcome_form"),
+}
+
+
+def _case_page(request, case: ClinicCase, bound=None) -> HttpResponse:
+    initial = {"diagnose": {"problems": case.problems, "main_problem": case.main_problem}}
+    return _page(request, "programs/case_detail.html", {
+        "case": case, "can_change": can_change(request.user, case), "problem_labels": dict(ProblemCategory.choices),
+    }, {name: form_class(initial=initial.get(step), auto_id=f"{step}_%s")
+        for step, (form_class, _call, name) in _CASE_STEPS.items()}, bound)
+
+
 @login_required
 def case_detail(request, pk: int):
     case = get_visible_or_404(visible(request.user, ClinicCase.objects.all()).select_related("unit"), pk=pk)
-    return render(request, "programs/case_detail.html", {
-        "case": case, "can_change": can_change(request.user, case),
-        "diagnosis_form": forms.DiagnosisForm(initial={"problems": case.problems, "main_problem": case.main_problem}),
-        "intervention_form": forms.InterventionForm(), "follow_up_form": forms.FollowUpForm(),
-        "outcome_form": forms.OutcomeForm(), "problem_labels": dict(ProblemCategory.choices),
-    })
-
-
-_CASE_STEPS = {
-    "diagnose": (forms.DiagnosisForm, services.diagnose),
-    "intervention": (forms.InterventionForm, services.add_intervention),
-    "follow_up": (forms.FollowUpForm, services.add_follow_up),
-    "close": (forms.OutcomeForm, services.close_case),
-}
+    return _case_page(request, case)
 
 
 @login_required
 @require_POST
 def case_step(request, pk: int, step: str):
-    case = get_visible_or_404(visible(request.user, ClinicCase.objects.all()), pk=pk)
+    case = get_visible_or_404(visible(request.user, ClinicCase.objects.all()).select_related("unit"), pk=pk)
     if step not in _CASE_STEPS:
         raise PermissionDenied
-    form_class, call = _CASE_STEPS[step]
-    form = form_class(request.POST)
-    if form.is_valid():
-        attempt(request, lambda: call(case, request.user, **form.cleaned_data), _("Saved."))
-    else:
-        show_form_errors(request, form)
-    return redirect("programs:case_detail", pk=case.pk)
+    form_class, call, _name = _CASE_STEPS[step]
+    form = form_class(request.POST, auto_id=f"{step}_%s")
+    return submit(request, form, lambda d: call(case, request.user, **d), _("Saved."),
+                  then=reverse("programs:case_detail", args=[pk]), refused=lambda: _case_page(request, case, form))
 
 
 # --- half-finished projects ---------------------------------------------------------------
@@ -212,38 +235,36 @@ def project_register(request, unit_pk: int):
     return redirect("registry:unit_detail", pk=unit.pk)
 
 
+def _project_page(request, project: HalfFinishedProject, bound=None) -> HttpResponse:
+    initial = {f: getattr(project, f) for f in inputs.PROJECT.entries}
+    if project.expected_opening:  # a date box shows the Jalali date, as the page does
+        initial["expected_opening"] = format_jalali(project.expected_opening)
+    return _page(request, "programs/project_detail.html", {
+        "p": project, "can_change": can_change(request.user, project),
+    }, {"form": forms.ProjectForm(initial=initial), "opening_form": forms.OpeningForm()}, bound)
+
+
 @login_required
 def project_detail(request, pk: int):
     project = get_visible_or_404(visible(request.user, HalfFinishedProject.objects.all()).select_related("unit"),
                                 pk=pk)
-    initial = {f: getattr(project, f) for f in inputs.PROJECT.entries}
-    if project.expected_opening:  # a date box shows the Jalali date, as the page does
-        initial["expected_opening"] = format_jalali(project.expected_opening)
-    return render(request, "programs/project_detail.html", {
-        "p": project, "can_change": can_change(request.user, project), "form": forms.ProjectForm(initial=initial),
-        "opening_form": forms.OpeningForm(),
-    })
+    return _project_page(request, project)
 
 
 @login_required
 @require_POST
 def project_update(request, pk: int):
-    project = get_visible_or_404(visible(request.user, HalfFinishedProject.objects.all()), pk=pk)
+    project = get_visible_or_404(visible(request.user, HalfFinishedProject.objects.all()).select_related("unit"),
+                                pk=pk)
     if "on" in request.POST:
         form = forms.OpeningForm(request.POST)
-        if form.is_valid():
-            attempt(request, lambda: services.open_project(project, request.user, **form.cleaned_data),
-                    _("Project opened."))
-        else:
-            show_form_errors(request, form)
+        save, success = (lambda d: services.open_project(project, request.user, **d)), _("Project opened.")
     else:
         form = forms.ProjectForm(request.POST)
-        if form.is_valid():
-            # The form shows the saved expected opening, so an emptied box means "no longer known".
-            attempt(request, lambda: services.update_project(project, request.user, **form.cleaned_data), _("Saved."))
-        else:
-            show_form_errors(request, form)
-    return redirect("programs:project_detail", pk=project.pk)
+        # The form shows the saved expected opening, so an emptied box means "no longer known".
+        save, success = (lambda d: services.update_project(project, request.user, **d)), _("Saved.")
+    return submit(request, form, save, success, then=reverse("programs:project_detail", args=[pk]),
+                  refused=lambda: _project_page(request, project, form))
 
 
 # --- export consortia ------------------------------------------------------------------------
@@ -258,27 +279,27 @@ def consortium_list(request):
 def consortium_new(request, cluster_pk: int):
     cluster = get_visible_or_404(visible_clusters(request.user), pk=cluster_pk)
     form = forms.ConsortiumForm(request.POST or None, units=visible_units(request.user, cluster.members.all()))
-    if request.method == "POST" and form.is_valid():
-        consortium = attempt(request, lambda: services.form_consortium(
-            request.user, province_code=cluster.province_id, clusters=[cluster], **form.cleaned_data),
-            _("Export consortium formed."))
-        if consortium:
-            return redirect("programs:consortium_detail", pk=consortium.pk)
-    return render(request, "programs/consortium_new.html", {"form": form, "cluster": cluster})
+    page = lambda: render(request, "programs/consortium_new.html", {"form": form, "cluster": cluster})  # noqa: E731
+    if request.method != "POST":
+        return page()
+    return submit(request, form, lambda d: services.form_consortium(
+        request.user, province_code=cluster.province_id, clusters=[cluster], **d), _("Export consortium formed."),
+        then=lambda consortium: reverse("programs:consortium_detail", args=[consortium.pk]), refused=page)
+
+
+def _consortium_page(request, consortium: ExportConsortium, bound=None) -> HttpResponse:
+    return _page(request, "programs/consortium_detail.html", {
+        "c": consortium, "can_change": can_change(request.user, consortium),
+        "members": visible_units(request.user, consortium.members.all()),
+    }, {"form": forms.ExportsForm()}, bound)
 
 
 @login_required
 def consortium_detail(request, pk: int):
     consortium = get_visible_or_404(visible(request.user, ExportConsortium.objects.all()), pk=pk)
-    form = forms.ExportsForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            attempt(request, lambda: services.record_exports(consortium, request.user, **form.cleaned_data),
-                    _("Saved."))
-        else:
-            show_form_errors(request, form)
-        return redirect("programs:consortium_detail", pk=consortium.pk)
-    return render(request, "programs/consortium_detail.html", {
-        "c": consortium, "form": form, "can_change": can_change(request.user, consortium),
-        "members": visible_units(request.user, consortium.members.all()),
-    })
+    if request.method != "POST":
+        return _consortium_page(request, consortium)
+    form = forms.ExportsForm(request.POST)
+    return submit(request, form, lambda d: services.record_exports(consortium, request.user, **d), _("Saved."),
+                  then=reverse("programs:consortium_detail", args=[pk]),
+                  refused=lambda: _consortium_page(request, consortium, form))

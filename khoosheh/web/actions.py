@@ -1,7 +1,12 @@
-"""Running a domain service from a view: a refusal becomes a message for the person."""
+"""Running a domain service from a view: a refusal becomes a message for the person, or (a submitted form)
+the errors of the form shown again."""
+
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect
 
 
 def attempt(request, call, success: str):
@@ -17,9 +22,26 @@ def attempt(request, call, success: str):
     return True if value is None else value
 
 
-def show_form_errors(request, form) -> None:
-    """A refused form on a page that redirects: each error as a message, with its field's label."""
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+def submit(request, form, call: Callable[[dict], object], success: str, *, then,
+           refused: Callable[[], HttpResponse]) -> HttpResponse:
+    """A submitted form, POST/redirect/GET: valid and accepted by the service (``call(cleaned_data)``), say
+    ``success`` and redirect to ``then`` (a URL, or a function of the service's result giving one).  Refused by
+    the form or by the service, ``refused()`` renders the page again with this bound form (forms/_form.html):
+    each error under its field, the service's reason in the form's summary, what was typed kept, nothing saved.
+    PermissionDenied is not caught: it is a 403."""
+    if form.is_valid():
+        try:
+            result = call(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, _for_form(form, exc))
+        else:
+            messages.success(request, success)
+            return redirect(then(result) if callable(then) else then)
+    return refused()
+
+
+def _for_form(form, exc: ValidationError):
+    # A service's error keyed by this form's fields goes under them; any other reason goes on top of the form.
+    if hasattr(exc, "error_dict") and set(exc.error_dict) <= set(form.fields):
+        return exc
+    return exc.messages

@@ -139,7 +139,8 @@ def assert_each_error_under_its_box(page, names):
         # The error is the block's last line, just below what comes before it (the box or the list's box).
         box = error.bounding_box()
         assert field["y"] <= box["y"] and box["y"] + box["height"] <= field["y"] + field["height"] + 1, name
-        assert 0 <= box["y"] - (above + page.evaluate("scrollY")) < 24, name
+        # (Both in the viewport's coordinates, as bounding_box gives them: the page may be scrolled.)
+        assert 0 <= box["y"] - above < 24, name
 
 
 @pytest.mark.parametrize("viewport", [{"width": 1366, "height": 1000}, PHONE], ids=["desktop", "phone"])
@@ -186,3 +187,37 @@ def test_a_refused_user_form_and_consortium_form_show_each_error_under_its_field
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1
     finally:
         context.close()
+
+
+def test_a_refused_joint_action_on_a_development_page_is_shown_in_view_with_its_errors(
+        watched, live_server, world_with_reference, artefact):
+    from khoosheh.programs import services
+    from khoosheh.programs.models import JointAction
+
+    development = services.start_development(world_with_reference.cluster, world_with_reference.cast.national)
+    page = watched
+    log_in(page, live_server, "national")
+    page.goto(f"{live_server.url}/programs/developments/{development.pk}/")
+    # A joint action with no title, ending before it starts, one member ticked.
+    form = page.locator("#joint-action")
+    form.locator("#id_kind").select_option("joint_purchasing")
+    page.fill("#id_start_date", "1405/03/10")
+    page.fill("#id_end_date", "1405/03/01")
+    page.fill("#id_budget", "")
+    form.locator("#id_participants_field input[type=checkbox]").nth(1).check()
+    form.locator("button").click()
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=artefact("joint-action-refused.png"), full_page=True)
+
+    # The page opens on the refused form's summary (it sits below the joint actions' table), focused.
+    summary = page.locator("#joint-action .form-summary")
+    assert page.evaluate("document.activeElement.classList.contains('form-summary')")
+    assert summary.bounding_box()["y"] >= 0 and summary.bounding_box()["y"] < 1000
+    assert summary.locator("a").evaluate_all("a => a.map(x => x.getAttribute('href'))") == [
+        "#id_title", "#id_budget"]
+    assert_each_error_under_its_box(page, ["title", "budget"])
+    # What was typed and ticked is kept; nothing was saved.
+    assert page.input_value("#id_kind") == "joint_purchasing" and page.input_value("#id_end_date") == "1405/03/01"
+    assert form.locator("#id_participants_field input[type=checkbox]").nth(1).is_checked()
+    assert not JointAction.objects.exists()
+    assert not page.problems, page.problems

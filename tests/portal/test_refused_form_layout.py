@@ -1,64 +1,18 @@
-"""A refused form on its own page (the administration's user form, a new consortium, a new enquiry) is shown
-again laid out by forms/_form.html: a summary on top linking to each field that needs fixing, each error
-directly under its own box (and named by the box's aria-describedby), and what was typed kept."""
+"""A refused form on its own page (the administration's forms, a new consortium, a new enquiry, the password
+pages) is shown again laid out by forms/_form.html: a summary on top linking to each field that needs fixing,
+each error directly under its own box (and named by the box's aria-describedby), and what was typed kept.
+(The program pages' forms: tests/programs/test_refused_forms.py.)"""
 
 import pytest
-from django.test.html import Element, parse_html
+from django.core import mail
+from django.test.html import parse_html
 from django.urls import reverse
 
-from khoosheh.accounts.models import User
+from khoosheh.accounts.models import AuditEntry, User
+from khoosheh.spx.models import Exhibition
+from tests.form_pages import assert_error_follows_its_field, elements, find, kept, summary_links
 
 pytestmark = pytest.mark.django_db
-
-
-def find(node, **attrs) -> Element | None:
-    """The first element under ``node`` whose attributes include ``attrs`` (``class_`` for class)."""
-    wanted = {k.rstrip("_"): v for k, v in attrs.items()}
-    for child in node.children if isinstance(node, Element) else ():
-        if not isinstance(child, Element):
-            continue
-        got = dict(child.attributes)
-        if all(v in (got.get(k) or "").split() if k == "class" else got.get(k) == v for k, v in wanted.items()):
-            return child
-        if (found := find(child, **attrs)) is not None:
-            return found
-    return None
-
-
-def elements(node) -> list[Element]:
-    """Every element under ``node``, in document order."""
-    out = []
-    for child in node.children:
-        if isinstance(child, Element):
-            out.append(child)
-            out.extend(elements(child))
-    return out
-
-
-def assert_error_follows_its_field(page: Element, name: str, *, ticks: bool = False) -> str:
-    """The field's block holds its box, then its error; the box (for ticks, their fieldset) names the error in
-    aria-describedby.  Returns the error's text."""
-    block = find(page, id=f"id_{name}_field")
-    assert block is not None, f"no block for {name}"
-    error = find(block, id=f"id_{name}_error")
-    assert error is not None and "errorlist" in dict(error.attributes)["class"], f"no error under {name}"
-    in_order = elements(block)
-    if ticks:
-        box = find(block, class_="checklist-box")
-        described = next(e for e in in_order if e.name == "fieldset")
-    else:
-        box = described = find(block, id=f"id_{name}")
-    assert box is not None, f"no box for {name}"
-    assert f"id_{name}_error" in dict(described.attributes).get("aria-describedby", "").split()
-    # The error comes after the box: directly under it, not above the label or below another field.
-    assert in_order.index(box) < in_order.index(error)
-    return "".join(str(c) for c in error.children)
-
-
-def summary_links(page: Element) -> list[str]:
-    summary = find(page, class_="form-summary")
-    assert summary is not None and dict(summary.attributes)["role"] == "alert"
-    return [dict(a.attributes)["href"] for a in elements(summary) if a.name == "a"]
 
 
 def test_a_refused_new_user_shows_each_error_under_its_field_and_keeps_what_was_typed(client, cast):
@@ -123,3 +77,70 @@ def test_a_refused_enquiry_shows_the_county_error_under_the_county_and_keeps_the
     ticked = [dict(e.attributes)["value"] for e in elements(processes) if e.name == "input" and
               "checked" in dict(e.attributes)]
     assert ticked == ["cnc_machining"]
+
+
+def test_a_refused_password_change_shows_the_mismatch_under_the_repeat_and_changes_nothing(client, cast):
+    client.force_login(cast.national)
+    audited = AuditEntry.objects.count()
+    response = client.post(reverse("password_change"), {"old_password": "pw-national",
+                                                        "new_password1": "Kashi-Yazd-1405!",
+                                                        "new_password2": "Kashi-Yazd-1406!"})
+    assert response.status_code == 200
+    page = parse_html(response.content.decode())
+    assert summary_links(page) == ["#id_new_password2"]
+    assert "مطابقت" in assert_error_follows_its_field(page, "new_password2")
+    # No password comes back in its box, and the old one still works.
+    assert all("value" not in dict(find(page, id=f"id_{name}").attributes)
+               for name in ("old_password", "new_password1", "new_password2"))
+    cast.national.refresh_from_db()
+    assert cast.national.check_password("pw-national") and AuditEntry.objects.count() == audited
+
+
+def test_a_wrong_old_password_is_said_under_the_old_password(client, cast):
+    client.force_login(cast.national)
+    response = client.post(reverse("password_change"), {"old_password": "not it",
+                                                        "new_password1": "Kashi-Yazd-1405!",
+                                                        "new_password2": "Kashi-Yazd-1405!"})
+    page = parse_html(response.content.decode())
+    assert summary_links(page) == ["#id_old_password"]
+    assert_error_follows_its_field(page, "old_password")
+    cast.national.refresh_from_db()
+    assert cast.national.check_password("pw-national")
+
+
+def test_a_password_reset_asked_for_a_malformed_address_says_so_under_the_address_and_keeps_it(client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    response = client.post(reverse("password_reset"), {"email": "national@example"})
+    assert response.status_code == 200 and not mail.outbox
+    page = parse_html(response.content.decode())
+    assert summary_links(page) == ["#id_email"]
+    assert "ایمیل" in assert_error_follows_its_field(page, "email")
+    assert kept(page, "id_email") == "national@example"
+
+
+def test_a_new_exhibitions_province_starts_empty_and_is_asked_for(client, cast):
+    client.force_login(cast.national)
+    # The province box starts at «—», not at the first province of the list.
+    page = parse_html(client.get(reverse("manage_exhibition_new")).content.decode())
+    assert kept(page, "id_province") == ""
+    # The model's province is not optional: the label carries the required mark.
+    assert find(find(page, id="id_province_field"), class_="required") is not None
+    # Left empty, it is refused under the box; the rest comes back as typed; nothing is saved or audited.
+    audited = AuditEntry.objects.count()
+    response = client.post(reverse("manage_exhibition_new"), {
+        "name": "نمایشگاه ساخت داخل", "city": "اصفهان", "province": "", "starts_on": "1405/02/10",
+        "slots": 8, "tables": 20, "day_starts_at": "10:00", "slot_minutes": 30})
+    assert response.status_code == 200
+    page = parse_html(response.content.decode())
+    assert summary_links(page) == ["#id_province"]
+    assert "لازم" in assert_error_follows_its_field(page, "province")
+    assert kept(page, "id_name") == "نمایشگاه ساخت داخل" and kept(page, "id_starts_on") == "1405/02/10"
+    assert not Exhibition.objects.exists() and AuditEntry.objects.count() == audited
+
+
+def test_a_new_exhibition_starts_at_the_persons_own_province_when_they_have_one(client, cast):
+    cast.national.province_id = "10"
+    cast.national.save()
+    client.force_login(cast.national)
+    page = parse_html(client.get(reverse("manage_exhibition_new")).content.decode())
+    assert kept(page, "id_province") == "10"

@@ -17,3 +17,10 @@ def diagnosed_case(world):
 def project(world):
     """An Isfahan half-finished unit's project at 40% physical progress, registered by national staff."""
     return services.register_project(world.units["half_isfahan"], world.cast.national, physical_progress=40)
+
+
+@pytest.fixture
+def consortium(world):
+    """A Yazd export consortium of three of the cluster's members, formed by national staff."""
+    return services.form_consortium(world.cast.national, name="کنسرسیوم کاشی", province_code="21",
+                                    members=world.members[:3])

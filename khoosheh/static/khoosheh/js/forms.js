@@ -10,3 +10,11 @@ document.addEventListener("change", function (event) {
   if (cleared) { cleared.value = ""; }
   field.form.submit();
 });
+
+/* A refused form's summary (forms/_form.html) gets the focus when the page opens: on a program's page the
+   refused form may sit below the fold, under tables, and the person should land on what to fix; a screen
+   reader reads it out.  Without script the summary is still the first thing in its form. */
+document.addEventListener("DOMContentLoaded", function () {
+  var summary = document.querySelector(".form-summary");
+  if (summary) { summary.focus(); }
+});
