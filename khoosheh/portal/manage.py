@@ -34,7 +34,8 @@ class UserForm(forms.Form):
     username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
     full_name = forms.CharField(label=gettext_lazy("Full name"), max_length=150, required=False)
     password = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput(attrs={"minlength": 8}))
-    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
+    # Starts at "—": a new account that opened at the first role was national staff, the widest one.
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=[("", "—"), *Role.choices])
     province = ProvinceField(label=gettext_lazy("Province"), required=False, empty_label="—")
     parks = forms.MultipleChoiceField(label=gettext_lazy("Parks it runs (industrial-parks company)"), required=False,
                                       choices=park_choices, widget=forms.SelectMultiple(attrs={"data-search": "1"}))
@@ -56,7 +57,7 @@ class ChangeUserForm(UserForm):
 
 class ParkForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=IndustrialPark.Kind.choices)
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=[("", "—"), *IndustrialPark.Kind.choices])
     county = CountyField(label=gettext_lazy("County"))
     lat = forms.FloatField(label=gettext_lazy("Latitude"), required=False, min_value=24, max_value=40.5)
     lon = forms.FloatField(label=gettext_lazy("Longitude"), required=False, min_value=43.5, max_value=64)

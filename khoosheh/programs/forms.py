@@ -43,7 +43,9 @@ def _ticks(entry: Entry, **common) -> forms.Field:
 def _choice(entry: Entry, **common) -> forms.Field:
     if entry.many:
         return _ticks(entry, choices=entry.choices.choices, widget=forms.CheckboxSelectMultiple, **common)
-    return forms.ChoiceField(choices=entry.choices.choices, **common)
+    # One choice starts at "—", not at the first real one: an outcome box that opened at "revived" was a way to
+    # record a revival by pressing Save (a walk found it); now the person must choose, or is told to.
+    return forms.ChoiceField(choices=[("", "—"), *entry.choices.choices], **common)
 
 
 def _number(low, high=None):

@@ -144,3 +144,10 @@ def test_a_new_exhibition_starts_at_the_persons_own_province_when_they_have_one(
     client.force_login(cast.national)
     page = parse_html(client.get(reverse("manage_exhibition_new")).content.decode())
     assert kept(page, "id_province") == "10"
+
+
+@pytest.mark.parametrize("page, box", [("manage_user_new", "id_role"), ("manage_park_new", "id_kind")])
+def test_a_new_accounts_role_and_a_new_parks_kind_start_empty(client, cast, page, box):
+    # A new account that opened at the first role was national staff, the widest one, saved by a slip.
+    client.force_login(cast.national)
+    assert kept(parse_html(client.get(reverse(page)).content.decode()), box) == ""

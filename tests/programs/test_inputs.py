@@ -24,7 +24,13 @@ def test_a_text_is_bounded_alike_on_the_page_and_in_the_api(form, schema):
 
 def test_a_choice_offers_the_same_values_on_the_page_and_in_the_api():
     offered = [value for value, _ in forms.InterventionForm.base_fields["kind"].choices]
-    assert offered == InterventionIn.model_json_schema()["properties"]["kind"]["enum"]
+    # The page's box starts at an empty "—" the person must change; the rest are the API's values.
+    assert offered[0] == "" and offered[1:] == InterventionIn.model_json_schema()["properties"]["kind"]["enum"]
+
+
+def test_a_required_choice_starts_empty_and_is_refused_until_chosen():
+    form = forms.InterventionForm({"kind": "", "title": "مشاوره", "started_on": "1404/01/01"})
+    assert not form.is_valid() and "kind" in form.errors
 
 
 def test_target_markets_longer_than_the_api_allows_are_refused_on_the_page_too():
