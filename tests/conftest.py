@@ -78,6 +78,13 @@ def jobs_run_at_once(settings, tmp_path):
     settings.KHOOSHEH_JOBS_DIR = tmp_path / "jobs"
 
 
+@pytest.fixture(autouse=True)
+def _uploads_outside_the_checkout(settings, tmp_path_factory):
+    """Uploaded files (diagnostic studies, reports) go to a temporary folder, never into the checkout's media/
+    (a bare `pytest` has no KHOOSHEH_DATA_DIR, so the default is the working directory)."""
+    settings.MEDIA_ROOT = tmp_path_factory.getbasetemp() / "media"
+
+
 @pytest.fixture
 def unit_file(tmp_path):
     def make(rows, name="units.csv", headers="fa"):
