@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 import pytest
 from httpbench import serve
 
+from tests.browser.signing import sign_in
+
 pytestmark = [pytest.mark.browser]
 
 # The navigation's pages (depth 0), the lists they link to and the records those list; each kind of page
@@ -84,12 +86,7 @@ def _playwright_error():
 
 
 def log_in(page, url: str, username: str) -> None:
-    page.goto(f"{url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "demo")
-    page.click("button[type=submit]")
-    page.wait_for_load_state("load")
-    assert "/login/" not in page.url, f"{username} could not log in"
+    sign_in(page, url, username, "demo", wait="load")
 
 
 def shape(path: str) -> str:

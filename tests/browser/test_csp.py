@@ -4,6 +4,7 @@ documentation (Swagger UI) and the administration all work under it."""
 import pytest
 
 from tests.browser.conftest import assert_nothing_ran
+from tests.browser.signing import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,11 +21,7 @@ def staff(django_user_model):
 
 
 def log_in(page, live_server):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "national")
-    page.fill("#id_password", "pw")
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    sign_in(page, live_server.url, "national", "pw")
 
 
 def test_the_province_filter_still_applies_on_change_without_inline_handlers(watched, live_server, staff):

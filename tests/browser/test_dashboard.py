@@ -4,6 +4,8 @@ charts drawn, and filters that change the figures."""
 import pytest
 from django.core.management import call_command
 
+from tests.browser.signing import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -16,11 +18,7 @@ def demo(settings, tmp_path):
 
 
 def log_in(page, live_server, username="demo"):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "demo")
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    sign_in(page, live_server.url, username, "demo")
 
 
 def test_the_national_dashboard_renders_right_to_left_with_map_and_charts(page, live_server, demo, artefact):

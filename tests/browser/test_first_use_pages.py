@@ -5,6 +5,8 @@ mappings and delete one; a unit owner's "Programs" tab lands on their own unit's
 import pytest
 from django.utils import timezone
 
+from tests.browser.signing import sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -40,11 +42,7 @@ def people(django_user_model):
 
 
 def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", "pw")
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    sign_in(page, live_server.url, username, "pw")
 
 
 def test_a_provincial_official_links_an_owner_to_their_unit(page, live_server, people, artefact):

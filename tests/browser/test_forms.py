@@ -6,6 +6,7 @@ import pytest
 
 from khoosheh.core.jalali import InvalidJalaliDate, parse_jalali
 from tests.browser.conftest import assert_nothing_ran
+from tests.browser.signing import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,11 +22,7 @@ def world_with_reference(transactional_db, request):
 
 
 def log_in(page, live_server, username):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", f"pw-{username}")
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    sign_in(page, live_server.url, username, f"pw-{username}")
 
 
 def lists(page, name):

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from tests.browser.conftest import assert_nothing_ran
+from tests.browser.signing import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,11 +48,7 @@ def hostile(settings, tmp_path, django_user_model):
 
 
 def log_in(page, live_server):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "national")
-    page.fill("#id_password", "pw")
-    page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    sign_in(page, live_server.url, "national", "pw")
 
 
 def hover_every_map_point(page, map_selector):
