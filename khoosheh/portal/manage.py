@@ -23,7 +23,7 @@ from khoosheh.registry.fields import CountyField, ProvinceField, park_choices
 from khoosheh.registry.models import IndustrialPark
 from khoosheh.registry.selectors import visible_units
 from khoosheh.spx.models import Exhibition
-from khoosheh.web.actions import attempt
+from khoosheh.web.actions import attempt, submit
 from khoosheh.web.fields import JalaliDateField
 from khoosheh.web.paging import page_of
 
@@ -99,17 +99,18 @@ def index(request):
     })
 
 
-def _edit(request, form, save, success: str, template_context: dict, done=lambda value: redirect("manage")):
-    if request.method == "POST" and form.is_valid():
-        value = attempt(request, lambda: save(form.cleaned_data), success)
-        if value:
-            return done(value)
-    return render(request, "portal/manage_edit.html", {"form": form, **template_context})
+def _edit(request, form, save, success: str, template_context: dict, then=lambda value: reverse("manage")):
+    """A management form: shown; or submitted, saved and back to ``then(saved record)``; or refused in place,
+    the service's reason in the form's summary (web.actions.submit), nothing saved."""
+    page = lambda: render(request, "portal/manage_edit.html", {"form": form, **template_context})  # noqa: E731
+    if request.method != "POST":
+        return page()
+    return submit(request, form, save, success, then=then, refused=page)
 
 
 def _after_create(person: User):
     # An owner or an agent is of no use before their units or clusters are linked: go on to that step.
-    return redirect("manage_user", pk=person.pk) if person.role in links.LINKED_ROLES else redirect("manage")
+    return reverse("manage_user", args=[person.pk]) if person.role in links.LINKED_ROLES else reverse("manage")
 
 
 @login_required
@@ -130,7 +131,7 @@ def user_edit(request, pk: int | None = None):
         save = lambda d: administration.create_user(  # noqa: E731
             request.user, username=d["username"], password=d["password"], role=d["role"],
             province=d["province"] or None, full_name=d["full_name"], parks=d["parks"])
-        return _edit(request, form, save, _("User saved."), context, done=_after_create)
+        return _edit(request, form, save, _("User saved."), context, then=_after_create)
     form = ChangeUserForm(request.POST or None, initial={
         "full_name": person.first_name, "role": person.role, "province": person.province_id,
         "is_active": person.is_active, "parks": [str(p) for p in person.parks.values_list("pk", flat=True)]})

@@ -100,3 +100,20 @@ def test_a_history_entry_naming_a_reverse_relation_reads_as_a_count(cast):
     record_change(cast.national, "update", exhibition, after={"meetings": 120})
     [entry] = readable(AuditEntry.objects.filter(record_type="spx.exhibition"))
     assert (entry.changes[0].label, entry.changes[0].after) == ("دیدارها", "۱۲۰")
+
+
+def test_a_park_the_service_refuses_is_shown_again_with_the_reason_and_what_was_typed(client, cast):
+    from django.test.html import parse_html
+
+    from tests.form_pages import find, kept, text_of
+
+    IndustrialPark.objects.create(name="شهرک صنعتی امیرکبیر", county_id="1010")
+    client.force_login(cast.national)
+    response = client.post(reverse("manage_park_new"), {"name": "شهرک صنعتی امیرکبیر", "kind": "park",
+                                                       "county": "1010", "lat": "33.9"})
+    # Not a redirect with a message on another page: the same form, the reason in its summary, values kept.
+    assert response.status_code == 200
+    page = parse_html(response.content.decode())
+    assert "در این شهرستان هست" in text_of(find(page, class_="form-summary"))
+    assert kept(page, "id_name") == "شهرک صنعتی امیرکبیر" and kept(page, "id_lat") == "33.9"
+    assert IndustrialPark.objects.count() == 1
