@@ -26,8 +26,9 @@ def activity_choices():
 
 
 class ProvinceField(forms.ChoiceField):
-    def __init__(self, *, empty_label=None, **kwargs):
-        choices = with_empty(province_choices, empty_label) if empty_label else province_choices
+    def __init__(self, *, empty_label="—", **kwargs):
+        # Always an empty first choice: a list that opened at آذربایجان شرقی filed records there unnoticed.
+        choices = with_empty(province_choices, empty_label or "—")
         kwargs.setdefault("error_messages", {"invalid_choice": "این استان در فهرست استان‌ها نیست؛ از فهرست برگزینید"})
         super().__init__(choices=choices, **kwargs)
 

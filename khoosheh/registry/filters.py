@@ -44,6 +44,9 @@ class UnitFilter:
         park of another province is OtherProvince (403); a code naming none is a ValidationError with the reason
         (pages 400, API 422) — never an empty list that reads as "no units there"."""
         unit_filter = cls.from_query(query)
+        status = clean(query.get("status") or "").strip()
+        if status and status not in UnitStatus.values:  # not "every status", as an ignored value would answer
+            raise ValidationError(f"وضعیتی به نام «{status[:20]}» نیست؛ از فهرست وضعیت‌ها برگزینید")
         unit_filter.province = province_asked(user, query.get("province")) or ""
         unit_filter.county = county_asked(user, query.get("county")) or ""
         park = fold_digits(clean(query.get("park") or "")).strip()

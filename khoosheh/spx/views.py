@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from khoosheh.accounts.scoping import (
     can_change_province,
+    can_write,
     get_visible_or_404,
     province_scope,
 )
@@ -29,12 +30,14 @@ def enquiry_list(request):
     year = year_param(request)
     return render(request, "spx/enquiry_list.html", {
         "enquiries": enquiries[:300], "year": year, "report": services.report(visible_enquiries(request.user), year),
-        "can_create": province_scope(request.user) is not None or request.user.is_national,
+        "can_create": can_write(request.user),
     })
 
 
 @login_required
 def enquiry_new(request):
+    if not can_write(request.user):  # refused before the form is filled in, not after
+        raise PermissionDenied
     scope = province_scope(request.user)
     form = forms.EnquiryForm(request.POST or None, initial={"buyer_province": scope})
     if request.method == "POST" and form.is_valid():

@@ -226,3 +226,10 @@ def test_a_provincial_user_naming_another_provinces_county_on_a_page_is_refused_
     assert response.status_code == 403 and "Content-Disposition" not in response
     assert "تنها استان اصفهان" in response.content.decode()
     assert _page(client, page, county="9999").status_code == 400
+
+
+def test_a_status_naming_none_on_the_unit_list_is_a_bad_request_not_every_status(client, cast, two_provinces):
+    client.force_login(cast.national)
+    assert client.get(reverse("registry:unit_list"), {"status": "idle"}).status_code == 200
+    response = client.get(reverse("registry:unit_list"), {"status": "zzz"})
+    assert response.status_code == 400 and "وضعیتی به نام «zzz» نیست" in response.content.decode()

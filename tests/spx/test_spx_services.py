@@ -172,3 +172,17 @@ def test_a_bad_machine_count_is_refused_with_its_line(client, world, market):
     client.force_login(market["owner"])
     response = client.post(reverse("spx:profile_edit", args=[market["shop"].pk]), {"machines": "پرس، چند"})
     assert response.status_code == 200 and "1" in response.content.decode()
+
+
+def test_a_new_enquiry_starts_with_no_province_for_national_staff(client, world):
+    # A list that opened at the first province filed a national user's enquiry in East Azerbaijan unnoticed.
+    client.force_login(world.cast.national)
+    form = client.get(reverse("spx:enquiry_new")).context["form"]
+    assert form["buyer_province"].value() in (None, "") and form.fields["buyer_province"].choices[0][0] == ""
+
+
+@pytest.mark.parametrize("role", ["viewer", "agent", "parks_company"])
+def test_roles_that_cannot_file_an_enquiry_are_refused_before_filling_the_form(client, world, role):
+    client.force_login(getattr(world.cast, role))
+    assert client.get(reverse("spx:enquiry_new")).status_code == 403
+    assert reverse("spx:enquiry_new") not in client.get(reverse("spx:enquiry_list")).content.decode()
