@@ -8,7 +8,9 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
+from django.http import Http404
 from ninja import Field, NinjaAPI, Schema
+from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import LimitOffsetPagination
 from ninja.security import HttpBearer
@@ -195,6 +197,17 @@ def install_error_answers(api: NinjaAPI) -> None:
         # Another province's list names the reason (the account's own province); other refusals say no more.
         detail = str(exc) if isinstance(exc, OtherProvince) else "این حساب اجازه این کار را ندارد"
         return api.create_response(request, {"detail": detail}, status=403)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        # ninja's own answer is the English word «Unauthorized»; every other refusal here is Persian.
+        return api.create_response(request, {"detail": "توکن معتبری فرستاده نشد؛ سرآیند "
+                                                       "«Authorization: Bearer <توکن>» لازم است"}, status=401)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        # A record that does not exist, or lies outside the token's scope: the same answer, so scope leaks nothing.
+        return api.create_response(request, {"detail": "پیدا نشد، یا در دسترس این توکن نیست"}, status=404)
 
     @api.exception_handler(ValidationError)
     def invalid(request, exc):

@@ -249,3 +249,11 @@ def test_a_county_or_park_naming_none_is_refused_saying_so(client, world):
 def test_a_status_filter_naming_no_status_is_refused_not_ignored(client, world):
     assert _get(client, "/api/v1/units", world.cast.national, status="idle").status_code == 200
     assert _get(client, "/api/v1/units", world.cast.national, status="asleep").status_code == 422
+
+
+def test_an_unauthenticated_call_and_a_record_outside_the_scope_are_answered_in_persian(client, world):
+    response = client.get("/api/v1/units")
+    assert response.status_code == 401 and "توکن معتبری فرستاده نشد" in response.json()["detail"]
+    yazd_unit = world.units["idle_yazd"]
+    response = _get(client, f"/api/v1/units/{yazd_unit.pk}", world.cast.isfahan)
+    assert response.status_code == 404 and response.json() == {"detail": "پیدا نشد، یا در دسترس این توکن نیست"}
