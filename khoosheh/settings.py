@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "khoosheh.web.middleware.RefuseNulBytesMiddleware",  # after auth: its 400 page shows the site's layout
     "khoosheh.accounts.audit.AuditSourceMiddleware",
+    "khoosheh.web.errors.MethodNotAllowedPageMiddleware",  # a form's address opened by hand: a page, not blank
     "khoosheh.web.errors.DatabaseBusyMiddleware",  # last: sees the views' exceptions first; 503, not 500
 ]
 

@@ -31,6 +31,22 @@ def page_not_found(request, exception=None):
     }, status=404)
 
 
+class MethodNotAllowedPageMiddleware:
+    """A page address opened by hand that only takes a form (``require_POST``) answers 405 with an empty body: a
+    blank page.  Give it the site's Persian page saying what the address is for; the API keeps its JSON."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not response.content and not request.path.startswith("/api/"):
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response.get("Allow", "")
+            return page
+        return response
+
+
 def server_error(request):
     # The layout needs the request (user, language); if even that fails, a plain Persian page.
     try:

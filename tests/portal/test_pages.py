@@ -233,3 +233,10 @@ def test_a_status_naming_none_on_the_unit_list_is_a_bad_request_not_every_status
     assert client.get(reverse("registry:unit_list"), {"status": "idle"}).status_code == 200
     response = client.get(reverse("registry:unit_list"), {"status": "zzz"})
     assert response.status_code == 400 and "وضعیتی به نام «zzz» نیست" in response.content.decode()
+
+
+def test_a_forms_address_opened_by_hand_gets_a_persian_page_not_a_blank_one(client, cast):
+    client.force_login(cast.national)
+    response = client.get(reverse("dashboards:report_start"))
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert "این نشانی برای فرستادن فرم است" in response.content.decode()
