@@ -60,3 +60,13 @@ def test_the_history_table_on_a_page_says_what_was_edited_in_words(client, world
     history = html[html.index('class="history"'):]
     assert "ویرایش شد" in history and "تغییرکرده" not in history
     assert "خوشه ۱" in history and "خوشه ۲" in history
+
+
+def test_saving_a_developments_form_unchanged_adds_nothing_to_its_history(world):
+    from khoosheh.programs import services
+
+    development = services.start_development(world.cluster, world.cast.national)
+    services.update_development(development, world.cast.national, action_plan="برنامه")
+    entries = AuditEntry.objects.filter(record_type="programs.clusterdevelopment").count()
+    services.update_development(development, world.cast.national, action_plan="برنامه")
+    assert AuditEntry.objects.filter(record_type="programs.clusterdevelopment").count() == entries
