@@ -43,10 +43,14 @@ def jsonable(values: dict) -> dict:
     return out
 
 
-def record_change(user, action: str, record, before: dict | None = None, after: dict | None = None) -> AuditEntry:
+def record_change(user, action: str, record, before: dict | None = None,
+                  after: dict | None = None) -> AuditEntry | None:
     """Write one entry.  With both sides given, only the keys whose value changed are kept,
-    so the trail reads as what happened rather than as two copies of the record."""
+    so the trail reads as what happened rather than as two copies of the record.  An update that changed
+    nothing (a form saved as it was) writes nothing and returns None: the trail says what happened."""
     entry = audit_entry(user, action, record, before, after)
+    if action == "update" and before is not None and after is not None and not entry.before and not entry.after:
+        return None
     entry.save()
     return entry
 

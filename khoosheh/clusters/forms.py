@@ -28,4 +28,5 @@ class RejectForm(forms.Form):
 
 
 class NameForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+    # Not required here: the service says what an empty name means (keyed to this field).
+    name = forms.CharField(label=_("Rename"), max_length=200, required=False)

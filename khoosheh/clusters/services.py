@@ -228,7 +228,7 @@ def merge(candidates: Iterable[Candidate], user: User, *, name: str = "") -> Clu
 def rename(cluster: Cluster, user: User, name: str) -> None:
     name = clean_name(name)
     if not name:
-        raise ValidationError("نام خوشه خالی است")
+        raise ValidationError({"name": "نام خوشه خالی است"})  # keyed: a form shows it under its name box
     if not can_change_province(user, cluster.province_id):
         raise PermissionDenied
     before = cluster.name

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from khoosheh.accounts.scoping import (
 from khoosheh.core.text import in_persian_order
 from khoosheh.registry.models import Province
 from khoosheh.registry.selectors import visible_units
+from khoosheh.web.actions import submit
 from khoosheh.web.paging import page_of
 from khoosheh.web.params import id_param, province_param, year_param
 
@@ -76,6 +78,11 @@ def _no_clusters_message(user, *, filtered: bool) -> str:
 def cluster_detail(request, pk: int):
     cluster = get_visible_or_404(visible_clusters(request.user).select_related("activity", "province", "county"),
                                 pk=pk)
+    return _cluster_page(request, cluster)
+
+
+def _cluster_page(request, cluster, name_form: NameForm | None = None):
+    """A cluster's page; ``name_form`` the refused rename, shown again with its error under the box (200)."""
     members = visible_units(request.user, cluster.members.select_related("county", "activity"))
     points = [{"lat": u.location[0], "lon": u.location[1], "name": u.name, "url": u.pk,
                "by_county": u.lat is None} for u in members]
@@ -83,22 +90,20 @@ def cluster_detail(request, pk: int):
         "cluster": cluster, "members": members, "points_json": json.dumps(points, ensure_ascii=False),
         "extent_json": json.dumps({"lat": cluster.lat, "lon": cluster.lon, "extent_km": cluster.extent_km,
                                    "stars": cluster.stars, "label": cluster.name}, ensure_ascii=False),
-        "can_change": can_change_province(request.user, cluster.province_id), "name_form": NameForm(),
+        "can_change": can_change_province(request.user, cluster.province_id),
+        "name_form": name_form or NameForm(initial={"name": cluster.name}),
     })
 
 
 @login_required
 @require_POST
 def cluster_rename(request, pk: int):
-    cluster = get_visible_or_404(visible_clusters(request.user), pk=pk)
+    cluster = get_visible_or_404(visible_clusters(request.user).select_related("activity", "province", "county"),
+                                pk=pk)
     form = NameForm(request.POST)
-    if form.is_valid():
-        try:
-            services.rename(cluster, request.user, form.cleaned_data["name"])
-            messages.success(request, _("Renamed."))
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-    return redirect("clusters:cluster_detail", pk=cluster.pk)
+    return submit(request, form, lambda d: services.rename(cluster, request.user, d["name"]), _("Renamed."),
+                  then=reverse("clusters:cluster_detail", args=[cluster.pk]),
+                  refused=lambda: _cluster_page(request, cluster, form))
 
 
 @login_required

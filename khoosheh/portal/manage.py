@@ -50,9 +50,14 @@ class UserForm(forms.Form):
 
 
 class ChangeUserForm(UserForm):
-    def __init__(self, *args, **kwargs):
+    """An account's form; the parks it runs only for a parks company's account (by its saved role: an owner's or
+    an agent's page has no parks to choose, and one turned into a parks company gets the list once saved)."""
+
+    def __init__(self, *args, saved_role: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         del self.fields["username"], self.fields["password"]
+        if saved_role != Role.PARKS_COMPANY:
+            del self.fields["parks"]
 
 
 class ParkForm(forms.Form):
@@ -132,12 +137,13 @@ def user_edit(request, pk: int | None = None):
             request.user, username=d["username"], password=d["password"], role=d["role"],
             province=d["province"] or None, full_name=d["full_name"], parks=d["parks"])
         return _edit(request, form, save, _("User saved."), context, then=_after_create)
-    form = ChangeUserForm(request.POST or None, initial={
+    parks = [str(p) for p in person.parks.values_list("pk", flat=True)]
+    form = ChangeUserForm(request.POST or None, saved_role=person.role, initial={
         "full_name": person.first_name, "role": person.role, "province": person.province_id,
-        "is_active": person.is_active, "parks": [str(p) for p in person.parks.values_list("pk", flat=True)]})
+        "is_active": person.is_active, "parks": parks})
     save = lambda d: administration.change_user(  # noqa: E731
         request.user, person, role=d["role"], province=d["province"] or None, is_active=d["is_active"],
-        full_name=d["full_name"], parks=d["parks"])
+        full_name=d["full_name"], parks=d.get("parks", parks))  # no list shown: the parks stay as they were
     return _edit(request, form, save, _("User saved."), context)
 
 
@@ -147,14 +153,17 @@ def _links_context(request, person: User | None) -> dict:
         return {}
     query = request.GET.get("q", "")
     if person.role == Role.UNIT_OWNER:
-        linked, found = person.units.select_related("province").order_by("name"), selectors.unit_search
+        linked, search = person.units.select_related("province").order_by("name"), selectors.unit_search
     else:
-        linked, found = selectors.linked_clusters(person), selectors.cluster_search
+        linked, search = selectors.linked_clusters(person), selectors.cluster_search
     # Another province's links are counted, not named: a provincial reader sees no other province's units.
     mine = [r for r in linked if can_change_province(request.user, r.province_id)]
+    # What is linked already is not offered again; one more than the limit tells whether the limit was hit.
+    found = search(request.user, query, unlinked_from=person, limit=selectors.SEARCH_LIMIT + 1)
     return {"link_kind": "units" if person.role == Role.UNIT_OWNER else "clusters", "q": query,
             "linked": mine, "linked_elsewhere": len(linked) - len(mine),
-            "found": found(request.user, query), "search_limit": selectors.SEARCH_LIMIT}
+            "found": found[:selectors.SEARCH_LIMIT], "more_found": len(found) > selectors.SEARCH_LIMIT,
+            "search_limit": selectors.SEARCH_LIMIT}
 
 
 _LINKS = {

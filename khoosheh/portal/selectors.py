@@ -25,20 +25,27 @@ def managed_accounts(actor: User) -> QuerySet:
     return users.filter(role__in=LINKED_ROLES) if may_link(actor) else users.none()
 
 
-def unit_search(actor: User, query: str) -> list:
-    """Units of the actor's scope whose name contains the words, or whose national ID begins with the digits."""
+def unit_search(actor: User, query: str, *, unlinked_from: User | None = None, limit: int = SEARCH_LIMIT) -> list:
+    """Units of the actor's scope whose name contains the words, or whose national ID begins with the digits;
+    with ``unlinked_from``, not those that owner keeps already."""
     if not clean(query):
         return []
     units = UnitFilter(q=clean(query)).apply(visible_units(actor)).select_related("province", "county")
-    return list(units.order_by("name")[:SEARCH_LIMIT])
+    if unlinked_from is not None:
+        units = units.exclude(owners=unlinked_from)
+    return list(units.order_by("name")[:limit])
 
 
-def cluster_search(actor: User, query: str) -> list:
-    """Clusters of the actor's scope in the development programme (only they have an agent), by name."""
+def cluster_search(actor: User, query: str, *, unlinked_from: User | None = None,
+                   limit: int = SEARCH_LIMIT) -> list:
+    """Clusters of the actor's scope in the development programme (only they have an agent), by name; with
+    ``unlinked_from``, not those that agent facilitates already."""
     if not clean(query):
         return []
     clusters = visible_clusters(actor).filter(development__isnull=False, name__icontains=clean(query))
-    return list(clusters.select_related("province", "development__agent").order_by("name")[:SEARCH_LIMIT])
+    if unlinked_from is not None:
+        clusters = clusters.exclude(development__agent=unlinked_from)
+    return list(clusters.select_related("province", "development__agent").order_by("name")[:limit])
 
 
 def linked_clusters(person: User) -> QuerySet:

@@ -17,7 +17,8 @@ from khoosheh.accounts.scoping import can_change_province, can_write, get_visibl
 from khoosheh.core.text import in_persian_order
 from khoosheh.core.unitfile.columns import BY_NAME
 from khoosheh.core.unitfile.header import missing_required, peek_file
-from khoosheh.web.actions import attempt
+from khoosheh.web import sources
+from khoosheh.web.actions import attempt, submit
 
 from . import mappings, services, uploads
 from .exporting import export_units
@@ -85,31 +86,40 @@ def _county_points(units, county: str) -> dict | None:
 def unit_detail(request, pk: int):
     unit = get_visible_or_404(visible_units(request.user).select_related(
         "activity", "county", "province", "park"), pk=pk)
+    return _unit_page(request, unit)
+
+
+def _unit_page(request, unit: ProductionUnit, status_form: StatusChangeForm | None = None) -> HttpResponse:
+    """A unit's page; ``status_form`` the refused status change, shown again with its errors (status 200)."""
     can_change = can_change_province(request.user, unit.province_id)
+    history = list(unit.status_changes.select_related("changed_by"))
+    if can_change and status_form is None:
+        status_form = StatusChangeForm(initial={"status": unit.status})
     return render(request, "registry/unit_detail.html", {
         "unit": unit,
-        "history": unit.status_changes.select_related("changed_by"),
+        "history": history,
+        # A source (a project, a case) is a link only when this reader may open it.
+        "may_open": sources.openable(request.user, [h.source for h in history]),
         "can_change": can_change,
         # Unit owners keep their own profile too; the SPX service checks again.
         "can_edit_profile": can_change or request.user.units.filter(pk=unit.pk).exists(),
-        "status_form": StatusChangeForm(initial={"status": unit.status}) if can_change else None,
+        "status_form": status_form if can_change else None,
     })
 
 
 @login_required
 @require_POST
 def unit_change_status(request, pk: int):
-    unit = get_visible_or_404(visible_units(request.user), pk=pk)
+    unit = get_visible_or_404(visible_units(request.user).select_related(
+        "activity", "county", "province", "park"), pk=pk)
     if not can_change_province(request.user, unit.province_id):
         raise PermissionDenied
     form = StatusChangeForm(request.POST)
-    if form.is_valid():
-        changed = services.change_status(unit, form.cleaned_data["status"], user=request.user,
-                                         reason=form.cleaned_data["reason"])
-        messages.success(request, _("Status changed.") if changed else _("The status was already that."))
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect("registry:unit_detail", pk=unit.pk)
+    return submit(request, form,
+                  lambda d: services.change_status(unit, d["status"], user=request.user, reason=d["reason"]),
+                  lambda changed: _("Status changed.") if changed else _("The status was already that."),
+                  then=reverse("registry:unit_detail", args=[unit.pk]),
+                  refused=lambda: _unit_page(request, unit, form))
 
 
 @login_required

@@ -22,10 +22,11 @@ def attempt(request, call, success: str):
     return True if value is None else value
 
 
-def submit(request, form, call: Callable[[dict], object], success: str, *, then,
+def submit(request, form, call: Callable[[dict], object], success: str | Callable[[object], str], *, then,
            refused: Callable[[], HttpResponse]) -> HttpResponse:
     """A submitted form, POST/redirect/GET: valid and accepted by the service (``call(cleaned_data)``), say
-    ``success`` and redirect to ``then`` (a URL, or a function of the service's result giving one).  Refused by
+    ``success`` (or what a function of the service's result says) and redirect to ``then`` (a URL, or a function of
+    the service's result giving one).  Refused by
     the form or by the service, ``refused()`` renders the page again with this bound form (forms/_form.html):
     each error under its field, the service's reason in the form's summary, what was typed kept, nothing saved.
     PermissionDenied is not caught: it is a 403."""
@@ -35,7 +36,7 @@ def submit(request, form, call: Callable[[dict], object], success: str, *, then,
         except ValidationError as exc:
             form.add_error(None, _for_form(form, exc))
         else:
-            messages.success(request, success)
+            messages.success(request, success(result) if callable(success) else success)
             return redirect(then(result) if callable(then) else then)
     return refused()
 

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from khoosheh.core import reference
 from khoosheh.web.formatting import digits, jdate, num
 
-ACTIONS = {"create": _("created"), "update": _("changed"), "delete": _("deleted")}
+ACTIONS = {"create": _("created"), "update": _("edited"), "delete": _("deleted")}
 
 # Keys the services write that are not fields of the record.
 EXTRA_LABELS = {
@@ -97,6 +97,8 @@ class _Words:
         return None
 
     def label(self, model, key: str) -> str:
+        if key == "id":  # Django's own "ID", English in every language
+            return str(EXTRA_LABELS["id"])
         field = self.field(model, key) or self.child_field(model, key)
         if field is not None and hasattr(field, "verbose_name"):
             return str(field.verbose_name)
@@ -119,8 +121,8 @@ class _Words:
             return str(labels[str(value)])
         if isinstance(field, models.ForeignKey | models.ManyToManyField):
             return self.related(field.related_model, value)
-        if isinstance(value, int) and _is_year(key):
-            return digits(value)  # a year is a name, never grouped: ۱۴۰۴, not ۱٬۴۰۴
+        if isinstance(value, int) and (_is_year(key) or key == "id"):
+            return digits(value)  # a year or a record's number is a name, never grouped: ۱۴۰۴, not ۱٬۴۰۴
         if isinstance(value, int | float):
             return num(value)
         if isinstance(value, str) and _looks_like_date(value):
@@ -149,7 +151,8 @@ class _Words:
         key = (model._meta.label_lower, pk)
         if key not in self.names:
             record = model._default_manager.filter(pk=pk).first()
-            self.names[key] = str(record) if record is not None else f"#{pk}"
+            # A record's name carries digits ("پارس ریخته‌گری 44"): the reader's, as in the tables.
+            self.names[key] = digits(str(record) if record is not None else f"#{pk}")
         return self.names[key]
 
 

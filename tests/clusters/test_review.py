@@ -122,6 +122,38 @@ def test_renaming_is_audited(run, cast):
     assert entry.after == {"name": "خوشه کاشی و سرامیک میبد"} and entry.before["name"].startswith("خوشه")
 
 
+def test_renaming_to_the_same_name_writes_no_empty_entry(run, cast):
+    cluster = services.confirm(candidate(run, "2393"), cast.national)
+    services.rename(cluster, cast.national, cluster.name)
+    assert not AuditEntry.objects.filter(record_type="clusters.cluster", action="update").exists()
+
+
+def test_an_empty_name_is_refused_under_the_name_box_on_the_clusters_page(client, run, cast):
+    from django.test.html import parse_html
+
+    from tests.form_pages import assert_error_follows_its_field, summary_links
+
+    cluster = services.confirm(candidate(run, "2393"), cast.national)
+    client.force_login(cast.national)
+    page = client.post(reverse("clusters:cluster_rename", args=[cluster.pk]), {"name": "  "})
+    assert page.status_code == 200  # the cluster's page again, not a redirect with a message on top
+    html = parse_html(page.content.decode())
+    assert "#id_name" in summary_links(html)
+    assert "نام خوشه خالی است" in assert_error_follows_its_field(html, "name")
+    assert not list(page.context["messages"])
+    assert Cluster.objects.get(pk=cluster.pk).name == cluster.name
+
+
+def test_a_new_name_goes_back_to_the_cluster_saying_so(client, run, cast):
+    cluster = services.confirm(candidate(run, "2393"), cast.national)
+    client.force_login(cast.national)
+    page = client.post(reverse("clusters:cluster_rename", args=[cluster.pk]), {"name": "خوشه سرامیک میبد"},
+                       follow=True)
+    assert page.redirect_chain == [(reverse("clusters:cluster_detail", args=[cluster.pk]), 302)]
+    assert Cluster.objects.get(pk=cluster.pk).name == "خوشه سرامیک میبد"
+    assert len(list(page.context["messages"])) == 1
+
+
 def test_clusters_count_in_the_jalali_year_they_were_confirmed(run, cast):
     cluster = services.confirm(candidate(run, "2393"), cast.national)
     # 29 Esfand 1403 = 19 March 2025 (1403 is a leap year, so 30 Esfand = 20 March also exists).

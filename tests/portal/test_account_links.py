@@ -71,6 +71,27 @@ def test_the_search_shows_a_limited_number_of_units(client, accounts):
     assert len(found) == 20
 
 
+def test_the_limit_is_mentioned_only_when_the_search_hit_it(client, accounts):
+    client.force_login(accounts.cast.national)
+    page = reverse("manage_user", args=[accounts.owner.pk])
+    note = "حداکثر ۲۰ نتیجه"
+    few = client.get(page, {"q": "راکد"})
+    assert len(few.context["found"]) == 2 and note not in few.content.decode()
+    assert note not in client.get(page, {"q": "هیچ‌چیز"}).content.decode()
+    for i in range(21):
+        make_unit(f"کارگاه نمونه {i}", "10", "1010")
+    assert note in client.get(page, {"q": "کارگاه نمونه"}).content.decode()
+
+
+def test_a_unit_the_owner_keeps_already_is_not_offered_again(client, accounts):
+    accounts.owner.units.add(accounts.units["idle_yazd"])
+    client.force_login(accounts.cast.national)
+    response = client.get(reverse("manage_user", args=[accounts.owner.pk]), {"q": "راکد"})
+    assert [u.pk for u in response.context["found"]] == [accounts.units["idle_isfahan"].pk]
+    # It is listed once, among the linked ones, with its «unlink».
+    assert [u.pk for u in response.context["linked"]] == [accounts.units["idle_yazd"].pk]
+
+
 def test_national_staff_link_and_unlink_a_unit_and_each_is_audited(client, accounts):
     unit = accounts.units["idle_yazd"]
     client.force_login(accounts.cast.national)
@@ -175,6 +196,33 @@ def test_clusters_in_the_programme_are_found_by_name(client, accounts):
     client.force_login(accounts.cast.national)
     found = client.get(reverse("manage_user", args=[accounts.agent2.pk]), {"q": "کاشی"}).context["found"]
     assert found == [accounts.cluster]
+
+
+def test_a_cluster_the_agent_facilitates_already_is_not_offered_again(client, accounts):
+    client.force_login(accounts.cast.national)
+    response = client.get(reverse("manage_user", args=[accounts.cast.agent.pk]), {"q": "کاشی"})
+    assert response.context["found"] == [] and [c.pk for c in response.context["linked"]] == [accounts.cluster.pk]
+
+
+def test_the_parks_list_is_offered_only_on_a_parks_companys_account(client, accounts):
+    client.force_login(accounts.cast.national)
+    for person in (accounts.owner, accounts.cast.agent):
+        page = client.get(reverse("manage_user", args=[person.pk]))
+        assert "parks" not in page.context["form"].fields and 'name="parks"' not in page.content.decode()
+    parks = client.get(reverse("manage_user", args=[accounts.cast.parks_company.pk]))
+    assert 'name="parks"' in parks.content.decode()
+    assert parks.context["form"]["parks"].value() == [str(accounts.park.pk)]
+    # A new account's role is not known yet: the list is there.
+    assert 'name="parks"' in client.get(reverse("manage_user_new")).content.decode()
+
+
+def test_saving_an_account_without_the_parks_list_leaves_its_parks_as_they_were(client, accounts):
+    accounts.owner.parks.add(accounts.park)  # however it came to be
+    client.force_login(accounts.cast.national)
+    client.post(reverse("manage_user", args=[accounts.owner.pk]),
+                {"full_name": "مالک", "role": Role.UNIT_OWNER, "is_active": "on"})
+    accounts.owner.refresh_from_db()
+    assert accounts.owner.first_name == "مالک" and list(accounts.owner.parks.all()) == [accounts.park]
 
 
 def test_linking_an_agent_makes_them_the_clusters_agent_audited_on_both_accounts_and_the_development(

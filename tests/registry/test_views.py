@@ -1,12 +1,15 @@
 """The registry pages, and who may see and change what through them."""
 
 import pytest
+from django.test.html import parse_html
 from django.urls import reverse
 
+from khoosheh.core.text import to_persian_digits
 from khoosheh.jobs.models import Job
 from khoosheh.registry.importing import import_units
 from khoosheh.registry.models import ProductionUnit, UnitStatusChange
 from tests.conftest import NID_B, NID_C, unit_row
+from tests.form_pages import assert_error_follows_its_field, kept, summary_links
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +113,29 @@ def test_a_status_change_needs_a_reason(client, cast, units):
     client.force_login(cast.tehran)
     client.post(reverse("registry:unit_change_status", args=[units["23"].pk]), {"status": "active", "reason": ""})
     assert ProductionUnit.objects.get(pk=units["23"].pk).status == "idle"
+
+
+def test_a_status_change_without_a_reason_is_refused_under_the_reason_box_with_the_choice_kept(client, cast, units):
+    client.force_login(cast.tehran)
+    page = client.post(reverse("registry:unit_change_status", args=[units["23"].pk]),
+                       {"status": "active", "reason": ""})
+    assert page.status_code == 200  # the unit's page again, with the refused form, not a redirect
+    html = parse_html(page.content.decode())
+    assert "#id_reason" in summary_links(html)
+    assert "دلیل تغییر وضعیت را بنویسید" in assert_error_follows_its_field(html, "reason")
+    assert kept(html, "id_status") == "active"
+    assert not list(page.context["messages"])  # under its box, not a message on top
+    assert ProductionUnit.objects.get(pk=units["23"].pk).status == "idle"
+
+
+def test_an_accepted_status_change_goes_back_to_the_unit_saying_so(client, cast, units):
+    client.force_login(cast.tehran)
+    url = reverse("registry:unit_change_status", args=[units["23"].pk])
+    page = client.post(url, {"status": "active", "reason": "احیا"}, follow=True)
+    assert page.redirect_chain == [(reverse("registry:unit_detail", args=[units["23"].pk]), 302)]
+    assert [str(m) for m in page.context["messages"]] == ["وضعیت تغییر کرد."]
+    again = client.post(url, {"status": "active", "reason": "احیا"}, follow=True)
+    assert [str(m) for m in again.context["messages"]] != ["وضعیت تغییر کرد."]
 
 
 def test_the_upload_page_shows_errors_and_offers_the_report(client, cast, unit_file):
@@ -239,13 +265,48 @@ def test_a_status_change_made_in_the_portal_names_its_source_in_persian(client, 
     assert "پورتال" in cell and "portal" not in cell
 
 
-def test_a_status_change_made_by_a_project_names_the_project_with_a_link_to_it(client, cast, units):
-    unit = units["23"]
+def a_status_change_by_a_project(unit):
+    """The unit's half-finished project, and the status change it made when it opened."""
     from django.utils import timezone
 
+    from khoosheh.programs.models import HalfFinishedProject
+
+    project = HalfFinishedProject.objects.create(unit=unit, province_id=unit.province_id)
     UnitStatusChange.objects.create(unit=unit, old_status="idle", new_status="active", reason="بهره‌برداری",
-                                    source="project:31", changed_at=timezone.now())
+                                    source=f"project:{project.pk}", changed_at=timezone.now())
+    return project
+
+
+def test_a_status_change_made_by_a_project_names_the_project_with_a_link_to_it(client, cast, units):
+    project = a_status_change_by_a_project(units["23"])
     client.force_login(cast.tehran)
-    cell = status_history_source(client, unit, "بهره‌برداری")
-    assert "طرح نیمه‌تمام ۳۱" in cell and f'href="{reverse("programs:project_detail", args=[31])}"' in cell
+    cell = status_history_source(client, units["23"], "بهره‌برداری")
+    assert f"طرح نیمه‌تمام {to_persian_digits(str(project.pk))}" in cell
+    assert f'href="{reverse("programs:project_detail", args=[project.pk])}"' in cell
     assert "project:" not in cell
+
+
+def test_a_project_the_reader_may_not_open_is_named_without_a_link(client, world):
+    """A cluster agent sees its cluster's units but not their projects (programs' selectors): a link would 404."""
+    from khoosheh.programs import services as programs
+
+    unit = world.units["half_yazd"]
+    world.cluster.members.add(unit)
+    development = programs.start_development(world.cluster, world.cast.national)
+    development.agent = world.cast.agent
+    development.save()
+    project = a_status_change_by_a_project(unit)
+    client.force_login(world.cast.agent)
+    assert client.get(reverse("programs:project_detail", args=[project.pk])).status_code == 404
+    cell = status_history_source(client, unit, "بهره‌برداری")
+    assert f"طرح نیمه‌تمام {to_persian_digits(str(project.pk))}" in cell and "<a" not in cell
+
+
+def test_a_source_naming_a_record_that_is_gone_is_not_a_link(client, cast, units):
+    from django.utils import timezone
+
+    UnitStatusChange.objects.create(unit=units["23"], old_status="idle", new_status="active", reason="بهره‌برداری",
+                                    source="project:31", changed_at=timezone.now())
+    client.force_login(cast.national)
+    cell = status_history_source(client, units["23"], "بهره‌برداری")
+    assert "طرح نیمه‌تمام ۳۱" in cell and "<a" not in cell

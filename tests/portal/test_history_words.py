@@ -1,0 +1,72 @@
+"""The change history as a person reads it (web/history.py, portal/_history.html): Persian digits and labels
+throughout, the action in plain words, and no entry for a save that changed nothing."""
+
+import datetime as dt
+
+import pytest
+
+from khoosheh.accounts.audit import record_change
+from khoosheh.accounts.models import AuditEntry
+from khoosheh.programs.models import ClinicCase
+from khoosheh.web.history import readable
+from tests.conftest import make_unit
+
+pytestmark = pytest.mark.django_db
+
+
+def history_of(record):
+    return readable(AuditEntry.objects.filter(record_type=record._meta.label_lower, record_id=str(record.pk)))
+
+
+def test_a_related_records_name_reads_in_persian_digits_as_in_the_tables(cast):
+    unit = make_unit("شرکت پارس ریخته‌گری 44", "10", "1010")
+    case = ClinicCase.objects.create(unit=unit, province_id="10", opened_on=dt.date(2026, 5, 1))
+    record_change(cast.national, "create", case, after={"unit": unit.pk})
+    [entry] = history_of(case)
+    assert entry.changes[0].after == "شرکت پارس ریخته‌گری ۴۴"
+
+
+def test_a_records_number_has_a_persian_label_and_is_not_grouped_like_an_amount(cast):
+    unit = make_unit("کارگاه", "10", "1010")
+    case = ClinicCase.objects.create(pk=1079, unit=unit, province_id="10", opened_on=dt.date(2026, 5, 1))
+    record_change(cast.national, "create", case, after={"id": 1079})
+    [entry] = history_of(case)
+    assert (entry.changes[0].label, entry.changes[0].after) == ("شمارهٔ رکورد", "۱۰۷۹")
+
+
+def test_an_edit_reads_as_an_edit(cast):
+    unit = make_unit("کارگاه", "10", "1010")
+    record_change(cast.national, "update", unit, before={"employees": 20}, after={"employees": 25})
+    [entry] = history_of(unit)
+    assert entry.action == "ویرایش شد" and (entry.changes[0].before, entry.changes[0].after) == ("۲۰", "۲۵")
+
+
+def test_an_update_that_changed_nothing_writes_no_entry(cast):
+    unit = make_unit("کارگاه", "10", "1010")
+    assert record_change(cast.national, "update", unit, before={"employees": 20}, after={"employees": 20}) is None
+    assert not AuditEntry.objects.filter(record_type="registry.productionunit").exists()
+    # One changed value among unchanged ones is kept, alone.
+    record_change(cast.national, "update", unit, before={"employees": 20, "name": "کارگاه"},
+                  after={"employees": 25, "name": "کارگاه"})
+    assert AuditEntry.objects.get(record_type="registry.productionunit").after == {"employees": 25}
+
+
+def test_the_history_table_on_a_page_says_what_was_edited_in_words(client, world):
+    from django.urls import reverse
+
+    record_change(world.cast.national, "update", world.cluster, before={"name": "خوشه 1"}, after={"name": "خوشه 2"})
+    client.force_login(world.cast.national)
+    html = client.get(reverse("clusters:cluster_detail", args=[world.cluster.pk])).content.decode()
+    history = html[html.index('class="history"'):]
+    assert "ویرایش شد" in history and "تغییرکرده" not in history
+    assert "خوشه ۱" in history and "خوشه ۲" in history
+
+
+def test_saving_a_developments_form_unchanged_adds_nothing_to_its_history(world):
+    from khoosheh.programs import services
+
+    development = services.start_development(world.cluster, world.cast.national)
+    services.update_development(development, world.cast.national, action_plan="برنامه")
+    entries = AuditEntry.objects.filter(record_type="programs.clusterdevelopment").count()
+    services.update_development(development, world.cast.national, action_plan="برنامه")
+    assert AuditEntry.objects.filter(record_type="programs.clusterdevelopment").count() == entries
