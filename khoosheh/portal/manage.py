@@ -24,7 +24,7 @@ from khoosheh.registry.models import IndustrialPark
 from khoosheh.registry.selectors import visible_units
 from khoosheh.spx.models import Exhibition
 from khoosheh.web.actions import attempt, submit
-from khoosheh.web.fields import JalaliDateField
+from khoosheh.web.fields import FloatField, IntegerField, JalaliDateField
 from khoosheh.web.paging import page_of
 
 from . import administration, links, selectors
@@ -64,8 +64,8 @@ class ParkForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=[("", "—"), *IndustrialPark.Kind.choices])
     county = CountyField(label=gettext_lazy("County"))
-    lat = forms.FloatField(label=gettext_lazy("Latitude"), required=False, min_value=24, max_value=40.5)
-    lon = forms.FloatField(label=gettext_lazy("Longitude"), required=False, min_value=43.5, max_value=64)
+    lat = FloatField(label=gettext_lazy("Latitude"), required=False, min_value=24, max_value=40.5)
+    lon = FloatField(label=gettext_lazy("Longitude"), required=False, min_value=43.5, max_value=64)
 
 
 class ExhibitionForm(forms.Form):
@@ -74,12 +74,11 @@ class ExhibitionForm(forms.Form):
     # Required, as the model's is, and starts empty: a preselected first province was saved unnoticed.
     province = ProvinceField(label=gettext_lazy("Province"), empty_label="—")
     starts_on = JalaliDateField(label=gettext_lazy("Starts"))
-    slots = forms.IntegerField(label=gettext_lazy("Meeting slots"), min_value=1, max_value=40, initial=10)
-    tables = forms.IntegerField(label=gettext_lazy("Tables"), min_value=1, max_value=500, initial=50)
+    slots = IntegerField(label=gettext_lazy("Meeting slots"), min_value=1, max_value=40, initial=10)
+    tables = IntegerField(label=gettext_lazy("Tables"), min_value=1, max_value=500, initial=50)
     day_starts_at = forms.TimeField(label=gettext_lazy("First meeting at"), initial="09:00",
                                     widget=forms.TimeInput(attrs={"type": "time"}))
-    slot_minutes = forms.IntegerField(label=gettext_lazy("Minutes per meeting"), min_value=5, max_value=120,
-                                      initial=20)
+    slot_minutes = IntegerField(label=gettext_lazy("Minutes per meeting"), min_value=5, max_value=120, initial=20)
 
 
 def _national(request):
@@ -208,7 +207,7 @@ def exhibition_edit(request, pk: int | None = None):
     if exhibition:
         initial = {k: getattr(exhibition, k) for k in ExhibitionForm.base_fields}
         initial.update(province=exhibition.province_id,
-                       starts_on=format_jalali(exhibition.starts_on, persian_digits=False))
+                       starts_on=format_jalali(exhibition.starts_on))
     form = ExhibitionForm(request.POST or None, initial=initial)
     return _edit(request, form, lambda d: administration.save_exhibition(request.user, exhibition, **d),
                  _("Exhibition saved."), {"title": exhibition or _("New exhibition"), "record": exhibition})

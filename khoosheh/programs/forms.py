@@ -7,7 +7,7 @@ from khoosheh.core.inputs import Description, Entry, Kind
 from khoosheh.core.jalali import FIRST_YEAR, LAST_YEAR
 from khoosheh.core.text import persian_sort_key, to_persian_digits
 from khoosheh.registry.fields import ProvinceField
-from khoosheh.web.fields import HsCodesField, JalaliDateField, TextListField
+from khoosheh.web.fields import HsCodesField, IntegerField, JalaliDateField, TextListField
 from khoosheh.web.formatting import digits
 
 from . import inputs
@@ -49,7 +49,7 @@ def _choice(entry: Entry, **common) -> forms.Field:
 
 
 def _number(low, high=None):
-    return lambda entry, **common: forms.IntegerField(min_value=low, max_value=high, **common)
+    return lambda entry, **common: IntegerField(min_value=low, max_value=high, **common)
 
 
 def _records(entry: Entry, **common) -> forms.Field:
@@ -73,8 +73,9 @@ _FIELDS = {
 def form_field(entry: Entry, *, required: bool = False) -> forms.Field:
     common = {"label": entry.label, "required": required or entry.required}
     if isinstance(entry.default, int):
-        # A number with a default is shown filled in and must stay filled: an emptied box is not 0.
-        common.update(required=True, initial=entry.default)
+        # A number with a default must stay filled: an emptied box is not 0.  A count or a year is shown filled
+        # in; a sum of money starts empty, so a budget or an amount is typed, never saved as a 0 nobody wrote.
+        common.update(required=True, initial=None if entry.kind == Kind.MONEY else entry.default)
     return _FIELDS[entry.kind](entry, **common)
 
 

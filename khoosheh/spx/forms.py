@@ -6,7 +6,7 @@ from khoosheh.core import reference
 from khoosheh.core.text import fold_digits
 from khoosheh.registry.fields import CountyField, ProvinceField
 from khoosheh.registry.models import County
-from khoosheh.web.fields import HsCodesField, JalaliDateField
+from khoosheh.web.fields import HsCodesField, IntegerField, JalaliDateField
 
 
 def _persian() -> bool:
@@ -29,8 +29,8 @@ class ProfileForm(forms.Form):
     materials = forms.CharField(label=_("Materials (comma-separated)"), required=False)
     certifications = forms.MultipleChoiceField(label=_("Certifications"), choices=CERTIFICATION_CHOICES,
                                                required=False, widget=forms.CheckboxSelectMultiple)
-    monthly_capacity = forms.IntegerField(label=_("Capacity (pieces a month)"), min_value=0, required=False)
-    lead_time_days = forms.IntegerField(label=_("Lead time (days)"), min_value=0, required=False)
+    monthly_capacity = IntegerField(label=_("Capacity (pieces a month)"), min_value=0, required=False)
+    lead_time_days = IntegerField(label=_("Lead time (days)"), min_value=0, required=False)
     products = forms.CharField(label=_("Products made"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     machines = forms.CharField(label=_("Machines: one a line, as kind, count, size or tonnage limit"),
                                required=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -61,14 +61,14 @@ class EnquiryForm(forms.Form):
     processes = forms.MultipleChoiceField(label=_("Required processes"), choices=PROCESS_CHOICES, required=False,
                                           widget=forms.CheckboxSelectMultiple)
     material = forms.CharField(label=_("Material"), required=False, max_length=100)
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, required=False)
+    quantity = IntegerField(label=_("Quantity"), min_value=1, required=False)
     tolerances = forms.CharField(label=_("Tolerances"), required=False, max_length=200)
     certifications = forms.MultipleChoiceField(label=_("Required certifications"), choices=CERTIFICATION_CHOICES,
                                                required=False, widget=forms.CheckboxSelectMultiple)
     deadline = JalaliDateField(label=_("Deadline"), required=False)
     hs_code = HsCodesField(label=_("HS code"), required=False, many=False)
-    yearly_quantity = forms.IntegerField(label=_("Yearly quantity imported"), min_value=0, required=False)
-    imported_value_usd = forms.IntegerField(label=_("Yearly imported value (US dollars)"), min_value=0,
+    yearly_quantity = IntegerField(label=_("Yearly quantity imported"), min_value=0, required=False)
+    imported_value_usd = IntegerField(label=_("Yearly imported value (US dollars)"), min_value=0,
                                             required=False)
 
     def clean(self):
@@ -80,9 +80,9 @@ class EnquiryForm(forms.Form):
 
 
 class QuoteForm(forms.Form):
-    value = forms.IntegerField(label=_("Quote (rial)"), min_value=0)
+    value = IntegerField(label=_("Quote (rial)"), min_value=0)
 
 
 class ContractForm(forms.Form):
-    value = forms.IntegerField(label=_("Contract (rial)"), min_value=0)
+    value = IntegerField(label=_("Contract (rial)"), min_value=0)
     on = JalaliDateField(label=_("Contract date"))

@@ -6,6 +6,7 @@ from django import forms
 
 from khoosheh.core.jalali import InvalidJalaliDate, parse_jalali
 from khoosheh.core.text import clean, persian_sort_key, to_persian_digits
+from khoosheh.web.formatting import digits
 
 
 class JalaliDateField(forms.CharField):
@@ -25,6 +26,62 @@ class JalaliDateField(forms.CharField):
             return parse_jalali(value)
         except InvalidJalaliDate as exc:
             raise forms.ValidationError(str(exc)) from None
+
+
+# --- numbers a person types ---------------------------------------------------------------------------
+# Chromium's <input type=number> refuses Persian digits (۵۰۰۰ cannot be typed at all), so every number box is
+# a text box that asks phones for their digit keyboard; the server folds Persian and Arabic-Indic digits.
+
+class DigitsInput(forms.TextInput):
+    """A number box that takes any digits and shows its value in the page's digits (Persian in Persian)."""
+
+    def __init__(self, attrs=None, *, decimal: bool = False):
+        super().__init__({"inputmode": "decimal" if decimal else "numeric", "dir": "ltr", **(attrs or {})})
+
+    def format_value(self, value):
+        text = super().format_value(value)
+        if text is None:
+            return None
+        shown = digits(text)
+        return shown.replace(".", "٫") if shown != text else text  # a Persian page: ۰٫۰۵, not ۰.۰۵
+
+
+# Thousands grouped by ٬ or , (۵٬۰۰۰، 5,000): whole groups of three only, so a comma typed for a decimal sign
+# (2,5) is refused rather than read as 25.
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+
+def fold_number(value) -> str:
+    """Typed digits as Python reads them: Latin digits, '.' for ٫, thousands separators dropped."""
+    text = clean(value).replace(" ", "")
+    if "," in text:
+        if not _GROUPED.match(text):
+            raise forms.ValidationError(f"«{value}» عدد نیست؛ رقم‌ها را بی‌جداکننده یا با ٬ در هر سه رقم بنویسید")
+        text = text.replace(",", "")
+    return text
+
+
+class _Typed:
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", DigitsInput(decimal=self.decimal))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return super().to_python(value)
+        return super().to_python(fold_number(value))
+
+
+class IntegerField(_Typed, forms.IntegerField):
+    """A whole number typed in any digits (۵۰۰۰، ٥٠٠٠، 5000، ۵٬۰۰۰)."""
+
+    decimal = False
+
+
+class FloatField(_Typed, forms.FloatField):
+    """A number with a fraction typed in any digits, ٫ or . for the decimal sign (۰٫۰۵)."""
+
+    decimal = True
 
 
 # --- choices from lists of records ----------------------------------------------------------------------

@@ -145,3 +145,39 @@ def test_a_provincial_user_opening_another_provinces_dashboard_is_told_why_in_pe
     assert page.locator("h1").inner_text() == "این صفحه از آن استان دیگری است"
     assert "تنها استان اصفهان" in page.locator(".error-page").inner_text()
     page.screenshot(path=artefact("dashboard-other-province-403.png"), full_page=True)
+
+
+# Pages a walk found wider than a phone (the units list was 593 px on a 390 px screen): wide tables now scroll
+# inside their own box and maps shrink to theirs, so the page itself never scrolls sideways.
+PHONE_PAGES = ["/registry/units/", "/programs/", "/programs/clinic/", "/", "/dashboard/province/10/",
+               "development", "cluster"]
+
+
+def test_no_page_is_wider_than_a_phone(browser, live_server, demo, artefact):
+    from khoosheh.clusters.models import Cluster
+    from khoosheh.programs.models import ClusterDevelopment
+
+    places = {"development": f"/programs/developments/{ClusterDevelopment.objects.first().pk}/",
+              "cluster": f"/clusters/{Cluster.objects.filter(confirmed_at__isnull=False).first().pk}/"}
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    try:
+        log_in(page, live_server)
+        wide = {}
+        for path in (places.get(p, p) for p in PHONE_PAGES):
+            page.goto(f"{live_server.url}{path}")
+            page.wait_for_load_state("networkidle")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > 390:
+                wide[path] = width
+            page.screenshot(path=artefact(f"phone{path.replace('/', '-').rstrip('-') or '-home'}.png"))
+        assert wide == {}, wide
+        # The units table is still all there: it scrolls sideways inside its own box.
+        page.goto(f"{live_server.url}/registry/units/")
+        table = page.locator("table").first
+        assert table.evaluate("t => t.scrollWidth > t.clientWidth && getComputedStyle(t).overflowX === 'auto'")
+        # The activity list reads its codes in Persian digits, as the table does.
+        first = page.locator("select[name=activity] option").nth(1).inner_text()
+        assert first.strip()[0] in "۰۱۲۳۴۵۶۷۸۹", first
+    finally:
+        context.close()

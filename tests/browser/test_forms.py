@@ -48,12 +48,12 @@ def test_typing_in_the_jalali_box_sets_the_lists_and_choosing_in_the_lists_write
     box.fill("1405-7-1")
     assert lists(page, "starts_on") == ("1", "7", "1405")
 
-    # Choosing in the lists writes the box, in the form the server reads.
+    # Choosing in the lists writes the box, in Persian digits as a date the server fills in reads.
     page.select_option("#id_starts_on_field .jalali-picker select[aria-label=روز]", "15")
     page.select_option("#id_starts_on_field .jalali-picker select[aria-label=ماه]", "3")
-    assert box.input_value() == "1405/03/15"
+    assert box.input_value() == "۱۴۰۵/۰۳/۱۵"
     page.select_option("#id_starts_on_field .jalali-picker select[aria-label=سال]", "1404")
-    assert box.input_value() == "1404/03/15"
+    assert box.input_value() == "۱۴۰۴/۰۳/۱۵"
 
     # A date that does not exist empties the lists (they never show another date) and, once the box is left,
     # says why in Persian.
@@ -77,7 +77,7 @@ def test_typing_in_the_jalali_box_sets_the_lists_and_choosing_in_the_lists_write
     assert page.locator("#id_starts_on_field .jalali-picker select[aria-label=روز] option[value='31']").is_disabled()
     box.fill("1405/05/31")
     page.select_option("#id_starts_on_field .jalali-picker select[aria-label=ماه]", "7")
-    assert box.input_value() == "1405/07/31"
+    assert box.input_value() == "۱۴۰۵/۰۷/۳۱"
     assert "۳۰ روز دارد" in hint(page, "starts_on")
     # An unfinished choice leaves the box empty and asks for all three.
     box.fill("")
@@ -217,4 +217,53 @@ def test_a_refused_joint_action_on_a_development_page_is_shown_in_view_with_its_
     assert page.input_value("#id_kind") == "joint_purchasing" and page.input_value("#id_end_date") == "1405/03/01"
     assert form.locator("#id_participants_field input[type=checkbox]").nth(1).is_checked()
     assert not JointAction.objects.exists()
+    assert not page.problems, page.problems
+
+
+def test_a_budget_typed_in_persian_digits_is_saved_as_that_number(watched, live_server, world_with_reference):
+    from khoosheh.programs import services
+    from khoosheh.programs.models import JointAction
+
+    development = services.start_development(world_with_reference.cluster, world_with_reference.cast.national)
+    page = watched
+    log_in(page, live_server, "national")
+    page.goto(f"{live_server.url}/programs/developments/{development.pk}/")
+    form = page.locator("#joint-action")
+    # The budget box starts empty (no 0 that a Save would record unread) and takes Persian digits.
+    assert page.input_value("#id_budget") == ""
+    form.locator("#id_kind").select_option("joint_purchasing")
+    page.fill("#id_title", "خرید مشترک لعاب")
+    page.fill("#id_start_date", "۱۴۰۵/۰۳/۱۰")
+    page.locator("#id_budget").press_sequentially("۵۰۰۰")
+    assert page.input_value("#id_budget") == "۵۰۰۰"
+    form.locator("button").click()
+    page.wait_for_load_state("networkidle")
+    assert JointAction.objects.get().budget == 5000
+    assert not page.problems, page.problems
+
+
+def test_the_exhibition_page_shows_its_dates_and_numbers_in_persian_digits_and_saves_them(
+        watched, live_server, world_with_reference):
+    from khoosheh.spx.models import Exhibition
+
+    page = watched
+    log_in(page, live_server, "national")
+    page.goto(f"{live_server.url}/manage/exhibitions/new/")
+    page.fill("#id_name", "نمایشگاه کاشی یزد")
+    page.fill("#id_city", "یزد")
+    page.select_option("#id_province", "21")
+    # Picking the date from the lists writes Persian digits into the box, as the server does.
+    for label, value in (("روز", "11"), ("ماه", "10"), ("سال", "1405")):
+        page.select_option(f"#id_starts_on_field .jalali-picker select[aria-label={label}]", value)
+    assert page.input_value("#id_starts_on") == "۱۴۰۵/۱۰/۱۱"
+    # A number box shows its starting value in Persian digits and takes Persian ones.
+    assert page.input_value("#id_slots") == "۱۰"
+    page.fill("#id_tables", "۱۲۰")
+    page.click("form.card button")
+    page.wait_for_load_state("networkidle")
+    exhibition = Exhibition.objects.get()
+    assert (exhibition.tables, exhibition.slots) == (120, 10)
+    # Its edit page fills the date and numbers in Persian digits too.
+    page.goto(f"{live_server.url}/manage/exhibitions/{exhibition.pk}/")
+    assert page.input_value("#id_starts_on") == "۱۴۰۵/۱۰/۱۱" and page.input_value("#id_tables") == "۱۲۰"
     assert not page.problems, page.problems

@@ -87,7 +87,8 @@ def test_an_exhibitions_page_opens_for_editing_with_its_history(client, cast):
     client.force_login(cast.national)
     exhibition = Exhibition.objects.create(name="ن", city="ت", province_id="23", starts_on=dt.date(2026, 5, 1))
     page = client.get(reverse("manage_exhibition", args=[exhibition.pk]))
-    assert page.status_code == 200 and "1405/02/11" in page.content.decode()
+    # Its date is filled in Persian digits, as every date the portal shows.
+    assert page.status_code == 200 and 'value="۱۴۰۵/۰۲/۱۱"' in page.content.decode()
 
 
 def test_a_history_entry_naming_a_reverse_relation_reads_as_a_count(cast):
@@ -115,5 +116,5 @@ def test_a_park_the_service_refuses_is_shown_again_with_the_reason_and_what_was_
     assert response.status_code == 200
     page = parse_html(response.content.decode())
     assert "در این شهرستان هست" in text_of(find(page, class_="form-summary"))
-    assert kept(page, "id_name") == "شهرک صنعتی امیرکبیر" and kept(page, "id_lat") == "33.9"
+    assert kept(page, "id_name") == "شهرک صنعتی امیرکبیر" and kept(page, "id_lat") == "۳۳٫۹"
     assert IndustrialPark.objects.count() == 1

@@ -47,7 +47,8 @@ REFUSED = {
         data=lambda w: {"kind": "training", "title": "", "start_date": "1405/02/10", "budget": "5000",
                         "participants": [w.members[1].pk]},
         fault="title", says=REQUIRED,
-        keeps=lambda w: {"id_kind": "training", "id_start_date": "1405/02/10", "id_budget": "5000",
+        # A number comes back in the page's Persian digits (web/fields.py DigitsInput): the same number.
+        keeps=lambda w: {"id_kind": "training", "id_start_date": "1405/02/10", "id_budget": "۵۰۰۰",
                          "id_participants": [str(w.members[1].pk)]},
         rows=JointAction),
     "a joint action ending before it starts (the service's refusal)": dict(
@@ -77,25 +78,25 @@ REFUSED = {
     "a closing without its outcome": dict(
         record="diagnosed_case", url="programs:case_step", step="close", who="isfahan",
         data=lambda w: {"outcome": "", "on": day(), "jobs_restored": "3"}, fault="outcome", says=REQUIRED,
-        keeps=lambda w: {"close_on": day(), "close_jobs_restored": "3"}, rows=ClinicCase),
+        keeps=lambda w: {"close_on": day(), "close_jobs_restored": "۳"}, rows=ClinicCase),
     "a project's progress emptied": dict(
         record="project", url="programs:project_update", who="national",
         data=lambda w: {"physical_progress": "", "investment_made": "10", "investment_needed": "20",
                         "blockers": "نبود نقدینگی", "planned_jobs": "12"},
         fault="physical_progress", says=REQUIRED,
-        keeps=lambda w: {"id_blockers": "نبود نقدینگی", "id_planned_jobs": "12"}, rows=HalfFinishedProject),
+        keeps=lambda w: {"id_blockers": "نبود نقدینگی", "id_planned_jobs": "۱۲"}, rows=HalfFinishedProject),
     "an opening without its day": dict(
         record="project", url="programs:project_update", who="national",
         data=lambda w: {"on": ""}, fault="on", says=REQUIRED, keeps=lambda w: {}, rows=HalfFinishedProject),
     "a consortium's exports without the year": dict(
         record="consortium", url="programs:consortium_detail", who="national",
         data=lambda w: {"year": "", "value_usd": "125000"}, fault="year", says=REQUIRED,
-        keeps=lambda w: {"id_value_usd": "125000"}, rows=ConsortiumExport),
+        keeps=lambda w: {"id_value_usd": "۱۲۵۰۰۰"}, rows=ConsortiumExport),
     "a target without its value": dict(
         record=None, url="programs:set_target", who="national",
         data=lambda w: {"year": "1404", "indicator": "units_revived", "province": "10", "value": ""},
         fault="value", says=REQUIRED,
-        keeps=lambda w: {"id_year": "1404", "id_indicator": "units_revived", "id_province": "10"},
+        keeps=lambda w: {"id_year": "۱۴۰۴", "id_indicator": "units_revived", "id_province": "10"},
         rows=AnnualTarget),
 }
 

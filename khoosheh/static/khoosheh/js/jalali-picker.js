@@ -1,8 +1,9 @@
 /* Jalali dates: an input marked data-jalali gets day, month and year lists beside it, and the two stay in step.
    Typing a date in the box (Persian or Latin digits, 1404/05/12, 1404-5-12) sets the lists; choosing in the
-   lists writes the box (as 1404/05/12).  The lists never show a date other than the box's: while the box holds
-   no whole date they are empty, and a date that does not exist (31 Mehr) or an unfinished choice is named in a
-   Persian hint under the box and marked invalid, so the browser does not send it.  The server reads the box
+   lists writes the box (as ۱۴۰۴/۰۵/۱۲ in Persian pages, 1404/05/12 in English ones).  The lists never show a
+   date other than the box's: while the box holds no whole date they are empty, and a date that does not exist
+   (31 Mehr) or an unfinished choice is named in a Persian hint under the box and marked invalid, so the browser
+   does not send it.  The server reads the box
    and stays the judge (core/jalali.py parse_jalali: the same forms, the same month lengths).  Without
    JavaScript the box alone takes a typed date.  Offline, no library. */
 (function () {
@@ -140,7 +141,8 @@
     function fromLists() {
       limitDays();
       if (day.value && month.value && year.value) {
-        input.value = year.value + "/" + pad(+month.value) + "/" + pad(+day.value);
+        // In the page's digits, as a date the server fills in reads (۱۴۰۴/۰۵/۱۰ in Persian pages).
+        input.value = shown(year.value + "/" + pad(+month.value) + "/" + pad(+day.value));
         judge(read(input.value).problem || "", true);
       } else {
         input.value = "";
