@@ -34,6 +34,15 @@ def _check_role(role: str, province: str | None) -> None:
         raise ValidationError("کارشناس استانی باید استان داشته باشد")
 
 
+def _parks_for(role: str, parks, leaving: str | None = None) -> list:
+    """Parks are given to a parks company's account only, and an account leaving that role leaves its parks
+    (its history shows them dropped): kept, they would lie unseen on its page and grant their units' cases
+    again the day the role came back."""
+    if role != Role.PARKS_COMPANY and (leaving == Role.PARKS_COMPANY or leaving is None):
+        return []
+    return list(parks)
+
+
 @transaction.atomic
 def create_user(actor: User, *, username: str, password: str, role: str, province: str | None = None,
                 full_name: str = "", parks=()) -> User:
@@ -46,7 +55,7 @@ def create_user(actor: User, *, username: str, password: str, role: str, provinc
                   is_staff=role == Role.NATIONAL)
     person.set_password(password)
     person.save()
-    person.parks.set(parks)
+    person.parks.set(_parks_for(role, parks))
     record_change(actor, "create", person, after=_user_snapshot(person))
     return person
 
@@ -59,6 +68,7 @@ def change_user(actor: User, person: User, *, role: str, province: str | None, i
     if person == actor and (not is_active or role != Role.NATIONAL):
         raise ValidationError("نقش یا فعال‌بودن حساب خودتان را از این‌جا تغییر ندهید")
     links.refuse_leaving_role_with_links(person, role)
+    parks = _parks_for(role, parks, leaving=person.role)
     before = _user_snapshot(person)
     person.role, person.province_id, person.is_active = role, province or None, is_active
     person.first_name, person.is_staff = clean_name(full_name), role == Role.NATIONAL or person.is_superuser

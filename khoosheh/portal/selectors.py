@@ -33,7 +33,7 @@ def unit_search(actor: User, query: str, *, unlinked_from: User | None = None, l
     units = UnitFilter(q=clean(query)).apply(visible_units(actor)).select_related("province", "county")
     if unlinked_from is not None:
         units = units.exclude(owners=unlinked_from)
-    return list(units.order_by("name")[:limit])
+    return list(units.order_by("name_key", "id")[:limit])  # the unit list's order: normalised names
 
 
 def cluster_search(actor: User, query: str, *, unlinked_from: User | None = None,

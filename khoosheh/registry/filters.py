@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
-from django.http import QueryDict
 
 from khoosheh.accounts.models import User
 from khoosheh.accounts.scoping import county_asked, province_asked
@@ -25,34 +24,26 @@ class UnitFilter:
     park: str = ""
 
     @classmethod
-    def from_query(cls, query: QueryDict) -> UnitFilter:
-        get = lambda k: fold_digits(clean(query.get(k, "")))  # noqa: E731
-        status = get("status")
-        return cls(
-            q=clean(query.get("q", "")),
-            province=get("province")[:2],
-            county=get("county")[:4],
-            activity=get("activity")[:4],
-            status=status if status in UnitStatus.values else "",
-            park=get("park") if get("park").isdigit() else "",
-        )
-
-    @classmethod
     def scoped(cls, user: User, query) -> UnitFilter:
         """The filters a user's list, export or API read asks for, each place checked by one rule
         (accounts.scoping.province_asked): the province pinned for a province-bound user; a province, county or
         park of another province is OtherProvince (403); a code naming none is a ValidationError with the reason
         (pages 400, API 422) — never an empty list that reads as "no units there"."""
-        unit_filter = cls.from_query(query)
-        status = clean(query.get("status") or "").strip()
+        def asked(key: str) -> str:
+            return fold_digits(clean(query.get(key) or "")).strip()
+
+        status = asked("status")
         if status and status not in UnitStatus.values:  # not "every status", as an ignored value would answer
             raise ValidationError(f"وضعیتی به نام «{status[:20]}» نیست؛ از فهرست وضعیت‌ها برگزینید")
-        unit_filter.province = province_asked(user, query.get("province")) or ""
-        unit_filter.county = county_asked(user, query.get("county")) or ""
-        park = fold_digits(clean(query.get("park") or "")).strip()
-        if park:
-            unit_filter.park = str(_park_asked(user, park))
-        return unit_filter
+        park = asked("park")
+        return cls(
+            q=clean(query.get("q") or ""),
+            province=province_asked(user, query.get("province")) or "",
+            county=county_asked(user, query.get("county")) or "",
+            activity=asked("activity")[:4],
+            status=status,
+            park=str(_park_asked(user, park)) if park else "",
+        )
 
     def apply(self, units: QuerySet[ProductionUnit]) -> QuerySet[ProductionUnit]:
         if self.q:

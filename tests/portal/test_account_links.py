@@ -307,3 +307,28 @@ def test_an_accounts_page_is_headed_by_the_persons_name_and_username(client, acc
     client.force_login(accounts.cast.national)
     page = client.get(reverse("manage_user", args=[accounts.owner.pk])).content.decode()
     assert "<h1>مریم احمدی (owner)</h1>" in page
+
+
+def test_a_parks_company_turned_into_another_role_leaves_its_parks_and_its_history_says_so(client, accounts):
+    company = accounts.cast.parks_company
+    client.force_login(accounts.cast.national)
+    # The parks list is still on the page (the saved role is a parks company's), with its park ticked.
+    client.post(reverse("manage_user", args=[company.pk]),
+                {"role": Role.VIEWER, "is_active": "on", "parks": [str(accounts.park.pk)]})
+    company.refresh_from_db()
+    assert company.role == Role.VIEWER and list(company.parks.all()) == []
+    entry = AuditEntry.objects.filter(record_type="accounts.user", record_id=str(company.pk)).latest("pk")
+    assert entry.before["parks"] == [accounts.park.pk] and entry.after["parks"] == []
+    # Turned back into a parks company, it has no park until one is given again.
+    client.post(reverse("manage_user", args=[company.pk]), {"role": Role.PARKS_COMPANY, "is_active": "on"})
+    company.refresh_from_db()
+    assert list(company.parks.all()) == []
+
+
+def test_a_new_account_is_given_parks_only_as_a_parks_company(client, accounts):
+    client.force_login(accounts.cast.national)
+    for username, role in (("viewer-2", Role.VIEWER), ("parks-2", Role.PARKS_COMPANY)):
+        client.post(reverse("manage_user_new"), {"username": username, "password": "a-long-password", "role": role,
+                                                 "is_active": "on", "parks": [str(accounts.park.pk)]})
+    assert list(User.objects.get(username="viewer-2").parks.all()) == []
+    assert list(User.objects.get(username="parks-2").parks.all()) == [accounts.park]
