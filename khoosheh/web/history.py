@@ -55,11 +55,16 @@ def readable(entries) -> list[ReadableEntry]:
         model = _model(entry.record_type)
         before, after = entry.before or {}, entry.after or {}
         keys = list(dict.fromkeys([*before, *after]))
-        changes = [Change(words.label(model, k), words.value(model, k, before.get(k)) if k in before else "",
+        # A value set where there was none reads as the value alone, not as a struck-out «—» before it.
+        changes = [Change(words.label(model, k), "" if _empty(before.get(k)) else words.value(model, k, before[k]),
                           words.value(model, k, after.get(k)) if k in after else "") for k in keys]
         out.append(ReadableEntry(entry.at, entry.actor, str(ACTIONS.get(entry.action, entry.action)),
                                  entry.source, changes))
     return out
+
+
+def _empty(value) -> bool:
+    return value is None or value == "" or value == []
 
 
 def _model(record_type: str):
@@ -105,7 +110,7 @@ class _Words:
         return str(EXTRA_LABELS.get(key, key.replace("_", " ")))
 
     def value(self, model, key: str, value) -> str:
-        if value is None or value == "" or value == []:
+        if _empty(value):
             return "—"
         if isinstance(value, bool):
             return str(_("yes") if value else _("no"))

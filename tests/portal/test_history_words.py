@@ -70,3 +70,17 @@ def test_saving_a_developments_form_unchanged_adds_nothing_to_its_history(world)
     entries = AuditEntry.objects.filter(record_type="programs.clusterdevelopment").count()
     services.update_development(development, world.cast.national, action_plan="برنامه")
     assert AuditEntry.objects.filter(record_type="programs.clusterdevelopment").count() == entries
+
+
+def test_a_value_given_where_there_was_none_reads_as_the_value_alone(client, cast):
+    unit = make_unit("کارگاه", "10", "1010")
+    record_change(cast.national, "update", unit, before={"employees": None, "name": "کارگاه"},
+                  after={"employees": 12, "name": "کارگاه نو"})
+    [entry] = history_of(unit)
+    given, renamed = entry.changes
+    assert (given.before, given.after) == ("", "۱۲")
+    assert (renamed.before, renamed.after) == ("کارگاه", "کارگاه نو")
+    # Emptied, the value before is struck out and «—» follows.
+    record_change(cast.national, "update", unit, before={"employees": 12}, after={"employees": None})
+    emptied = history_of(unit)[0].changes[0]  # the newest entry first, as on the page
+    assert (emptied.before, emptied.after) == ("۱۲", "—")
