@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # Django's widget templates, found by FORM_RENDERER below beside the project's own
     "khoosheh.accounts",
     "khoosheh.registry",
     "khoosheh.clusters",
@@ -87,6 +88,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "khoosheh.urls"
 WSGI_APPLICATION = "khoosheh.wsgi.application"
+
+# Widgets render through the project's template settings, so a widget of ours (web/fields.FilePicker) can
+# have its template in templates/forms/widgets/.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

@@ -7,7 +7,7 @@ from khoosheh.core.inputs import Description, Entry, Kind
 from khoosheh.core.jalali import FIRST_YEAR, LAST_YEAR
 from khoosheh.core.text import persian_sort_key, to_persian_digits
 from khoosheh.registry.fields import ProvinceField
-from khoosheh.web.fields import HsCodesField, IntegerField, JalaliDateField, TextListField
+from khoosheh.web.fields import FilePicker, HsCodesField, IntegerField, JalaliDateField, TextListField
 from khoosheh.web.formatting import digits
 
 from . import inputs
@@ -64,7 +64,7 @@ _FIELDS = {
     Kind.DAY: lambda entry, **common: JalaliDateField(**common),
     Kind.COUNT: _number(0), Kind.MONEY: _number(0), Kind.PERCENT: _number(0, 100),
     Kind.YEAR: _number(FIRST_YEAR, LAST_YEAR),
-    Kind.FILE: lambda entry, **common: forms.FileField(**common),
+    Kind.FILE: lambda entry, **common: forms.FileField(widget=FilePicker, **common),
     Kind.RECORD: _records,
     Kind.PROVINCE: lambda entry, **common: ProvinceField(empty_label=entry.blank or None, **common),
 }

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from khoosheh.web.fields import FilePicker
+
 from .models import UnitStatus
 
 
@@ -15,7 +17,7 @@ class StatusChangeForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Unit file (CSV or XLSX)"))
+    file = forms.FileField(label=_("Unit file (CSV or XLSX)"), widget=FilePicker)
     dry_run = forms.BooleanField(label=_("Check only, write nothing"), required=False)
     skip_invalid = forms.BooleanField(label=_("Import the valid rows and skip invalid ones"), required=False)
     choose_columns = forms.BooleanField(label=_("Let me match the file's columns myself (even if a mapping is "

@@ -142,3 +142,12 @@ class TextListField(forms.CharField):
             raise forms.ValidationError(
                 f"«{too_long[0][:30]}…» بلندتر از {to_persian_digits(self.item_max_length)} نویسه است")
         return items
+
+
+class FilePicker(forms.FileInput):
+    """A file box whose button and "no file chosen" read in the page's language.  Chromium words its own
+    button in the browser's language («Choose File» on most machines), whatever the page's; with script
+    (static/khoosheh/js/forms.js) the native box is hidden behind a button and the chosen file's name, and
+    without script the native box stays as it is."""
+
+    template_name = "forms/widgets/file_picker.html"

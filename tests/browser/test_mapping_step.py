@@ -78,3 +78,25 @@ def test_unknown_headers_are_mapped_once_and_the_same_headers_are_not_asked_agai
     assert page.locator("#outcome h2").first.inner_text() == "ثبت شد" and ProductionUnit.objects.count() == 3
     page.screenshot(path=artefact("mapping-remembered.png"), full_page=True)
     assert_nothing_ran(page, "the mapping step")
+
+
+def test_the_file_box_reads_in_persian_shows_the_chosen_name_and_is_reached_by_the_keyboard(
+        watched, live_server, official, tmp_path, artefact):
+    page = watched
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", "yazd")
+    page.fill("#id_password", "pw")
+    page.click("button[type=submit]")
+    page.goto(f"{live_server.url}/registry/units/import/")
+    # Chromium's own box says «Choose File / No file chosen» in the browser's language; ours speaks Persian.
+    assert page.locator(".file-pick-button").inner_text() == "برگزیدن پرونده"
+    assert page.locator(".file-pick-name").inner_text() == "پرونده‌ای برگزیده نشده است"
+    assert page.locator("#id_file").bounding_box()["width"] <= 1  # the native box is out of sight
+    page.set_input_files("#id_file", str(ministry_file(tmp_path, "واحدهای یزد.csv", [])))
+    assert page.locator(".file-pick-name").inner_text() == "واحدهای یزد.csv"
+    page.screenshot(path=artefact("import-file-picker.png"))
+    # The keyboard reaches the box itself: its own label names it, and its focus ring is on the button.
+    page.focus("#id_file")
+    assert page.evaluate("document.activeElement.id") == "id_file"
+    assert page.locator(".file-pick-button").evaluate("b => getComputedStyle(b).outlineStyle") == "solid"
+    assert_nothing_ran(page, "the import page")

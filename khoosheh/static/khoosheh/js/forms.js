@@ -18,3 +18,21 @@ document.addEventListener("DOMContentLoaded", function () {
   var summary = document.querySelector(".form-summary");
   if (summary) { summary.focus(); }
 });
+
+/* A file box (web/fields.FilePicker) shows a button and the chosen file's name in the page's language
+   instead of the browser's own «Choose File / No file chosen».  The native box stays in the page, out of
+   sight but focusable, so the keyboard and screen readers reach it; without script it is shown as it is. */
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-file-pick]").forEach(function (pick) {
+    var input = pick.querySelector("input[type=file]");
+    var name = pick.querySelector(".file-pick-name");
+    var show = function () {
+      name.textContent = input.files && input.files.length ? input.files[0].name : pick.dataset.none;
+    };
+    pick.classList.add("enhanced");
+    pick.querySelector(".file-pick-button").hidden = false;
+    name.hidden = false;
+    input.addEventListener("change", show);
+    show();
+  });
+});
