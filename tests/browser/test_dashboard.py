@@ -2,19 +2,16 @@
 charts drawn, and filters that change the figures."""
 
 import pytest
-from django.core.management import call_command
 
 from tests.browser.signing import sign_in
+from tests.demo_snapshot import demo_registry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    # A transactional test empties every table afterwards, the reference tables too.
-    call_command("sync_reference", verbosity=0)
-    call_command("demo_data", "--units", "4000", "--seed", "2")
+def demo(settings, tmp_path_factory):
+    demo_registry(settings, tmp_path_factory, units=4000, seed=2)
 
 
 def log_in(page, live_server, username="demo"):

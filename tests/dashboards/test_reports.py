@@ -4,17 +4,17 @@ import shutil
 import subprocess
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
+
+from tests.demo_snapshot import demo_registry
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    call_command("demo_data", "--units", "3000", "--seed", "4")
+def demo(settings, tmp_path_factory):
+    demo_registry(settings, tmp_path_factory, units=3000, seed=4)
 
 
 def sheets(content, tmp_path):
