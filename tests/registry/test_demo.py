@@ -6,6 +6,7 @@ from django.core.management.base import CommandError
 
 from khoosheh.core.national_id import is_valid_national_id
 from khoosheh.registry.models import ImportBatch, ProductionUnit
+from tests.demo_snapshot import demo_registry
 
 pytestmark = pytest.mark.django_db
 
@@ -68,13 +69,13 @@ def test_demo_data_passes_the_unit_file_contract(tmp_path):
     assert outcome.errors == [] and outcome.created == 4000
 
 
-def test_the_full_demo_shows_every_program(settings, tmp_path):
+def test_the_full_demo_shows_every_program(settings, tmp_path_factory):
     from khoosheh.clusters.models import Cluster
     from khoosheh.programs.achievements import targets_vs_achievements
     from khoosheh.programs.models import ClinicCase, ClusterDevelopment, ExportConsortium, HalfFinishedProject
 
-    settings.MEDIA_ROOT = tmp_path
-    call_command("demo_data", "--units", "12000", "--seed", "5")
+    # demo-data's registry as the dashboard's browser tests have it (made once per session).
+    demo_registry(settings, tmp_path_factory, units=4000, seed=2)
     assert Cluster.objects.count() >= 10 and ClusterDevelopment.objects.count() == Cluster.objects.count()
     assert ClusterDevelopment.objects.filter(phase="self_governance").exists()
     assert ExportConsortium.objects.exists()
