@@ -63,6 +63,7 @@ def build_demo_spx(user, *, seed: int = 1404) -> dict[str, int]:
                               products=products)
     enquiries = 0
     today = timezone.localdate()
+    quoted = []
     for i, (kind, buyer, title, processes, material, quantity, certs, province) in enumerate(ENQUIRIES):
         extra = {"hs_code": "848180", "yearly_quantity": quantity, "imported_value_usd": 1_500_000 + 250_000 * i} \
             if kind == "import_substitution" else {}
@@ -75,9 +76,12 @@ def build_demo_spx(user, *, seed: int = 1404) -> dict[str, int]:
             continue
         services.send_to_suppliers(enquiry, user, [m.pk for m in matches[:5]])
         if i % 3 == 0:
-            first = enquiry.matches.get(pk=matches[0].pk)
-            services.record_quote(first, user, value=int(rng.integers(2, 40)) * 10**9)
-            services.record_contract(first, user, value=int(first.quote_value * 0.95), on=today)
+            quoted.append(enquiry.matches.get(pk=matches[0].pk))
+    # Quotes and contracts after all the matching: each one changes suppliers' track records, and so the
+    # supplier index, which would otherwise be rebuilt for every enquiry after it.
+    for match in quoted:
+        services.record_quote(match, user, value=int(rng.integers(2, 40)) * 10**9)
+        services.record_contract(match, user, value=int(match.quote_value * 0.95), on=today)
     _exhibition(user, rng, today)
     return {"profiles": len(units), "enquiries": enquiries}
 
