@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from enum import Enum, auto
 from typing import Any
 
+from .text import to_persian_digits
+
 
 class Kind(Enum):
     CHOICE = auto()    # one of the entry's choices (a Django choices class)
@@ -24,7 +26,7 @@ class Kind(Enum):
     MONEY = auto()     # an amount: a PositiveBigIntegerField
     PERCENT = auto()   # 0 to 100
     YEAR = auto()      # a Jalali year within core.jalali's bounds
-    FILE = auto()      # an uploaded file
+    PDF = auto()       # an uploaded PDF document: named *.pdf, its bytes opening with %PDF-, within max_bytes
     RECORD = auto()    # another record: an id in the API, picked from a list on a page
     PROVINCE = auto()  # an official two-digit province code
 
@@ -41,6 +43,7 @@ class Entry:
     label: str = ""
     default: Any = REQUIRED
     max_length: int | None = None  # of a text (of each text, when ``many``)
+    max_bytes: int | None = None  # of an uploaded file
     choices: Any = None  # a Django choices class, for Kind.CHOICE
     many: bool = False  # a list of such values
     min_items: int = 0
@@ -83,3 +86,27 @@ class Description:
 
     def without(self, *names: str) -> Description:
         return Description({name: entry for name, entry in self.entries.items() if name not in names})
+
+
+PDF_SIGNATURE = b"%PDF-"  # how every PDF file begins (ISO 32000-1, 7.5.2)
+
+
+def document_refusal(entry: Entry, document) -> str | None:
+    """Why an uploaded file is not what a Kind.PDF entry asks for (in Persian), or None when it is.
+
+    ``document`` is anything with a ``name``, a ``size``, ``seek`` and ``read`` (Django's uploaded and content
+    files); it is left at its start.  The name and the first bytes must both say PDF: a ``.txt`` renamed
+    ``.pdf`` is no study, nor is a PDF sent under another name (an officer opening it would not know)."""
+    name = str(getattr(document, "name", "") or "").rsplit("/", 1)[-1]
+    shown = name[:80] or "بی‌نام"
+    if not name.lower().endswith(".pdf"):
+        return f"تنها فایل PDF پذیرفته می‌شود؛ نام «{shown}» به ‎.pdf پایان نمی‌یابد"
+    if entry.max_bytes is not None and document.size > entry.max_bytes:
+        megabytes = to_persian_digits(entry.max_bytes // (1024 * 1024))
+        return f"فایل «{shown}» بیش از اندازه بزرگ است؛ بیشینه {megabytes} مگابایت"
+    document.seek(0)
+    head = document.read(len(PDF_SIGNATURE))
+    document.seek(0)
+    if head != PDF_SIGNATURE:
+        return f"تنها فایل PDF پذیرفته می‌شود؛ «{shown}» نامش PDF است ولی محتوایش PDF نیست"
+    return None

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from khoosheh.core.inputs import Description, Entry, Kind
+from khoosheh.core.inputs import Description, Entry, Kind, document_refusal
 from khoosheh.core.jalali import FIRST_YEAR, LAST_YEAR
 from khoosheh.core.text import persian_sort_key, to_persian_digits
 from khoosheh.registry.fields import ProvinceField
@@ -36,6 +36,22 @@ class Ticks(forms.MultipleChoiceField):
             raise forms.ValidationError(f"بیش از {to_persian_digits(self.max_items)} مورد را نمی‌توان علامت زد")
 
 
+class DocumentField(forms.FileField):
+    """A PDF, refused under its box when it is none or too large (core.inputs.document_refusal, which the
+    service checks again for every other caller)."""
+
+    def __init__(self, entry: Entry, **kwargs):
+        self.entry = entry
+        super().__init__(widget=FilePicker(attrs={"accept": ".pdf,application/pdf"}), **kwargs)
+
+    def clean(self, data, initial=None):
+        document = super().clean(data, initial)
+        reason = document_refusal(self.entry, document) if document and document is not initial else None
+        if reason:
+            raise forms.ValidationError(reason)
+        return document
+
+
 def _ticks(entry: Entry, **common) -> forms.Field:
     return Ticks(min_items=entry.min_items, max_items=entry.max_items, **common)
 
@@ -64,7 +80,7 @@ _FIELDS = {
     Kind.DAY: lambda entry, **common: JalaliDateField(**common),
     Kind.COUNT: _number(0), Kind.MONEY: _number(0), Kind.PERCENT: _number(0, 100),
     Kind.YEAR: _number(FIRST_YEAR, LAST_YEAR),
-    Kind.FILE: lambda entry, **common: forms.FileField(widget=FilePicker, **common),
+    Kind.PDF: lambda entry, **common: DocumentField(entry, **common),
     Kind.RECORD: _records,
     Kind.PROVINCE: lambda entry, **common: ProvinceField(empty_label=entry.blank or None, **common),
 }

@@ -22,7 +22,8 @@ START_DEVELOPMENT = Description({
 DEVELOPMENT = Description({
     "agent": START_DEVELOPMENT.entries["agent"],
     "action_plan": Entry(Kind.TEXT, _("Action plan"), default="", rows=3),
-    "diagnostic_study": Entry(Kind.FILE, _("Diagnostic study (PDF)"), default=None),
+    # A study is a report of some tens of pages: 20 MB holds one with its photographs and maps.
+    "diagnostic_study": Entry(Kind.PDF, _("Diagnostic study (PDF)"), default=None, max_bytes=20 * 1024 * 1024),
 })
 
 PHASE = Description({

@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 
 from khoosheh.accounts.audit import jsonable, record_change
 from khoosheh.accounts.models import User
-from khoosheh.core.inputs import Description, Kind
+from khoosheh.core.inputs import Description, Kind, document_refusal
 from khoosheh.core.jalali import YEAR_MESSAGE, format_jalali, is_plausible_year, jalali_year
 from khoosheh.core.text import clean_name, to_persian_digits
 from khoosheh.registry.models import ProductionUnit, Province, UnitStatus
@@ -62,6 +62,16 @@ def _accept(description: Description, values: dict) -> dict:
     values = description.accept(values)
     _refuse_the_future(description, values)
     return values
+
+
+def _refuse_unfit_documents(description: Description, values: dict) -> None:
+    """An uploaded document that is not a PDF, or is over its entry's size, under its box (the page's form says
+    the same; this holds it for any other caller)."""
+    for name, value in values.items():
+        entry = description.entries[name]
+        reason = document_refusal(entry, value) if entry.kind is Kind.PDF and value else None
+        if reason:
+            raise ValidationError({name: reason})
 
 
 def _refuse_the_future(description: Description, values: dict) -> None:
@@ -145,6 +155,7 @@ def update_development(development: ClusterDevelopment, user: User, **fields) ->
     """The fields of inputs.DEVELOPMENT given: agent, action plan, diagnostic study (a file)."""
     fields = DEVELOPMENT.accept(fields, partial=True)
     _require_change(user, development)
+    _refuse_unfit_documents(DEVELOPMENT, fields)
     development = ClusterDevelopment.objects.select_for_update().get(pk=development.pk)
     before = _snapshot(development)
     for key, value in fields.items():
@@ -210,14 +221,32 @@ def record_exports(consortium: ExportConsortium, user: User, **values) -> None:
 
 # --- business clinic ----------------------------------------------------------------
 
-@transaction.atomic
-def open_case(unit: ProductionUnit, user: User, *, opened_on: dt.date | None = None) -> ClinicCase:
+def _refuse_case(unit: ProductionUnit, user: User) -> None:
+    """Why `open_case` refuses this unit now: PermissionDenied, or a ValidationError with the reason."""
     if not can_create_for(user, unit.province_id, unit.park_id):
         raise PermissionDenied
     if unit.status != UnitStatus.IDLE:
         raise ValidationError("پرونده کلینیک فقط برای واحد راکد باز می‌شود")
     if ClinicCase.objects.filter(unit=unit).exclude(stage=ClinicCase.Stage.CLOSED).exists():
         raise ValidationError("این واحد یک پرونده باز در کلینیک دارد")
+
+
+def opens_case(unit: ProductionUnit, user: User) -> bool:
+    """Would `open_case` take this unit from this user now?  The unit's page offers its button only then."""
+    return _accepts(_refuse_case, unit, user)
+
+
+def _accepts(refuse, unit: ProductionUnit, user: User) -> bool:
+    try:
+        refuse(unit, user)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+@transaction.atomic
+def open_case(unit: ProductionUnit, user: User, *, opened_on: dt.date | None = None) -> ClinicCase:
+    _refuse_case(unit, user)
     _refuse_the_future(OPEN_CASE, {"opened_on": opened_on})
     case = ClinicCase.objects.create(unit=unit, province_id=unit.province_id,
                                      opened_on=opened_on or timezone.localdate())
@@ -313,15 +342,25 @@ def close_case(case: ClinicCase, user: User, **values) -> None:
 
 # --- half-finished projects ------------------------------------------------------------
 
-@transaction.atomic
-def register_project(unit: ProductionUnit, user: User, **fields) -> HalfFinishedProject:
-    """fields: some of inputs.PROJECT's; the others take the model's defaults."""
+def _refuse_project(unit: ProductionUnit, user: User) -> None:
+    """Why `register_project` refuses this unit now (as `_refuse_case`)."""
     if not can_create_for(user, unit.province_id, unit.park_id):
         raise PermissionDenied
     if unit.status != UnitStatus.HALF_FINISHED:
         raise ValidationError("فقط واحد نیمه‌تمام طرح نیمه‌تمام دارد")
     if HalfFinishedProject.objects.filter(unit=unit).exists():
         raise ValidationError("طرح این واحد پیش‌تر ثبت شده است")
+
+
+def registers_project(unit: ProductionUnit, user: User) -> bool:
+    """Would `register_project` take this unit from this user now?  The unit's page offers its button only then."""
+    return _accepts(_refuse_project, unit, user)
+
+
+@transaction.atomic
+def register_project(unit: ProductionUnit, user: User, **fields) -> HalfFinishedProject:
+    """fields: some of inputs.PROJECT's; the others take the model's defaults."""
+    _refuse_project(unit, user)
     _check_project_fields(fields)
     project = HalfFinishedProject.objects.create(unit=unit, province_id=unit.province_id, **fields)
     record_change(user, "create", project, after=_snapshot(project))

@@ -80,13 +80,24 @@ def set_target(request):
                                                  form))
 
 
+def _in_province(request, queryset) -> tuple:
+    """A list's records the user may see, narrowed to the ``?province=`` asked (web.params.province_param, the
+    unit list's rule: another province than a province-bound user's own is 403, an unknown code 400); with the
+    province named, for the page's heading (None: every province the user sees)."""
+    code = province_param(request)
+    records = visible(request.user, queryset)
+    if code:
+        records = records.filter(province_id=code)
+    return records, Province.objects.filter(code=code).first() if code else None
+
+
 # --- cluster development ------------------------------------------------------------
 
 @login_required
 def development_list(request):
-    developments = visible(request.user, ClusterDevelopment.objects.all()).select_related(
-        "cluster", "province", "agent")
-    return render(request, "programs/development_list.html", {"developments": developments})
+    developments, province = _in_province(request, ClusterDevelopment.objects.select_related(
+        "cluster", "province", "agent"))
+    return render(request, "programs/development_list.html", {"developments": developments, "province": province})
 
 
 @login_required
@@ -153,11 +164,11 @@ def _development_change(request, development: ClusterDevelopment):
 
 @login_required
 def case_list(request):
-    cases = visible(request.user, ClinicCase.objects.all()).select_related("unit", "province")
+    cases, province = _in_province(request, ClinicCase.objects.select_related("unit", "province"))
     stage = request.GET.get("stage", "")
     if stage in ClinicCase.Stage.values:
         cases = cases.filter(stage=stage)
-    return render(request, "programs/case_list.html", {"cases": cases[:500], "stage": stage,
+    return render(request, "programs/case_list.html", {"cases": cases[:500], "stage": stage, "province": province,
                                                        "stages": ClinicCase.Stage.choices,
                                                        "opens_cases": opens_records(request.user)})
 
@@ -216,10 +227,10 @@ def project_pipeline(request):
     text = fold_digits(request.GET.get("threshold", ""))
     if text.isdigit() and 0 <= int(text) <= 100:
         threshold = int(text)
-    projects = visible(request.user, HalfFinishedProject.objects.all()).select_related("unit", "province")
+    projects, province = _in_province(request, HalfFinishedProject.objects.select_related("unit", "province"))
     open_projects = projects.filter(actual_opening__isnull=True)
     return render(request, "programs/project_pipeline.html", {
-        "threshold": threshold, "near": open_projects.filter(physical_progress__gte=threshold),
+        "threshold": threshold, "province": province, "near": open_projects.filter(physical_progress__gte=threshold),
         "others": open_projects.filter(physical_progress__lt=threshold)[:300],
         "opened": projects.filter(actual_opening__isnull=False).order_by("-actual_opening")[:100],
     })
@@ -271,8 +282,8 @@ def project_update(request, pk: int):
 
 @login_required
 def consortium_list(request):
-    consortia = visible(request.user, ExportConsortium.objects.all()).select_related("province")
-    return render(request, "programs/consortium_list.html", {"consortia": consortia})
+    consortia, province = _in_province(request, ExportConsortium.objects.select_related("province"))
+    return render(request, "programs/consortium_list.html", {"consortia": consortia, "province": province})
 
 
 @login_required

@@ -50,6 +50,13 @@ def code_text(value) -> str:
     return f"{LRI}{value}{PDI}"
 
 
+def person(user) -> str:
+    """A person as others read them: the full name they were given, their username only when they have none."""
+    if user is None or user == "":
+        return "—"
+    return user.get_full_name() or user.username
+
+
 def num(value) -> str:
     """A number with thousands separators, in the reader's digits."""
     if value is None or value == "":

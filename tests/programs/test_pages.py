@@ -187,3 +187,32 @@ def test_an_empty_program_list_says_why_and_where_records_come_from(client, worl
     html = client.get(reverse(url_name)).content.decode()
     assert "در دسترس شما نیست" in html
     assert 'class="muted">—</td>' not in html
+
+
+def test_the_agent_is_named_by_their_full_name_on_the_development_pages(client, world):
+    agent = world.cast.agent
+    agent.first_name = "مریم احمدی"
+    agent.save()
+    development = services.start_development(world.cluster, world.cast.national, agent=agent)
+    client.force_login(world.cast.national)
+    detail = client.get(reverse("programs:development_detail", args=[development.pk])).content.decode()
+    listed = client.get(reverse("programs:development_list")).content.decode()
+    # The person's name, not the username they sign in with.
+    assert "عامل توسعه: مریم احمدی" in detail and "<td>مریم احمدی</td>" in listed
+    assert f"<td>{agent.username}</td>" not in listed
+
+
+def test_an_agent_without_a_name_is_shown_by_username(client, world):
+    development = services.start_development(world.cluster, world.cast.national, agent=world.cast.agent)
+    client.force_login(world.cast.national)
+    detail = client.get(reverse("programs:development_detail", args=[development.pk])).content.decode()
+    assert f"عامل توسعه: {world.cast.agent.username}" in detail
+
+
+def test_the_targets_form_has_its_own_heading(client, world):
+    client.force_login(world.cast.national)
+    page = client.get(reverse("programs:overview")).content.decode()
+    # A section heading like the page's others, right before the form it names.
+    heading = page.index("<h2>تعیین هدف سالانه</h2>")
+    assert page.index(f'action="{reverse("programs:set_target")}"') > heading
+    assert "<h2>" not in page[heading + 5:page.index(f'action="{reverse("programs:set_target")}"')]
