@@ -155,6 +155,24 @@ def test_a_participants_agenda_has_clock_times_and_prints(client, world):
     assert exhibition.slot_times(2) == (dt.time(9, 55), dt.time(10, 20))
 
 
+def test_the_schedule_names_participants_in_persian_digits(client, world):
+    exhibition = Exhibition.objects.create(name="نمایشگاه", city="تهران", province_id="23",
+                                           starts_on=timezone.localdate(), slots=2, tables=2)
+    Participant.objects.create(exhibition=exhibition, kind="buyer", name="ایران‌خودرو 2", needs=["casting"])
+    Participant.objects.create(exhibition=exhibition, kind="knowledge_based", name="شرکت دانش‌بنیان 2",
+                               offers=["casting"])
+    services.build_schedule(exhibition, world.cast.national)
+    client.force_login(world.cast.national)
+    import re
+
+    html = client.get(reverse("spx:exhibition_detail", args=[exhibition.pk])).content.decode()
+    schedule = re.sub(r"<[^>]+>", "", re.search(r'<tbody>(.*?)</tbody>', html[html.index('id="agenda"'):],
+                                                re.S).group(1))
+    # In the schedule and in the list of agendas to choose from, as the unit list shows names.
+    assert "ایران‌خودرو ۲" in schedule and "شرکت دانش‌بنیان ۲" in schedule and not re.search("[0-9]", schedule)
+    assert re.search(r"<option [^>]*>ایران‌خودرو ۲ \(", html)
+
+
 def test_the_profile_page_keeps_machines(client, world, market):
     client.force_login(market["owner"])
     response = client.post(reverse("spx:profile_edit", args=[market["shop"].pk]), {
