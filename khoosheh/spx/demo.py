@@ -86,21 +86,42 @@ def build_demo_spx(user, *, seed: int = 1404) -> dict[str, int]:
     return {"profiles": len(units), "enquiries": enquiries}
 
 
+# The exhibition's participants, one name each: large buyers and the divisions that buy for them, investors,
+# and knowledge-based companies (invented names, as the demo units' are).
+BUYERS = [
+    "ایران‌خودرو", "سایپا", "مپنا", "فولاد مبارکه", "پتروشیمی جم", "شرکت ملی نفت", "ذوب آهن اصفهان",
+    "پارس‌خودرو", "بهمن موتور", "ایران‌خودرو دیزل", "فولاد خوزستان", "ملی صنایع مس ایران", "شرکت ملی گاز",
+    "پتروشیمی بندر امام", "پتروشیمی مارون", "پالایش نفت اصفهان", "پالایش نفت بندرعباس", "شرکت ملی حفاری",
+    "ایران‌ترانسفو", "ماشین‌سازی اراک", "تراکتورسازی تبریز", "هپکو", "راه‌آهن جمهوری اسلامی ایران",
+    "شرکت بهره‌برداری متروی تهران", "گروه صنعتی انتخاب",
+]
+INVESTORS = [
+    "صندوق نوآوری و شکوفایی", "صندوق توسعه ملی", "بانک صنعت و معدن", "صندوق ضمانت سرمایه‌گذاری صنایع کوچک",
+    "صندوق پژوهش و فناوری استان تهران", "صندوق پژوهش و فناوری استان اصفهان", "صندوق پژوهش و فناوری خراسان رضوی",
+    "صندوق پژوهش و فناوری استان یزد", "صندوق پژوهش و فناوری آذربایجان شرقی", "صندوق پژوهش و فناوری استان فارس",
+    "صندوق پژوهش و فناوری استان مرکزی", "صندوق پژوهش و فناوری استان البرز", "سرمایه‌گذاری خطرپذیر سرآوا",
+    "صندوق سرمایه‌گذاری جسورانه فناوری", "شرکت سرمایه‌گذاری توسعه صنعتی ایران",
+]
+KNOWLEDGE_BASED = [
+    "فناوران پیشرو صنعت آریا", "هوشمندسازان خط تولید پارس", "رایان‌سامانه کنترل صنعتی", "نوآوران مواد پیشرفته سپاهان",
+    "طراحان قالب دقیق البرز", "پویش لیزر فناور", "آزمون‌گستر کیفیت", "ساخت‌افزایشی نوین", "کیمیا پوشش فناور",
+    "رباتیک صنعتی مهرگان",
+]
+
+
 def _exhibition(user, rng, today) -> None:
     exhibition = Exhibition.objects.create(name="نمایشگاه توانمندی‌های ساخت داخل", city="تهران", province_id="23",
                                            starts_on=today + dt.timedelta(days=30), slots=10, tables=40)
     tags = list(CAPABILITIES)
-    buyers = ["ایران‌خودرو", "سایپا", "مپنا", "فولاد مبارکه", "پتروشیمی جم", "شرکت ملی نفت", "ذوب آهن"]
-    for i in range(40):
-        kind = "buyer" if i < 25 else "investor"
-        name = f"{buyers[i % len(buyers)]} ({i + 1})" if kind == "buyer" else f"صندوق سرمایه‌گذاری {i - 24}"
-        Participant.objects.create(exhibition=exhibition, kind=kind, name=name,
-                                   needs=list(rng.choice(tags, 3, replace=False)))
+    for kind, names in (("buyer", BUYERS), ("investor", INVESTORS)):
+        for name in names:
+            Participant.objects.create(exhibition=exhibition, kind=kind, name=name,
+                                       needs=list(rng.choice(tags, 3, replace=False)))
     profiled = ProductionUnit.objects.filter(capability__isnull=False).order_by("pk")[:70]
     for unit in profiled:
         Participant.objects.create(exhibition=exhibition, kind="unit", name=unit.name, unit=unit,
                                    offers=[unit.activity_id, *rng.choice(tags, 1)])
-    for i in range(10):
-        Participant.objects.create(exhibition=exhibition, kind="knowledge_based", name=f"شرکت دانش‌بنیان {i + 1}",
+    for name in KNOWLEDGE_BASED:
+        Participant.objects.create(exhibition=exhibition, kind="knowledge_based", name=name,
                                    offers=list(rng.choice(tags, 3, replace=False)))
     services.build_schedule(exhibition, user)

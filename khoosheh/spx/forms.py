@@ -7,6 +7,7 @@ from khoosheh.core.text import fold_digits
 from khoosheh.registry.fields import CountyField, ProvinceField
 from khoosheh.registry.models import County
 from khoosheh.web.fields import HsCodesField, IntegerField, JalaliDateField
+from khoosheh.web.formatting import digits
 
 
 def _persian() -> bool:
@@ -37,16 +38,30 @@ class ProfileForm(forms.Form):
                                help_text=_("for example: پرس هیدرولیک، 2، 250 تن"))
 
     def clean_machines(self):
+        # Each line is "kind, count[, limit]" (Persian or Latin commas, digits of any script); a line without a
+        # count is refused, not guessed as one machine, and a limit with commas of its own is kept whole.
         machines = []
         for number, line in enumerate(self.cleaned_data["machines"].splitlines(), start=1):
             if not line.strip():
                 continue
             parts = [p.strip() for p in line.replace("،", ",").split(",")]
-            count = fold_digits(parts[1]) if len(parts) > 1 else "1"
+            where = {"n": digits(number), "line": line.strip()}
+            if len(parts) < 2 or not parts[1]:
+                raise forms.ValidationError(
+                    _("Line %(n)s (“%(line)s”): the count is missing; write the number of machines after the kind "
+                      "and a comma.") % where)
+            count = fold_digits(parts[1])
             if not count.isdigit() or int(count) < 1:
-                raise forms.ValidationError(_("Line %(n)s: the count must be a whole number.") % {"n": number})
-            machines.append((parts[0], int(count), parts[2] if len(parts) > 2 else ""))
+                raise forms.ValidationError(
+                    _("Line %(n)s (“%(line)s”): the count must be a whole number.") % where)
+            machines.append((parts[0], int(count), "، ".join(p for p in parts[2:] if p)))
         return machines
+
+
+def machines_text(machines) -> str:
+    """A profile's machines as the machines box asks for them ("kind، count[، limit]" a line), so that saving
+    the form unchanged keeps them as they are."""
+    return "\n".join("، ".join([m.kind, digits(m.count), *([m.limit] if m.limit else [])]) for m in machines)
 
 
 class EnquiryForm(forms.Form):

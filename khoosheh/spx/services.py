@@ -22,7 +22,7 @@ from khoosheh.analysis.matching import SupplierColumns, SupplierIndex
 from khoosheh.analysis.scheduling import complementarity, schedule
 from khoosheh.core import reference
 from khoosheh.core.jalali import jalali_year_bounds
-from khoosheh.core.text import clean_name
+from khoosheh.core.text import clean_name, match_key
 from khoosheh.registry.models import ProductionUnit
 
 from .models import CapabilityProfile, Enquiry, EnquiryMatch, Exhibition, Machine, Meeting
@@ -53,7 +53,7 @@ def save_profile(unit, user: User, *, processes=(), materials=(), certifications
     profile, created = CapabilityProfile.objects.get_or_create(unit=unit, defaults={"province_id": unit.province_id})
     before = None if created else _profile_values(profile)
     profile.processes, profile.certifications = sorted(set(processes)), sorted(set(certifications))
-    profile.materials = sorted({clean_name(m) for m in materials if clean_name(m)})
+    profile.materials = _in_order_once(materials)
     profile.monthly_capacity, profile.lead_time_days = monthly_capacity, lead_time_days
     profile.products = clean_name(products)
     profile.save()
@@ -63,6 +63,16 @@ def save_profile(unit, user: User, *, processes=(), materials=(), certifications
                                      for k, c, limit in machines])
     record_change(user, "create" if created else "update", profile, before, _profile_values(profile))
     return profile
+
+
+def _in_order_once(names) -> list[str]:
+    # In the order the unit wrote them (its main material first), each once whatever its spelling; matching
+    # compares them as a set, so nothing needs them sorted.
+    kept: dict[str, str] = {}
+    for name in map(clean_name, names):
+        if name:
+            kept.setdefault(match_key(name), name)
+    return list(kept.values())
 
 
 def _profile_values(profile: CapabilityProfile) -> dict:

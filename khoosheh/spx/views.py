@@ -109,7 +109,7 @@ def profile_edit(request, unit_pk: int):
         initial = {"processes": profile.processes, "materials": "، ".join(profile.materials),
                    "certifications": profile.certifications, "monthly_capacity": profile.monthly_capacity,
                    "lead_time_days": profile.lead_time_days, "products": profile.products,
-                   "machines": "\n".join(f"{m.kind}، {m.count}، {m.limit}" for m in profile.machines.all())}
+                   "machines": forms.machines_text(profile.machines.order_by("pk"))}
     form = forms.ProfileForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

@@ -37,17 +37,18 @@ LRI, PDI = "\u2066", "\u2069"
 
 
 def code(value):
-    """A code (cluster, national ID, HS) for HTML inside Persian text, isolated left to right."""
+    """A code (cluster, national ID, HS) for HTML inside Persian text: in the reader's digits, isolated left
+    to right so that its parts keep their order."""
     if value is None or value == "":
         return "—"
-    return format_html('<bdi dir="ltr" class="code">{}</bdi>', value)
+    return format_html('<bdi dir="ltr" class="code">{}</bdi>', digits(value))
 
 
 def code_text(value) -> str:
     """The same for plain text where no markup is allowed (the page's <title>)."""
     if value is None or value == "":
         return ""
-    return f"{LRI}{value}{PDI}"
+    return f"{LRI}{digits(value)}{PDI}"
 
 
 def person(user) -> str:

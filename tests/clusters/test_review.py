@@ -307,13 +307,16 @@ def test_a_candidates_code_in_its_heading_and_title_is_isolated_left_to_right(cl
     """«2930-2301-1» inside Persian text would read «1-2930-2301» without a left-to-right isolate."""
     import re
 
+    from khoosheh.core.text import to_persian_digits
+
     client.force_login(cast.national)
     tiles = candidate(run, "2393")
     html = client.get(reverse("clusters:candidate_detail", args=[tiles.pk])).content.decode()
     heading = re.search(r"<h1>(.*?)</h1>", html, re.S).group(1)
     title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
-    assert f'<bdi dir="ltr" class="code">{tiles.code}</bdi>' in heading
-    assert f"\u2066{tiles.code}\u2069" in title
+    code = to_persian_digits(tiles.code)  # in the digits of the Persian ISIC codes beside it
+    assert f'<bdi dir="ltr" class="code">{code}</bdi>' in heading
+    assert f"\u2066{code}\u2069" in title
 
 
 def test_the_comparison_pages_title_is_its_name_alone(client, run, cast):
@@ -345,6 +348,49 @@ def test_a_runs_page_title_gives_its_number_in_persian_digits(client, run, cast)
     from khoosheh.core.text import to_persian_digits
 
     assert to_persian_digits(run.pk) in title and not latin_digits(title)
+
+
+def test_a_runs_heading_separates_its_number_from_its_date_and_time(client, run, cast):
+    import re
+
+    from khoosheh.core.text import to_persian_digits
+
+    client.force_login(cast.national)
+    html = client.get(reverse("clusters:run_detail", args=[run.pk])).content.decode()
+    heading = re.sub(r"<[^>]+>", "", re.search(r"<h1>(.*?)</h1>", html, re.S).group(1))
+    # «اجرای شناسایی شمارهٔ ۱ — ۱۴۰۵/۰۹/۱۱، ساعت ۰۸:۲۰», not «اجرای شناسایی ۱ ۱۴۰۵/۰۹/۱۱ ۰۸:۲۰».
+    number = to_persian_digits(run.pk)
+    assert re.fullmatch(rf"اجرای شناسایی شمارهٔ {number} — [۰-۹]{{4}}/[۰-۹]{{2}}/[۰-۹]{{2}}، ساعت [۰-۹]{{2}}:[۰-۹]{{2}}",
+                        " ".join(heading.split())), heading
+
+
+def test_a_runs_candidates_have_their_codes_in_persian_digits_kept_left_to_right(client, run, cast):
+    from khoosheh.core.text import to_persian_digits
+
+    client.force_login(cast.national)
+    html = client.get(reverse("clusters:run_detail", args=[run.pk])).content.decode()
+    for c in run.candidates.all():
+        assert f'<bdi dir="ltr" class="code">{to_persian_digits(c.code)}</bdi>' in html
+        assert c.code not in html
+
+
+def test_the_comparison_gives_codes_in_persian_digits_and_units_before_on_the_right(client, reconfirmed, cast, run):
+    import re
+
+    from khoosheh.core.text import to_persian_digits
+
+    cluster, newer = reconfirmed
+    before, after = candidate(run, "2393"), candidate(newer, "2393")
+    client.force_login(cast.national)
+    html = client.get(reverse("clusters:run_compare"), {"a": run.pk, "b": newer.pk}).content.decode()
+    changed = html[html.index("<h2>تغییر"):]
+    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", changed, re.S) if "class=\"code\"" in r)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    assert cells[0] == f'<bdi dir="ltr" class="code">{to_persian_digits(before.code)}</bdi>'
+    assert cells[1] == f'<bdi dir="ltr" class="code">{to_persian_digits(after.code)}</bdi>'
+    # Under «واحدها پیش ← پس» (read right to left) the count before is on the right, the arrow pointing to after.
+    assert cells[3] == f"{to_persian_digits(before.n_units)} ← {to_persian_digits(after.n_units)}"
+    assert before.code not in html and after.code not in html
 
 
 def test_an_identification_jobs_title_gives_its_radius_and_minimum_in_persian_digits(cast, settings):

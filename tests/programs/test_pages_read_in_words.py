@@ -78,3 +78,16 @@ def test_each_step_form_of_a_clinic_case_has_its_heading(client, world):
                           ("close", "<h3>بستن پرونده و نتیجه</h3>")]:
         form_at = html.index(reverse("programs:case_step", args=[case.pk, step]))
         assert html.rfind("<h3>", 0, form_at) == html.rfind(heading, 0, form_at) != -1, step
+
+
+def test_a_consortiums_hs_codes_read_in_persian_digits_as_its_history_does(client, world):
+    import re
+
+    consortium = services.form_consortium(world.cast.national, name="کنسرسیوم فرش", province_code="21",
+                                          members=world.members[:3], products_hs=["570110", "570242"])
+    client.force_login(world.cast.national)
+    html = client.get(reverse("programs:consortium_detail", args=[consortium.pk])).content.decode()
+    card = re.search(r"<dt>محصولات \(کد HS\)</dt>(<dd[^>]*>.*?</dd>)", html, re.S).group(1)
+    # Laid out as the other facts of the card (no left-to-right box pushing it to the far side).
+    assert card == "<dd>۵۷۰۱۱۰، ۵۷۰۲۴۲</dd>"
+    assert "۵۷۰۱۱۰" in html[html.index('class="history"'):]

@@ -96,3 +96,13 @@ def test_the_full_demo_shows_every_program(settings, tmp_path_factory):
     assert EnquiryMatch.objects.exclude(reasons=[]).exists()
     assert EnquiryMatch.objects.filter(status="contracted").exists()
     assert Exhibition.objects.get().meetings.count() > 50
+    # Every buyer, investor and knowledge-based company has a name of its own, not «شرکت ملی نفت (6)».
+    from django.db.models import Count
+
+    from khoosheh.spx.models import Participant
+
+    others = Participant.objects.exclude(kind="unit")
+    names = list(others.values_list("name", flat=True))
+    assert len(names) == len(set(names)) and not any(c.isdigit() or c in "()" for n in names for c in n)
+    assert dict(others.values_list("kind").annotate(n=Count("pk")).order_by()) == \
+        {"buyer": 25, "investor": 15, "knowledge_based": 10}

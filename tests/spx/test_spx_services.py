@@ -155,6 +155,32 @@ def test_a_participants_agenda_has_clock_times_and_prints(client, world):
     assert exhibition.slot_times(2) == (dt.time(9, 55), dt.time(10, 20))
 
 
+def test_the_schedule_names_participants_in_persian_digits(client, world):
+    exhibition = Exhibition.objects.create(name="نمایشگاه", city="تهران", province_id="23",
+                                           starts_on=timezone.localdate(), slots=2, tables=2)
+    Participant.objects.create(exhibition=exhibition, kind="buyer", name="ایران‌خودرو 2", needs=["casting"])
+    Participant.objects.create(exhibition=exhibition, kind="knowledge_based", name="شرکت دانش‌بنیان 2",
+                               offers=["casting"])
+    services.build_schedule(exhibition, world.cast.national)
+    client.force_login(world.cast.national)
+    import re
+
+    html = client.get(reverse("spx:exhibition_detail", args=[exhibition.pk])).content.decode()
+    schedule = re.sub(r"<[^>]+>", "", re.search(r'<tbody>(.*?)</tbody>', html[html.index('id="agenda"'):],
+                                                re.S).group(1))
+    # In the schedule and in the list of agendas to choose from, as the unit list shows names.
+    assert "ایران‌خودرو ۲" in schedule and "شرکت دانش‌بنیان ۲" in schedule and not re.search("[0-9]", schedule)
+    assert re.search(r"<option [^>]*>ایران‌خودرو ۲ \(", html)
+
+
+def profile_form_machines(client, unit) -> str:
+    import re
+    from html import unescape
+
+    page = client.get(reverse("spx:profile_edit", args=[unit.pk])).content.decode()
+    return unescape(re.search(r'<textarea name="machines"[^>]*>(.*?)</textarea>', page, re.S).group(1)).strip()
+
+
 def test_the_profile_page_keeps_machines(client, world, market):
     client.force_login(market["owner"])
     response = client.post(reverse("spx:profile_edit", args=[market["shop"].pk]), {
@@ -164,14 +190,49 @@ def test_the_profile_page_keeps_machines(client, world, market):
     machines = list(CapabilityProfile.objects.get(unit=market["shop"]).machines.values_list("kind", "count", "limit"))
     # Stored normalised as text a person reads: the count is a number, the limit keeps the digits typed.
     assert machines == [("تراش CNC", 2, "قطر ۴۰۰ میلی‌متر"), ("فرز", 1, "")]
-    page = client.get(reverse("spx:profile_edit", args=[market["shop"].pk])).content.decode()
-    assert "تراش CNC" in page
+    # Shown again as the help text asks for them: Persian digits, no trailing «،» where there is no limit.
+    assert profile_form_machines(client, market["shop"]) == "تراش CNC، ۲، قطر ۴۰۰ میلی‌متر\nفرز، ۱"
+
+
+def test_saving_the_profile_form_unchanged_keeps_the_machines(client, world, market):
+    client.force_login(market["owner"])
+    url = reverse("spx:profile_edit", args=[market["shop"].pk])
+    client.post(url, {"processes": ["cnc_machining"], "machines": "CNC فرز، 3\nپرس هیدرولیک، 2، 250 تن، 4 ایستگاه"})
+    shown = profile_form_machines(client, market["shop"])
+    assert shown == "CNC فرز، ۳\nپرس هیدرولیک، ۲، 250 تن، 4 ایستگاه"
+    before = list(CapabilityProfile.objects.get(unit=market["shop"]).machines.values_list("kind", "count", "limit"))
+    client.post(url, {"processes": ["cnc_machining"], "machines": shown})
+    after = list(CapabilityProfile.objects.get(unit=market["shop"]).machines.values_list("kind", "count", "limit"))
+    assert after == before and profile_form_machines(client, market["shop"]) == shown
 
 
 def test_a_bad_machine_count_is_refused_with_its_line(client, world, market):
     client.force_login(market["owner"])
-    response = client.post(reverse("spx:profile_edit", args=[market["shop"].pk]), {"machines": "پرس، چند"})
-    assert response.status_code == 200 and "1" in response.content.decode()
+    response = client.post(reverse("spx:profile_edit", args=[market["shop"].pk]),
+                           {"machines": "فرز، ۱\nپرس، چند"})
+    assert response.status_code == 200
+    assert "سطر ۲ («پرس، چند»): تعداد باید عدد صحیح باشد." in response.content.decode()
+
+
+def test_a_machine_without_a_count_is_refused_not_saved_as_one(client, world, market):
+    client.force_login(market["owner"])
+    url = reverse("spx:profile_edit", args=[market["shop"].pk])
+    for line in ("CNC فرز", "CNC فرز،", "CNC فرز، ، قطر ۴۰۰"):
+        response = client.post(url, {"processes": ["cnc_machining"], "machines": f"تراش، ۲\n{line}"})
+        # The line is named, and the profile is not saved with a guessed count.
+        assert response.status_code == 200, line
+        assert f"سطر ۲ («{line}»): تعداد نیامده است" in response.content.decode(), line
+    assert not CapabilityProfile.objects.get(unit=market["shop"]).machines.exists()
+
+
+def test_materials_keep_the_order_they_were_typed_in_each_once(client, world, market):
+    client.force_login(market["owner"])
+    url = reverse("spx:profile_edit", args=[market["shop"].pk])
+    # «آلومينيوم» typed with an Arabic yeh, and «فولاد» twice.
+    client.post(url, {"processes": ["cnc_machining"], "materials": "فولاد، چدن، آلومينيوم، فولاد"})
+    assert CapabilityProfile.objects.get(unit=market["shop"]).materials == ["فولاد", "چدن", "آلومینیوم"]
+    page = client.get(url).content.decode()
+    assert 'value="فولاد، چدن، آلومینیوم"' in page
 
 
 def test_a_new_enquiry_starts_with_no_province_for_national_staff(client, world):
