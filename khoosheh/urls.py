@@ -29,7 +29,7 @@ urlpatterns = [
     path("password-reset/", auth_views.PasswordResetView.as_view(
         template_name="portal/account_form.html", email_template_name="portal/password_reset_email.txt",
         subject_template_name="portal/password_reset_subject.txt", extra_context={
-            "title": _("Forgot your password?"), "button": _("Send the link"),
+            "title": _("Forgot your password?"), "button": _("Send the link"), "saves_nothing": True,
             "intro": _("Write the email address of your account; a link to choose a new password is sent to it.")}),
         name="password_reset"),
     path("password-reset/sent/", portal_views.account_message(

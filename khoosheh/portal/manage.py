@@ -4,6 +4,8 @@ clusters an agent's facilitates (portal/links.py, province-scoped)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -24,7 +26,7 @@ from khoosheh.registry.models import IndustrialPark
 from khoosheh.registry.selectors import visible_units
 from khoosheh.spx.models import Exhibition
 from khoosheh.web.actions import attempt, submit
-from khoosheh.web.fields import FloatField, IntegerField, JalaliDateField
+from khoosheh.web.fields import ClockField, FloatField, IntegerField, JalaliDateField
 from khoosheh.web.paging import page_of
 
 from . import administration, links, selectors
@@ -64,8 +66,13 @@ class ParkForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=150)
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=[("", "—"), *IndustrialPark.Kind.choices])
     county = CountyField(label=gettext_lazy("County"))
-    lat = FloatField(label=gettext_lazy("Latitude"), required=False, min_value=24, max_value=40.5)
-    lon = FloatField(label=gettext_lazy("Longitude"), required=False, min_value=43.5, max_value=64)
+    # Iran with a margin: a point beyond it is a typo (a latitude for a longitude, a digit dropped), said so.
+    lat = FloatField(label=gettext_lazy("Latitude"), required=False, min_value=24, max_value=40.5,
+                     out_of_range=gettext_lazy("This point is outside Iran: Iran's latitudes run from %(low)s "
+                                               "to %(high)s degrees north."))
+    lon = FloatField(label=gettext_lazy("Longitude"), required=False, min_value=43.5, max_value=64,
+                     out_of_range=gettext_lazy("This point is outside Iran: Iran's longitudes run from %(low)s "
+                                               "to %(high)s degrees east."))
 
 
 class ExhibitionForm(forms.Form):
@@ -76,8 +83,7 @@ class ExhibitionForm(forms.Form):
     starts_on = JalaliDateField(label=gettext_lazy("Starts"))
     slots = IntegerField(label=gettext_lazy("Meeting slots"), min_value=1, max_value=40, initial=10)
     tables = IntegerField(label=gettext_lazy("Tables"), min_value=1, max_value=500, initial=50)
-    day_starts_at = forms.TimeField(label=gettext_lazy("First meeting at"), initial="09:00",
-                                    widget=forms.TimeInput(attrs={"type": "time"}))
+    day_starts_at = ClockField(label=gettext_lazy("First meeting at"), initial=dt.time(9, 0))
     slot_minutes = IntegerField(label=gettext_lazy("Minutes per meeting"), min_value=5, max_value=120, initial=20)
 
 
@@ -122,7 +128,8 @@ def user_edit(request, pk: int | None = None):
     _linker(request)
     person = get_object_or_404(selectors.managed_accounts(request.user), pk=pk) if pk else None
     title = f"{person.first_name} ({person.username})" if person and person.first_name else person or _("New user")
-    context = {"title": title, "record": person, "person": person,
+    # account_form: the note that an owner's units or an agent's clusters are linked on the next page.
+    context = {"title": title, "record": person, "person": person, "account_form": True,
                **_links_context(request, person)}
     if not request.user.is_national:
         # Provincial staff keep the links only; the account itself (role, province, active) is national staff's.

@@ -99,7 +99,8 @@ def form_for(description: Description, *, required: tuple[str, ...] = ()) -> typ
     """A form with a field for each entry, in the description's order; ``required``: entries the API may omit
     (the service then picks a value) that a page asks for all the same."""
     fields = {name: form_field(entry, required=name in required) for name, entry in description.entries.items()}
-    return type("DescribedForm", (forms.Form,), fields)
+    # __module__: a class made by type() under Django's form metaclass would say django.forms.widgets.
+    return type("DescribedForm", (forms.Form,), {**fields, "__module__": __name__})
 
 
 PhaseForm = form_for(inputs.PHASE)

@@ -17,7 +17,8 @@ class StatusChangeForm(forms.Form):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Unit file (CSV or XLSX)"), widget=FilePicker)
+    file = forms.FileField(label=_("Unit file (CSV or XLSX)"), widget=FilePicker, error_messages={
+        "required": _("Choose the file of units to import."), "empty": _("The file is empty.")})
     dry_run = forms.BooleanField(label=_("Check only, write nothing"), required=False)
     skip_invalid = forms.BooleanField(label=_("Import the valid rows and skip invalid ones"), required=False)
     choose_columns = forms.BooleanField(label=_("Let me match the file's columns myself (even if a mapping is "

@@ -112,9 +112,45 @@ def _finished(job: Job, outcome: ImportOutcome) -> runner.Finished:
     return runner.Finished(result=summary(outcome, dry_run=job.params.get("dry_run", False)), file_name=report)
 
 
+# A problem found on this many rows or more (same column, same words) is shown once, with its rows.
+GROUPED_FROM = 3
+
+
+def _ranges(rows: list[int]) -> list[list[int]]:
+    """Row numbers as runs: [2, 3, 4, 9] -> [[2, 4], [9, 9]]."""
+    runs: list[list[int]] = []
+    for row in sorted(set(rows)):
+        if runs and row == runs[-1][1] + 1:
+            runs[-1][1] = row
+        else:
+            runs.append([row, row])
+    return runs
+
+
+def grouped(items, limit: int) -> list[dict]:
+    """The problems as the page lists them: one line for a problem repeated on many rows (a file of another
+    province: 851 times the same refusal), with its rows as runs and their count; the others one line a row.
+    In the order each problem first appears; at most ``limit`` lines (the report has every row)."""
+    by_problem: dict[tuple, list] = {}
+    for item in items:
+        by_problem.setdefault((item.column, item.message, bool(item.row)), []).append(item)
+    lines = []
+    for (column, message, on_a_row), same in by_problem.items():
+        if on_a_row and len(same) >= GROUPED_FROM:
+            values = {item.value for item in same}
+            lines.append({"row": same[0].row, "runs": _ranges([item.row for item in same]), "count": len(same),
+                          "column": column, "value": values.pop() if len(values) == 1 else "", "message": message})
+        else:
+            lines.extend({"row": item.row, "runs": [], "count": 1, "column": column, "value": item.value,
+                          "message": message} for item in same)
+    return lines[:limit]
+
+
 def summary(outcome: ImportOutcome, *, dry_run: bool) -> dict:
-    """What the result page shows: counts, and the first errors and warnings (all are in the report)."""
+    """What the result page shows: counts, and the first errors and warnings (all are in the report), a problem
+    repeated on many rows once (``error_lines``, ``warning_lines``)."""
     rows = lambda items: [[e.row, e.column, e.value, e.message] for e in items]  # noqa: E731
+    error_lines, warning_lines = grouped(outcome.errors, ERRORS_SHOWN), grouped(outcome.warnings, WARNINGS_SHOWN)
     return {
         "rows_read": outcome.rows_read, "created": outcome.created, "updated": outcome.updated,
         "unchanged": outcome.unchanged, "status_changes": outcome.status_changes,
@@ -122,6 +158,9 @@ def summary(outcome: ImportOutcome, *, dry_run: bool) -> dict:
         "written": outcome.written, "batch_id": outcome.batch_id, "dry_run": dry_run,
         "n_errors": len(outcome.errors), "n_warnings": len(outcome.warnings),
         "errors": rows(outcome.errors[:ERRORS_SHOWN]), "warnings": rows(outcome.warnings[:WARNINGS_SHOWN]),
+        "error_lines": error_lines, "warning_lines": warning_lines,
+        "errors_shown": sum(line["count"] for line in error_lines),
+        "warnings_shown": sum(line["count"] for line in warning_lines),
         "verdict": verdict(outcome, dry_run=dry_run),
     }
 

@@ -1,8 +1,11 @@
 """Form fields every app's pages share."""
 
+import datetime as dt
 import re
 
 from django import forms
+from django.core import validators
+from django.utils.translation import gettext_lazy
 
 from khoosheh.core.jalali import InvalidJalaliDate, parse_jalali
 from khoosheh.core.text import clean, persian_sort_key, to_persian_digits
@@ -26,6 +29,40 @@ class JalaliDateField(forms.CharField):
             return parse_jalali(value)
         except InvalidJalaliDate as exc:
             raise forms.ValidationError(str(exc)) from None
+
+
+class ClockInput(forms.TextInput):
+    """A time of day as HH:MM in the page's digits (۰۹:۰۰).  Not <input type=time>: Chromium draws that in the
+    browser's locale («09:00 AM») whatever the page's language."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"placeholder": digits("09:00"), "dir": "ltr", "inputmode": "numeric", "size": 5,
+                          **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, dt.time):
+            value = value.strftime("%H:%M")
+        return digits(super().format_value(value)) or None
+
+
+_CLOCK = re.compile(r"^(\d{1,2})[:.٫](\d{2})$")
+
+
+class ClockField(forms.Field):
+    """A time of day typed as HH:MM (۰۹:۰۰، 9:30), Persian, Arabic-Indic or Latin digits; a dt.time."""
+
+    widget = ClockInput
+
+    def to_python(self, value):
+        if isinstance(value, dt.time) or value in self.empty_values:
+            return value or None
+        match = _CLOCK.match(clean(str(value)).replace(" ", ""))
+        hour, minute = (int(match[1]), int(match[2])) if match else (99, 99)
+        if hour > 23 or minute > 59:
+            raise forms.ValidationError(
+                f"«{value}» ساعت نیست؛ ساعت و دقیقه را به شکل {to_persian_digits('09:00')} بنویسید "
+                f"(از {to_persian_digits('00:00')} تا {to_persian_digits('23:59')})", code="invalid")
+        return dt.time(hour, minute)
 
 
 # --- numbers a person types ---------------------------------------------------------------------------
@@ -61,10 +98,52 @@ def fold_number(value) -> str:
     return text
 
 
+def bound_text(value) -> str:
+    """A bound as the reader writes it: no more decimals than it has, in the page's digits (۴۰٫۵)."""
+    number = float(value)
+    text = str(int(number)) if number.is_integer() else repr(number)
+    shown = digits(text)
+    return shown.replace(".", "٫") if shown != text else text
+
+
+# Django's own bound messages («… کوچکتر و یا مساوی 40.5 است.») show the bound in Latin digits and read as
+# a legal notice; ours say it plainly, with the bound in the page's digits.  Their words are chosen when the
+# value is checked, so they follow the reader's language.
+class _Said:
+    def __init__(self, limit_value, message=None, *, low=None, high=None):
+        super().__init__(limit_value, message)
+        self.low, self.high = low, high
+
+    def __call__(self, value):
+        if self.compare(self.clean(value), self.limit_value):
+            low = self.limit_value if self.low is None else self.low
+            high = self.limit_value if self.high is None else self.high
+            raise forms.ValidationError(self.message, code=self.code, params={
+                "limit": bound_text(self.limit_value), "low": bound_text(low), "high": bound_text(high)})
+
+
+class AtLeast(_Said, validators.MinValueValidator):
+    message = gettext_lazy("This value must be at least %(limit)s.")
+
+
+class AtMost(_Said, validators.MaxValueValidator):
+    message = gettext_lazy("This value must be at most %(limit)s.")
+
+
 class _Typed:
-    def __init__(self, **kwargs):
+    """``out_of_range``: one message for a value below or above the bounds, with %(low)s and %(high)s (a
+    point outside Iran, rather than "at most 40.5")."""
+
+    def __init__(self, *, out_of_range=None, **kwargs):
         kwargs.setdefault("widget", DigitsInput(decimal=self.decimal))
         super().__init__(**kwargs)
+        low, high = kwargs.get("min_value"), kwargs.get("max_value")
+        bounds = {"low": low, "high": high}
+        self.validators = [
+            AtLeast(v.limit_value, out_of_range, **bounds) if type(v) is validators.MinValueValidator
+            else AtMost(v.limit_value, out_of_range, **bounds) if type(v) is validators.MaxValueValidator
+            else v
+            for v in self.validators]
 
     def to_python(self, value):
         if value in self.empty_values:

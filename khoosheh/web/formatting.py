@@ -11,6 +11,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from khoosheh.core.jalali import format_jalali
 from khoosheh.core.text import persian_decimal, to_persian_digits
@@ -83,6 +84,18 @@ def latlon(item) -> str:
     if not _persian():
         return f"{item.lat:.5f}, {item.lon:.5f}"
     return _digits(f"{item.lat:.5f}، {item.lon:.5f}".replace(".", "٫"))
+
+
+RUNS_SHOWN = 6
+
+
+def row_runs(runs) -> str:
+    """Row numbers given as runs ([[2, 852], [900, 900]]) as a reader writes them: «۲ تا ۸۵۲، ۹۰۰»; after
+    RUNS_SHOWN runs, «…»."""
+    parts = [digits(first) if first == last else _("%(first)s to %(last)s") % {"first": digits(first),
+                                                                               "last": digits(last)}
+             for first, last in runs[:RUNS_SHOWN]]
+    return ("، " if _persian() else ", ").join(parts) + ("، …" if len(runs) > RUNS_SHOWN else "")
 
 
 def jdate(value) -> str:

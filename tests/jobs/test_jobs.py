@@ -43,9 +43,12 @@ def test_an_upload_answers_at_once_with_the_job_page_and_a_worker_imports_it(que
     response = upload(client, unit_file([unit_row()]))
     job = Job.objects.get()
     assert response.status_code == 302 and response.url == reverse("jobs:detail", args=[job.pk])
-    # Nothing is imported until a worker takes the job; the page says it waits.
+    # Nothing is imported until a worker takes the job; the page says, in plain Persian, that it waits — no
+    # command name for an official to puzzle over.
     page = client.get(response.url)
-    assert job.status == "queued" and "khoosheh worker" in page.content.decode() and not ProductionUnit.objects.exists()
+    waiting = page.content.decode()
+    assert job.status == "queued" and "در صف است و به‌زودی آغاز می‌شود" in waiting and not ProductionUnit.objects.exists()
+    assert "khoosheh worker" not in waiting and "worker" not in waiting
     run_worker()
     page = client.get(response.url)
     assert page.context["job"].status == "done" and ProductionUnit.objects.count() == 1

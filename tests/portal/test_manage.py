@@ -118,3 +118,95 @@ def test_a_park_the_service_refuses_is_shown_again_with_the_reason_and_what_was_
     assert "در این شهرستان هست" in text_of(find(page, class_="form-summary"))
     assert kept(page, "id_name") == "شهرک صنعتی امیرکبیر" and kept(page, "id_lat") == "۳۳٫۹"
     assert IndustrialPark.objects.count() == 1
+
+
+def test_a_parks_point_outside_iran_is_refused_under_its_box_saying_so_in_persian_digits(client, cast):
+    from django.test.html import parse_html
+
+    from tests.form_pages import assert_error_follows_its_field
+
+    client.force_login(cast.national)
+    response = client.post(reverse("manage_park_new"), {"name": "شهرک", "kind": "park", "county": "1010",
+                                                       "lat": "51.4", "lon": "33.9"})  # the two swapped
+    page = parse_html(response.content.decode())
+    lat, lon = assert_error_follows_its_field(page, "lat"), assert_error_follows_its_field(page, "lon")
+    assert "بیرون از ایران" in lat and "۲۴ تا ۴۰٫۵" in lat and "۴۳٫۵ تا ۶۴" in lon
+    assert not any(c.isascii() and c.isdigit() for c in lat + lon) and not IndustrialPark.objects.exists()
+
+
+def test_too_many_meeting_slots_are_refused_with_the_most_in_persian_digits(client, cast):
+    client.force_login(cast.national)
+    response = client.post(reverse("manage_exhibition_new"), {
+        "name": "نمایشگاه", "city": "اصفهان", "province": "10", "starts_on": "۱۴۰۵/۰۲/۱۰",
+        "slots": "0", "tables": "۵۰۱", "day_starts_at": "۰۹:۰۰", "slot_minutes": "20"})
+    errors = response.context["form"].errors
+    assert errors["slots"] == ["این مقدار باید دست‌کم ۱ باشد."]
+    assert errors["tables"] == ["این مقدار باید حداکثر ۵۰۰ باشد."]
+
+
+@pytest.mark.parametrize("page", ["manage_park_new", "manage_exhibition_new"])
+def test_the_note_on_linking_units_after_saving_is_not_on_a_park_or_exhibition_form(client, cast, page):
+    client.force_login(cast.national)
+    assert "پس از ذخیره حساب" not in client.get(reverse(page)).content.decode()
+
+
+def test_the_note_on_linking_units_after_saving_is_on_a_new_accounts_form(client, cast):
+    client.force_login(cast.national)
+    assert "پس از ذخیره حساب" in client.get(reverse("manage_user_new")).content.decode()
+
+
+def test_the_first_meeting_time_is_a_text_box_in_persian_digits_not_the_browsers_clock(client, cast):
+    from django.test.html import parse_html
+
+    from tests.form_pages import find
+
+    client.force_login(cast.national)
+    box = find(parse_html(client.get(reverse("manage_exhibition_new")).content.decode()), id="id_day_starts_at")
+    attributes = dict(box.attributes)
+    assert attributes["type"] == "text" and attributes["value"] == "۰۹:۰۰" and attributes["dir"] == "ltr"
+
+
+@pytest.mark.parametrize(("typed", "hour", "minute"), [("۱۰:۳۰", 10, 30), ("10:30", 10, 30), ("۹:۰۵", 9, 5),
+                                                       ("٠٨:١٥", 8, 15)])
+def test_the_first_meeting_time_is_read_in_persian_or_latin_digits(client, cast, typed, hour, minute):
+    client.force_login(cast.national)
+    client.post(reverse("manage_exhibition_new"), {
+        "name": "نمایشگاه", "city": "اصفهان", "province": "10", "starts_on": "۱۴۰۵/۰۲/۱۰",
+        "slots": "8", "tables": "20", "day_starts_at": typed, "slot_minutes": "20"})
+    starts = Exhibition.objects.get().day_starts_at
+    assert (starts.hour, starts.minute) == (hour, minute)
+
+
+@pytest.mark.parametrize("typed", ["۲۵:۰۰", "9", "ساعت نه", "10:5", "10:61"])
+def test_a_first_meeting_time_that_is_no_time_is_refused_in_persian_and_kept(client, cast, typed):
+    from django.test.html import parse_html
+
+    from tests.form_pages import assert_error_follows_its_field, kept
+
+    client.force_login(cast.national)
+    response = client.post(reverse("manage_exhibition_new"), {
+        "name": "نمایشگاه", "city": "اصفهان", "province": "10", "starts_on": "۱۴۰۵/۰۲/۱۰",
+        "slots": "8", "tables": "20", "day_starts_at": typed, "slot_minutes": "20"})
+    page = parse_html(response.content.decode())
+    assert "ساعت نیست" in assert_error_follows_its_field(page, "day_starts_at")
+    assert kept(page, "id_day_starts_at") is not None and not Exhibition.objects.exists()
+
+
+def test_an_exhibitions_first_meeting_time_round_trips_through_its_edit_page(client, cast):
+    import datetime as dt
+
+    from django.test.html import parse_html
+
+    from tests.form_pages import kept
+
+    client.force_login(cast.national)
+    exhibition = Exhibition.objects.create(name="ن", city="ت", province_id="23", starts_on=dt.date(2026, 5, 1),
+                                           day_starts_at=dt.time(8, 30))
+    page = parse_html(client.get(reverse("manage_exhibition", args=[exhibition.pk])).content.decode())
+    shown = {name: kept(page, f"id_{name}") for name in ("name", "city", "province", "starts_on", "slots",
+                                                           "tables", "day_starts_at", "slot_minutes")}
+    assert shown["day_starts_at"] == "۰۸:۳۰"
+    # Saving what the page shows changes nothing.
+    assert client.post(reverse("manage_exhibition", args=[exhibition.pk]), shown).status_code == 302
+    exhibition.refresh_from_db()
+    assert exhibition.day_starts_at == dt.time(8, 30) and exhibition.slots == 10

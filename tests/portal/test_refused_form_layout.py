@@ -118,6 +118,23 @@ def test_a_password_reset_asked_for_a_malformed_address_says_so_under_the_addres
     assert kept(page, "id_email") == "national@example"
 
 
+def test_a_refused_password_reset_does_not_say_nothing_was_saved_for_it_saves_nothing(client):
+    from tests.form_pages import text_of
+
+    response = client.post(reverse("password_reset"), {"email": "national@example"})
+    summary = text_of(find(parse_html(response.content.decode()), class_="form-summary"))
+    assert "فرم را درست کنید" in summary and "ذخیره" not in summary
+
+
+def test_a_refused_form_that_saves_says_nothing_was_saved(client, cast):
+    from tests.form_pages import text_of
+
+    client.force_login(cast.national)
+    response = client.post(reverse("manage_park_new"), {"name": "", "kind": "park", "county": "1010"})
+    summary = text_of(find(parse_html(response.content.decode()), class_="form-summary"))
+    assert "چیزی ذخیره نشد" in summary
+
+
 def test_a_new_exhibitions_province_starts_empty_and_is_asked_for(client, cast):
     client.force_login(cast.national)
     # The province box starts at «—», not at the first province of the list.

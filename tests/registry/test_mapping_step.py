@@ -234,3 +234,36 @@ def test_the_command_line_refuses_a_map_naming_a_header_the_file_lacks_before_re
                      "--map", "county=County name", "--map", "وضعیت=Situation", "--background")
     # Refused before the job was queued: nothing waits for a worker, nothing was written.
     assert not Job.objects.exists() and not ProductionUnit.objects.exists()
+
+
+def test_the_mapping_step_leaves_its_checks_to_the_server_so_its_refusal_is_in_persian(client, cast, tmp_path):
+    from django.test.html import parse_html
+
+    from tests.form_pages import find
+
+    client.force_login(cast.national)
+    step = upload(client, ministry_file(tmp_path, "a.csv", FIRST))
+    # No browser bubble («Please select an item in the list.», in the browser's language): the form says
+    # novalidate, and the server answers.
+    form = find(parse_html(client.get(step.url).content.decode()), id="mapping-form")
+    assert "novalidate" in dict(form.attributes)
+
+
+def test_a_required_column_left_unchosen_is_refused_under_its_list_keeping_the_other_choices(client, cast,
+                                                                                          tmp_path):
+    from django.test.html import parse_html
+
+    from tests.form_pages import find, kept, text_of
+
+    client.force_login(cast.national)
+    step = upload(client, ministry_file(tmp_path, "a.csv", FIRST))
+    response = choose(client, step, {**MAPPING, "county": ""})
+    page = parse_html(response.content.decode())
+    refusal = "این ستون لازم است؛ ستون فایل را برای آن انتخاب کنید."
+    # Under the county's list, and only there.
+    assert response.context["form"].errors == {"county": [refusal]}
+    assert text_of(find(page, id="id_county_error")) == refusal
+    # What was chosen stays chosen.
+    assert [kept(page, f"id_{name}") for name in ("name", "province", "status", "employees", "county")] == [
+        "Company", "Prov.", "Situation", "Staff", ""]
+    assert not Job.objects.exists()

@@ -310,3 +310,67 @@ def test_a_source_naming_a_record_that_is_gone_is_not_a_link(client, cast, units
     client.force_login(cast.national)
     cell = status_history_source(client, units["23"], "بهره‌برداری")
     assert "طرح نیمه‌تمام ۳۱" in cell and "<a" not in cell
+
+
+def test_the_upload_form_leaves_its_checks_to_the_server_and_refuses_no_file_in_persian_under_the_box(client,
+                                                                                                      cast):
+    from tests.form_pages import find, text_of
+
+    client.force_login(cast.national)
+    form = find(parse_html(client.get(reverse("registry:unit_import")).content.decode()), enctype="multipart/form-data")
+    # No browser bubble («Please select a file.», in the browser's language): the server answers.
+    assert "novalidate" in dict(form.attributes)
+    response = client.post(reverse("registry:unit_import"), {"dry_run": "on"})
+    page = parse_html(response.content.decode())
+    block = find(page, id="id_file_field")
+    assert text_of(find(block, id="id_file_error")) == "فایل واحدها را برای ورود انتخاب کنید."
+    assert not Job.objects.exists()
+
+
+def other_provinces_file(unit_file, n):
+    rows = [unit_row(national_id="", name=f"کاشی یزد {i}") for i in range(n)]
+    rows.insert(3, unit_row(national_id="", name="کاشی تاریخ", province="اصفهان", county="کاشان", lat="33.98",
+                            lon="51.43", permit_date="1401/12/30"))
+    return unit_file(rows)
+
+
+def test_one_refusal_repeated_on_many_rows_is_listed_once_with_its_rows_and_their_count(client, cast, unit_file):
+    from tests.form_pages import find, text_of
+
+    # Isfahan's staff send Yazd's file: every row but one is refused for the same reason.
+    client.force_login(cast.isfahan)
+    with other_provinces_file(unit_file, 40).open("rb") as f:
+        response = client.post(reverse("registry:unit_import"), {"file": f}, follow=True)
+    errors = find(parse_html(response.content.decode()), class_="errors")
+    lines = [text_of(tr) for tr in errors.children[1].children if hasattr(tr, "name")]
+    # Rows 2-4 and 6-42 are Yazd's (row 5 is Isfahan's, with a date that is no date): one line, the rows as
+    # runs with their count; the other problem its own line.
+    repeated = [line for line in lines if "ردیف‌های" in line]
+    assert len(lines) == 2 and len(repeated) == 1
+    assert "ردیف‌های ۲ تا ۴، ۶ تا ۴۲ (۴۰ ردیف)" in repeated[0] and "اصفهان" in repeated[0]
+    # The full report still lists every row.
+    report = client.get(reverse("jobs:file", args=[response.context["job"].pk]))
+    assert len(b"".join(report.streaming_content).decode("utf-8-sig").splitlines()) == 1 + 41
+
+
+def test_a_problem_on_two_rows_is_still_listed_row_by_row(client, cast, unit_file):
+    from tests.form_pages import find, text_of
+
+    client.force_login(cast.isfahan)
+    with unit_file([unit_row(national_id="", name="یک"), unit_row(national_id="", name="دو")]).open("rb") as f:
+        response = client.post(reverse("registry:unit_import"), {"file": f}, follow=True)
+    errors = find(parse_html(response.content.decode()), class_="errors")
+    rows = [text_of(tr.children[0]) for tr in errors.children[1].children if hasattr(tr, "name")]
+    assert rows == ["۲", "۳"]
+
+
+def test_the_list_and_export_links_carry_a_clean_query_string(client, cast, units, monkeypatch):
+    monkeypatch.setattr("khoosheh.registry.views.PAGE_SIZE", 1)
+    client.force_login(cast.national)
+    html = client.get(reverse("registry:unit_list")).content.decode()
+    # No «?&»: with no filter the link is just the parameter.
+    assert "?&" not in html and "?&amp;" not in html
+    assert 'href="?page=2"' in html and f'href="{reverse("registry:unit_export")}?format=xlsx"' in html
+    # A filter is kept before it.
+    html = client.get(reverse("registry:unit_list"), {"status": "active", "page": "1"}).content.decode()
+    assert 'href="?status=active&amp;page=2"' in html and "?status=active&amp;format=csv" in html

@@ -11,7 +11,7 @@ from khoosheh.web.sources import source_html
 register = template.Library()
 
 for _name in ("digits", "num", "decimal", "latlon", "jdate", "jdatetime", "percent", "stars", "star_reason",
-              "code", "code_text", "person"):
+              "code", "code_text", "person", "row_runs"):
     register.filter(_name, getattr(formatting, _name))
 
 register.filter("source", source_html)
