@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from khoosheh.core import reference
-from khoosheh.core.text import clean
+from khoosheh.core.text import clean, to_persian_digits
 
 from .models import Role, User
 
@@ -97,7 +97,8 @@ class UnknownProvince(ValidationError):
 
     def __init__(self, asked: str):
         self.asked = asked
-        super().__init__(f"استانی با کد «{asked[:20]}» نیست؛ کد رسمی دورقمی استان را بفرستید، مثلاً 10 برای اصفهان")
+        super().__init__(f"استانی با کد «{to_persian_digits(asked[:20])}» نیست؛ "
+                         "کد رسمی دورقمی استان را بفرستید، مثلاً ۱۰ برای اصفهان")
 
 
 def province_asked(user: User, asked: str | None) -> str | None:

@@ -92,8 +92,13 @@ def test_the_file_box_reads_in_persian_shows_the_chosen_name_and_is_reached_by_t
     assert page.locator(".file-pick-button").inner_text() == "برگزیدن پرونده"
     assert page.locator(".file-pick-name").inner_text() == "پرونده‌ای برگزیده نشده است"
     assert page.locator("#id_file").bounding_box()["width"] <= 1  # the native box is out of sight
+    # Sent without a file: refused under the box, in Persian; choosing one takes the refusal away.
+    page.click("form button[type=submit]")
+    refusal = page.locator("form .errorlist").first
+    assert "فایل واحدها را برای ورود انتخاب کنید" in refusal.inner_text()
     page.set_input_files("#id_file", str(ministry_file(tmp_path, "واحدهای یزد.csv", [])))
     assert page.locator(".file-pick-name").inner_text() == "واحدهای یزد.csv"
+    assert not refusal.is_visible()
     page.screenshot(path=artefact("import-file-picker.png"))
     # The keyboard reaches the box itself: its own label names it, and its focus ring is on the button.
     page.focus("#id_file")

@@ -90,3 +90,10 @@ def test_a_nul_character_in_a_pages_query_is_a_bad_request(client, cast):
 def test_the_api_refuses_year_zero_in_persian(client, cast):
     response = client.get("/api/v1/clusters?year=0", HTTP_AUTHORIZATION=f"Bearer {make_token(cast.national)}")
     assert response.status_code == 422 and "۱۳۰۰" in response.json()["detail"]
+
+
+def test_an_unknown_province_is_explained_in_persian_digits(client, cast):
+    client.force_login(cast.isfahan)
+    page = client.get("/programs/clinic/", {"province": "99"})
+    text = page.content.decode()
+    assert page.status_code == 400 and "۹۹" in text and "مثلاً ۱۰ برای اصفهان" in text

@@ -32,7 +32,14 @@ document.addEventListener("DOMContentLoaded", function () {
     pick.classList.add("enhanced");
     pick.querySelector(".file-pick-button").hidden = false;
     name.hidden = false;
-    input.addEventListener("change", show);
+    input.addEventListener("change", function () {
+      show();
+      // A refusal of the file before ("choose a file", "not a PDF") no longer applies to the one now chosen;
+      // the server checks the new one when the form is sent.
+      var field = pick.closest(".field") || pick.parentElement;
+      field.classList.remove("invalid");
+      field.querySelectorAll(".errorlist").forEach(function (list) { list.hidden = true; });
+    });
     show();
   });
 });
