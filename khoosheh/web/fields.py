@@ -60,7 +60,8 @@ class ClockField(forms.Field):
         hour, minute = (int(match[1]), int(match[2])) if match else (99, 99)
         if hour > 23 or minute > 59:
             raise forms.ValidationError(
-                f"«{to_persian_digits(clean(str(value)))}» ساعت نیست؛ ساعت و دقیقه را به شکل {to_persian_digits('09:00')} بنویسید "
+                f"«{to_persian_digits(clean(str(value)))}» ساعت نیست؛ "
+                f"ساعت و دقیقه را به شکل {to_persian_digits('09:00')} بنویسید "
                 f"(از {to_persian_digits('00:00')} تا {to_persian_digits('23:59')})", code="invalid")
         return dt.time(hour, minute)
 
