@@ -7,6 +7,7 @@ import csv
 import pytest
 
 from tests.browser.conftest import assert_nothing_ran
+from tests.browser.signing import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,10 +43,7 @@ def test_unknown_headers_are_mapped_once_and_the_same_headers_are_not_asked_agai
     from khoosheh.registry.models import HeaderMapping, ProductionUnit
 
     page = watched
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "yazd")
-    page.fill("#id_password", "pw")
-    page.click("button[type=submit]")
+    sign_in(page, live_server.url, "yazd", "pw")
 
     first = ministry_file(tmp_path, "ministry-1.csv", [
         ["1", "کاشی نگین", "2393", "یزد", "میبد", "فعال", "85"],
@@ -83,10 +81,7 @@ def test_unknown_headers_are_mapped_once_and_the_same_headers_are_not_asked_agai
 def test_the_file_box_reads_in_persian_shows_the_chosen_name_and_is_reached_by_the_keyboard(
         watched, live_server, official, tmp_path, artefact):
     page = watched
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "yazd")
-    page.fill("#id_password", "pw")
-    page.click("button[type=submit]")
+    sign_in(page, live_server.url, "yazd", "pw")
     page.goto(f"{live_server.url}/registry/units/import/")
     # Chromium's own box says «Choose File / No file chosen» in the browser's language; ours speaks Persian.
     assert page.locator(".file-pick-button").inner_text() == "برگزیدن پرونده"
