@@ -158,7 +158,7 @@ def test_national_staff_name_any_province_on_a_page(client, cast, two_provinces,
 def test_a_province_code_naming_no_province_on_a_page_is_a_bad_request_saying_so(client, cast, page, who):
     client.force_login(getattr(cast, who))
     response = _page(client, page, province="99")
-    assert response.status_code == 400 and "استانی با کد «99» نیست" in response.content.decode()
+    assert response.status_code == 400 and "استانی با کد «۹۹» نیست" in response.content.decode()
 
 
 def test_a_forbidden_action_gets_a_persian_page_saying_why(client, cast):

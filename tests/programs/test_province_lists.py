@@ -45,7 +45,7 @@ def test_provincial_staff_may_name_their_own_province(client, records, name):
 def test_a_code_naming_no_province_is_a_bad_request_with_the_reason(client, records, name):
     client.force_login(records.cast.national)
     refused = client.get(reverse(name), {"province": "99"})
-    assert refused.status_code == 400 and "استانی با کد «99» نیست" in refused.content.decode()
+    assert refused.status_code == 400 and "استانی با کد «۹۹» نیست" in refused.content.decode()
 
 
 def test_national_staff_narrow_the_clinic_cases_to_a_province(client, records):
