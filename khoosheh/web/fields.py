@@ -5,11 +5,23 @@ import re
 
 from django import forms
 from django.core import validators
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from khoosheh.core.jalali import InvalidJalaliDate, parse_jalali
+from khoosheh.core.jalali import InvalidJalaliDate, jalali_year, parse_jalali
 from khoosheh.core.text import clean, persian_sort_key, to_persian_digits
 from khoosheh.web.formatting import digits
+
+
+class JalaliDateInput(forms.TextInput):
+    """A Jalali date box whose example is the first day of this Jalali year, worked out when the page is drawn
+    (a fixed example reads as last year's after Nowruz)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        today = timezone.localdate()
+        context["widget"]["attrs"].setdefault("placeholder", digits(f"{jalali_year(today)}/01/01"))
+        return context
 
 
 class JalaliDateField(forms.CharField):
@@ -17,8 +29,7 @@ class JalaliDateField(forms.CharField):
 
     def __init__(self, **kwargs):
         # data-jalali: static/khoosheh/js/jalali-picker.js adds day, month and year lists beside the box.
-        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "۱۴۰۴/۰۱/۰۱", "dir": "ltr",
-                                                           "data-jalali": "1"}))
+        kwargs.setdefault("widget", JalaliDateInput(attrs={"dir": "ltr", "data-jalali": "1"}))
         super().__init__(**kwargs)
 
     def to_python(self, value):
