@@ -9,12 +9,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from khoosheh.accounts.scoping import get_visible_or_404, province_scope, sees_overview
+from khoosheh.accounts.scoping import get_visible_or_404, sees_overview
 from khoosheh.clusters.selectors import visible_clusters
 from khoosheh.core.jalali import format_jalali
-from khoosheh.core.text import fold_digits, in_persian_order
+from khoosheh.core.text import fold_digits
 from khoosheh.registry.models import Province
-from khoosheh.registry.selectors import visible_units
+from khoosheh.registry.selectors import pickable_provinces, visible_units
 from khoosheh.web.actions import attempt, submit
 from khoosheh.web.params import province_param, year_param
 
@@ -46,7 +46,6 @@ def overview(request):
 
 
 def _overview_page(request, year: int, bound=None) -> HttpResponse:
-    scope = province_scope(request.user)
     province = province_param(request)  # provincial staff: their own (another is 403)
     cases = visible(request.user, ClinicCase.objects.all())
     if province:
@@ -54,7 +53,7 @@ def _overview_page(request, year: int, bound=None) -> HttpResponse:
     columns, matrix = idle_causes_matrix(cases, year)
     return _page(request, "programs/overview.html", {
         "year": year, "province": Province.objects.filter(code=province).first(),
-        "provinces": in_persian_order(Province.objects.all()) if scope is None else [],
+        "provinces": pickable_provinces(request.user),
         "rows": targets_vs_achievements(year, province),
         "causes": national_idle_causes(cases, year), "cause_columns": columns, "cause_matrix": matrix,
         "problem_labels": dict(ProblemCategory.choices), "can_set_targets": request.user.is_national,
@@ -83,21 +82,24 @@ def set_target(request):
 def _in_province(request, queryset) -> tuple:
     """A list's records the user may see, narrowed to the ``?province=`` asked (web.params.province_param, the
     unit list's rule: another province than a province-bound user's own is 403, an unknown code 400); with the
-    province named, for the page's heading (None: every province the user sees)."""
+    page's province context: the province named, for the heading and the picker's choice (None: every province
+    the user sees), and the provinces the picker offers (forms/_province_picker.html; none for a
+    province-bound reader)."""
     code = province_param(request)
     records = visible(request.user, queryset)
     if code:
         records = records.filter(province_id=code)
-    return records, Province.objects.filter(code=code).first() if code else None
+    return records, {"province": Province.objects.filter(code=code).first() if code else None,
+                     "provinces": pickable_provinces(request.user)}
 
 
 # --- cluster development ------------------------------------------------------------
 
 @login_required
 def development_list(request):
-    developments, province = _in_province(request, ClusterDevelopment.objects.select_related(
+    developments, where = _in_province(request, ClusterDevelopment.objects.select_related(
         "cluster", "province", "agent"))
-    return render(request, "programs/development_list.html", {"developments": developments, "province": province})
+    return render(request, "programs/development_list.html", {"developments": developments} | where)
 
 
 @login_required
@@ -164,13 +166,14 @@ def _development_change(request, development: ClusterDevelopment):
 
 @login_required
 def case_list(request):
-    cases, province = _in_province(request, ClinicCase.objects.select_related("unit", "province"))
+    cases, where = _in_province(request, ClinicCase.objects.select_related("unit", "province"))
     stage = request.GET.get("stage", "")
-    if stage in ClinicCase.Stage.values:
+    stage = stage if stage in ClinicCase.Stage.values else ""  # the picker's form carries only a real stage
+    if stage:
         cases = cases.filter(stage=stage)
-    return render(request, "programs/case_list.html", {"cases": cases[:500], "stage": stage, "province": province,
+    return render(request, "programs/case_list.html", {"cases": cases[:500], "stage": stage,
                                                        "stages": ClinicCase.Stage.choices,
-                                                       "opens_cases": opens_records(request.user)})
+                                                       "opens_cases": opens_records(request.user)} | where)
 
 
 @login_required
@@ -227,13 +230,13 @@ def project_pipeline(request):
     text = fold_digits(request.GET.get("threshold", ""))
     if text.isdigit() and 0 <= int(text) <= 100:
         threshold = int(text)
-    projects, province = _in_province(request, HalfFinishedProject.objects.select_related("unit", "province"))
+    projects, where = _in_province(request, HalfFinishedProject.objects.select_related("unit", "province"))
     open_projects = projects.filter(actual_opening__isnull=True)
     return render(request, "programs/project_pipeline.html", {
-        "threshold": threshold, "province": province, "near": open_projects.filter(physical_progress__gte=threshold),
+        "threshold": threshold, "near": open_projects.filter(physical_progress__gte=threshold),
         "others": open_projects.filter(physical_progress__lt=threshold)[:300],
         "opened": projects.filter(actual_opening__isnull=False).order_by("-actual_opening")[:100],
-    })
+    } | where)
 
 
 @login_required
@@ -282,8 +285,8 @@ def project_update(request, pk: int):
 
 @login_required
 def consortium_list(request):
-    consortia, province = _in_province(request, ExportConsortium.objects.select_related("province"))
-    return render(request, "programs/consortium_list.html", {"consortia": consortia, "province": province})
+    consortia, where = _in_province(request, ExportConsortium.objects.select_related("province"))
+    return render(request, "programs/consortium_list.html", {"consortia": consortia} | where)
 
 
 @login_required

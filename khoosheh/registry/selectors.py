@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from khoosheh.accounts.models import User
-from khoosheh.accounts.scoping import can_write, scope_by_province, scope_units
+from khoosheh.accounts.scoping import can_write, province_scope, scope_by_province, scope_units, sees_overview
+from khoosheh.core.text import in_persian_order
 
-from .models import HeaderMapping, ProductionUnit
+from .models import HeaderMapping, ProductionUnit, Province
 
 
 def visible_units(user: User, queryset: QuerySet | None = None) -> QuerySet:
@@ -22,3 +23,13 @@ def visible_mappings(user: User) -> QuerySet:
     if not can_write(user):
         return HeaderMapping.objects.none()
     return scope_by_province(user, HeaderMapping.objects.select_related("province", "saved_by"))
+
+
+def pickable_provinces(user: User) -> list[Province]:
+    """The provinces a list's or figures' province picker offers (templates/forms/_province_picker.html), in
+    Persian order: all 31 for staff whose reads span the nation (national staff, a viewer with no province);
+    none for a province-bound reader, whose reads are their own province's only, nor for the roles whose records
+    are their own (agents, parks companies, owners), for whom a province names no figures."""
+    if province_scope(user) is not None or not sees_overview(user):
+        return []
+    return in_persian_order(Province.objects.all())
