@@ -83,6 +83,22 @@ def clean_name(value: object) -> str:
     return _normalise(value, _NAME_TABLE)
 
 
+# What no file name may hold on the systems officials save downloads to: Windows' reserved characters and the
+# path separators.
+_NOT_IN_FILE_NAMES = re.compile(r'[<>:"/\\|?*]')
+
+
+def file_name(value: object) -> str:
+    """A name read by a person (a cluster's, say) made fit to name a downloaded file: as ``clean_name`` (no
+    control or direction marks, so no header breaks and no extension is disguised), without the characters a
+    file name may not hold; Persian letters, digits and the ZWNJ stay.
+
+    >>> file_name('خوشه کاشی/سرامیک: "میبد"')
+    'خوشه کاشی سرامیک میبد'
+    """
+    return " ".join(_NOT_IN_FILE_NAMES.sub(" ", clean_name(value)).split())
+
+
 def _normalise(value: object, table: dict) -> str:
     if value is None:
         return ""

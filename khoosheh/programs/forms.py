@@ -5,10 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from khoosheh.core.inputs import Description, Entry, Kind, document_refusal
 from khoosheh.core.jalali import FIRST_YEAR, LAST_YEAR
-from khoosheh.core.text import persian_sort_key, to_persian_digits
-from khoosheh.registry.fields import ProvinceField
+from khoosheh.core.text import to_persian_digits
+from khoosheh.registry.fields import ProvinceField, unit_choices
 from khoosheh.web.fields import FilePicker, HsCodesField, IntegerField, JalaliDateField, TextListField
-from khoosheh.web.formatting import digits
 
 from . import inputs
 
@@ -116,11 +115,9 @@ TargetForm = form_for(inputs.TARGET)
 
 
 def _unit_ticks(field: forms.MultipleChoiceField, units) -> dict:
-    """Ticks for the given units (name and national ID, in Persian order); returns them by the tick's value."""
-    by_pk = {str(u.pk): u for u in units}
-    field.choices = sorted(((pk, f"{digits(u.name)} · {digits(u.national_id) or '—'}") for pk, u in by_pk.items()),
-                           key=lambda c: persian_sort_key(c[1]))
-    return by_pk
+    """Ticks for the given units (registry.fields.unit_label); returns them by the tick's value."""
+    field.choices, by_value = unit_choices(units)
+    return by_value
 
 
 class JointActionForm(form_for(inputs.JOINT_ACTION)):
@@ -139,7 +136,7 @@ class JointActionForm(form_for(inputs.JOINT_ACTION)):
 
 
 class ConsortiumForm(form_for(inputs.CONSORTIUM.without("province", "clusters"), required=("formed_on",))):
-    """Members are ticked from the cluster's own units (name and national ID shown), never typed; the province
+    """Members are ticked from the cluster's own units (name, county and national ID shown), never typed; the province
     and the cluster are the page's."""
 
     def __init__(self, *args, units=(), **kwargs):

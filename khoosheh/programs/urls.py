@@ -9,6 +9,7 @@ urlpatterns = [
     path("developments/", views.development_list, name="development_list"),
     path("developments/start/<int:cluster_pk>/", views.development_start, name="development_start"),
     path("developments/<int:pk>/", views.development_detail, name="development_detail"),
+    path("developments/<int:pk>/study/", views.development_study, name="development_study"),
     path("developments/<int:pk>/update/", views.development_update, name="development_update"),
     path("clinic/", views.case_list, name="case_list"),
     path("clinic/open/<int:unit_pk>/", views.case_open, name="case_open"),

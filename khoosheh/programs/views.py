@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from khoosheh.accounts.scoping import get_visible_or_404, sees_overview
 from khoosheh.clusters.selectors import visible_clusters
 from khoosheh.core.jalali import format_jalali
-from khoosheh.core.text import fold_digits
+from khoosheh.core.text import file_name, fold_digits
 from khoosheh.registry.models import Province
 from khoosheh.registry.selectors import pickable_provinces, visible_units
 from khoosheh.web.actions import attempt, submit
@@ -130,18 +130,35 @@ def _members(request, development: ClusterDevelopment):
     return visible_units(request.user, development.cluster.members.all())
 
 
+def _development(request, pk: int) -> ClusterDevelopment:
+    """The development the reader may see (its page, its forms, its study), else 404 — as for any record."""
+    return get_visible_or_404(visible(request.user, ClusterDevelopment.objects.all())
+                              .select_related("cluster", "agent"), pk=pk)
+
+
 @login_required
 def development_detail(request, pk: int):
-    development = get_visible_or_404(visible(request.user, ClusterDevelopment.objects.all())
-                                    .select_related("cluster", "agent"), pk=pk)
-    return _development_page(request, development)
+    return _development_page(request, _development(request, pk))
+
+
+@login_required
+def development_study(request, pk: int):
+    """The stored diagnostic study, as a download named after the cluster; uploads are served by no other way."""
+    development = _development(request, pk)
+    if not development.diagnostic_study:
+        raise Http404
+    try:
+        study = development.diagnostic_study.open("rb")
+    except FileNotFoundError:  # a record restored without its files
+        raise Http404 from None
+    name = file_name(f"{_('Diagnostic study')} {development.cluster.name}")
+    return FileResponse(study, as_attachment=True, filename=f"{name}.pdf", content_type="application/pdf")
 
 
 @login_required
 @require_POST
 def development_update(request, pk: int):
-    development = get_visible_or_404(visible(request.user, ClusterDevelopment.objects.all())
-                                    .select_related("cluster", "agent"), pk=pk)
+    development = _development(request, pk)
     form, save, success = _development_change(request, development)
     return submit(request, form, save, success, then=reverse("programs:development_detail", args=[pk]),
                   refused=lambda: _development_page(request, development, form))

@@ -1,10 +1,11 @@
-"""Form fields for the things the registry knows: a province, county, park or activity is picked from a
+"""Form fields for the things the registry knows: a province, county, park, activity or unit is picked from a
 list (Persian order, searchable where long), never typed."""
 
 from django import forms
 
+from khoosheh.core.text import persian_sort_key
 from khoosheh.web.fields import SEARCHABLE, named_choices, with_empty
-from khoosheh.web.formatting import digits
+from khoosheh.web.formatting import code_text, digits
 
 from .models import Activity, County, IndustrialPark, Province
 
@@ -23,6 +24,21 @@ def park_choices():
 
 def activity_choices():
     return [(a.code, f"{digits(a.code)} {a.title}") for a in Activity.objects.filter(level="class")]
+
+
+def unit_label(unit) -> str:
+    """A unit as a list of units names it: name, county and national ID (its number in the registry when it has
+    none), for units of one name in one county are common and a name alone cannot tell them apart."""
+    return f"{digits(unit.name)} · {unit.county.name} · {code_text(unit.national_id or f'#{unit.pk}')}"
+
+
+def unit_choices(units) -> tuple[list, dict]:
+    """The units as choices (``unit_label``, in Persian order) and by their choice's value."""
+    if hasattr(units, "select_related"):
+        units = units.select_related("county")
+    by_value = {str(u.pk): u for u in units}
+    choices = sorted(((value, unit_label(u)) for value, u in by_value.items()), key=lambda c: persian_sort_key(c[1]))
+    return choices, by_value
 
 
 class ProvinceField(forms.ChoiceField):

@@ -14,8 +14,10 @@ from khoosheh.accounts.scoping import (
     province_scope,
 )
 from khoosheh.core import reference
+from khoosheh.registry.fields import unit_label
 from khoosheh.registry.selectors import visible_units
 from khoosheh.web.actions import attempt
+from khoosheh.web.formatting import digits
 from khoosheh.web.paging import page_of
 from khoosheh.web.params import year_param
 
@@ -139,9 +141,18 @@ def exhibition_detail(request, pk: int):
     page = page_of(request, meetings.order_by("slot", "table"), per_page=1000 if who else 100)
     for meeting in page:
         meeting.starts, meeting.ends = exhibition.slot_times(meeting.slot)
-    participant = exhibition.participants.filter(pk=who).first() if who and who.isdigit() else None
+    participants = {str(p.pk): p for p in exhibition.participants.select_related("unit__county")}
+    participant = participants.get(who or "")
     return render(request, "spx/exhibition_detail.html", {
         "x": exhibition, "meetings": page, "page": page, "participant": participant,
-        "participants": exhibition.participants.all(), "who": who,
+        "participant_label": participant and _participant_label(participant),
+        "participants": [(value, _participant_label(p)) for value, p in participants.items()], "who": who,
         "can_change": can_change_province(request.user, exhibition.province_id),
     })
+
+
+def _participant_label(participant) -> str:
+    """A participant as the agenda's list names it, with its kind: a unit as every list of units names one
+    (registry.fields.unit_label), for several units of one name may come to an exhibition."""
+    name = unit_label(participant.unit) if participant.unit else digits(participant.name)
+    return f"{name} ({participant.get_kind_display()})"

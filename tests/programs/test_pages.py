@@ -142,9 +142,9 @@ def test_a_consortium_is_formed_from_a_cluster_by_ticking_its_units(client, worl
         unit.save()
     client.force_login(world.cast.national)
     url = reverse("programs:consortium_new", args=[world.cluster.pk])
-    # The cluster's units are offered by name and national ID, in Persian digits.
+    # The cluster's units are offered by name, county and national ID, in Persian digits.
     html = client.get(url).content.decode()
-    assert html.count('name="members"') == 4 and "کاشی ۰ · ۱۰۱۰۱۲۳۴۵۶۵" in html
+    assert html.count('name="members"') == 4 and "کاشی ۰ · میبد · \u2066۱۰۱۰۱۲۳۴۵۶۵\u2069" in html
     response = client.post(url, {
         "name": "کنسرسیوم کاشی میبد", "members": [u.pk for u in world.members[:3]],
         "products_hs": "6907.21 ۶۹۰۷۲۲", "target_markets": "عراق، افغانستان", "formed_on": "1405/01/15"})
