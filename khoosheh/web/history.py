@@ -126,6 +126,9 @@ class _Words:
             return str(labels[str(value)])
         if isinstance(field, models.ForeignKey | models.ManyToManyField):
             return self.related(field.related_model, value)
+        if isinstance(field, models.FileField) and isinstance(value, str):
+            # The storage path ("diagnostic-studies/…") is the server's business: the file as uploaded is named.
+            return str(_("file «%(name)s»") % {"name": digits(value.rsplit("/", 1)[-1])})
         if isinstance(value, int) and (_is_year(key) or key == "id"):
             return digits(value)  # a year or a record's number is a name, never grouped: ۱۴۰۴, not ۱٬۴۰۴
         if isinstance(value, int | float):

@@ -34,6 +34,16 @@ def test_a_records_number_has_a_persian_label_and_is_not_grouped_like_an_amount(
     assert (entry.changes[0].label, entry.changes[0].after) == ("شمارهٔ رکورد", "۱۰۷۹")
 
 
+def test_a_stored_file_reads_as_its_name_not_as_where_the_server_keeps_it(cast, world):
+    from khoosheh.programs.models import ClusterDevelopment
+
+    development = ClusterDevelopment.objects.create(cluster=world.cluster, province_id=world.cluster.province_id,
+                                                     started_on=dt.date(2026, 5, 1))
+    record_change(cast.national, "update", development, after={"diagnostic_study": "diagnostic-studies/study 2.pdf"})
+    [entry] = history_of(development)
+    assert entry.changes[0].after == "پرونده «study ۲.pdf»"
+
+
 def test_an_edit_reads_as_an_edit(cast):
     unit = make_unit("کارگاه", "10", "1010")
     record_change(cast.national, "update", unit, before={"employees": 20}, after={"employees": 25})
