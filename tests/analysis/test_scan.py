@@ -45,6 +45,17 @@ def test_a_diffuse_cluster_is_found_with_most_of_its_members():
     assert len(members_of(cluster) - planted) <= 10  # and not much of the activity's ordinary units
 
 
+def test_a_cluster_wider_than_the_largest_window_keeps_its_outer_members():
+    # 80 units with an 8 km standard deviation: a disc of 15 km (the largest window) holds only
+    # 1 - exp(-15²/(2·8²)) = 83% of them, so the footprint has to reach beyond its window.
+    reg = Registry(0).background(3000, 0, 0, 40, WIDE).scatter(80, 30, 10, 8.0, "2393")
+    planted = set(range(3000, 3080))
+    [cluster] = identify_clusters(reg.columns())
+    assert cluster.isic == "2393"
+    assert len(members_of(cluster) & planted) >= 0.9 * len(planted)
+    assert len(members_of(cluster) - planted) <= 15
+
+
 def test_a_small_cluster_over_three_kilometres_is_found():
     reg = Registry(0).background(3000, 0, 0, 25, WIDE).scatter(12, 30, 10, 1.5, "2393")
     planted = set(range(3000, 3012))
