@@ -10,13 +10,14 @@ import dataclasses
 import datetime as dt
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from khoosheh.core import reference
-from khoosheh.web.formatting import digits, jdate, num
+from khoosheh.web.formatting import digits, jdate, num, person
 
 ACTIONS = {"create": _("created"), "update": _("edited"), "delete": _("deleted")}
 
@@ -159,8 +160,14 @@ class _Words:
         key = (model._meta.label_lower, pk)
         if key not in self.names:
             record = model._default_manager.filter(pk=pk).first()
+            if record is None:
+                name = f"#{pk}"
+            elif key[0] == settings.AUTH_USER_MODEL.lower():  # an agent named as "who" is: by their full name
+                name = person(record)
+            else:
+                name = str(record)
             # A record's name carries digits ("پارس ریخته‌گری 44"): the reader's, as in the tables.
-            self.names[key] = digits(str(record) if record is not None else f"#{pk}")
+            self.names[key] = digits(name)
         return self.names[key]
 
 

@@ -95,3 +95,32 @@ def test_a_value_given_where_there_was_none_reads_as_the_value_alone(client, cas
     record_change(cast.national, "update", unit, before={"employees": 12}, after={"employees": None})
     emptied = history_of(unit)[0].changes[0]  # the newest entry first, as on the page
     assert (emptied.before, emptied.after) == ("۱۲", "—")
+
+
+def test_who_made_a_change_reads_as_their_full_name_and_as_their_username_when_they_have_none(client, world):
+    from django.urls import reverse
+
+    national = world.cast.national
+    national.first_name, national.last_name = "مریم", "احمدی"
+    national.save()
+    record_change(national, "update", world.cluster, before={"name": "خوشه 1"}, after={"name": "خوشه 2"})
+    record_change(world.cast.viewer, "update", world.cluster, before={"name": "خوشه 2"}, after={"name": "خوشه 3"})
+    client.force_login(national)
+    html = client.get(reverse("clusters:cluster_detail", args=[world.cluster.pk])).content.decode()
+    history = html[html.index('class="history"'):]
+    # The national expert by name, not as «national»; the viewer, who was given no name, by their username.
+    assert "مریم احمدی" in history and ">national<" not in history
+    assert ">viewer<" in history
+
+
+def test_an_agent_set_on_a_record_reads_as_their_full_name(cast, world):
+    from khoosheh.programs.models import ClusterDevelopment
+
+    agent = cast.agent
+    agent.first_name, agent.last_name = "رضا", "کریمی"
+    agent.save()
+    development = ClusterDevelopment.objects.create(cluster=world.cluster, province_id=world.cluster.province_id,
+                                                     started_on=dt.date(2026, 5, 1))
+    record_change(cast.national, "update", development, before={"agent": None}, after={"agent": agent.pk})
+    [entry] = history_of(development)
+    assert entry.changes[0].after == "رضا کریمی"
