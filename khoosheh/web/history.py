@@ -117,19 +117,18 @@ class _Words:
             return str(_("yes") if value else _("no"))
         if isinstance(value, list):
             return "، ".join(self.value(model, key, item) for item in value)
+        field = self.field(model, key)
+        if isinstance(field, models.FileField):
+            return _file(value)
         if isinstance(value, dict):
             return "، ".join(f"{self.label(None, k)}: {self.value(None, k, v)}" for k, v in value.items())
         if key in EXTRA_RELATED and isinstance(value, int):
             return self.related(apps.get_model(EXTRA_RELATED[key]), value)
-        field = self.field(model, key)
         labels = self.choices(model, key, field)
         if str(value) in labels:
             return str(labels[str(value)])
         if isinstance(field, models.ForeignKey | models.ManyToManyField):
             return self.related(field.related_model, value)
-        if isinstance(field, models.FileField) and isinstance(value, str):
-            # The storage path ("diagnostic-studies/…") is the server's business: the file as uploaded is named.
-            return str(_("file «%(name)s»") % {"name": digits(value.rsplit("/", 1)[-1])})
         if isinstance(value, int) and (_is_year(key) or key == "id"):
             return digits(value)  # a year or a record's number is a name, never grouped: ۱۴۰۴, not ۱٬۴۰۴
         if isinstance(value, int | float):
@@ -169,6 +168,14 @@ class _Words:
             # A record's name carries digits ("پارس ریخته‌گری 44"): the reader's, as in the tables.
             self.names[key] = digits(name)
         return self.names[key]
+
+
+def _file(value) -> str:
+    """A stored file by the name it was uploaded under ({"file": path, "name": name}, as programs.services keeps a
+    study), or, in an entry written before names were kept, by its stored name; never by its path
+    ("diagnostic-studies/…"), the server's business.  A file's name is an identifier: its digits stay as they are."""
+    name = (value.get("name") or value.get("file") or "") if isinstance(value, dict) else str(value)
+    return str(_("file «%(name)s»") % {"name": name.rsplit("/", 1)[-1]})
 
 
 def _is_year(key: str) -> bool:
