@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 
 from django.apps import apps
 from django.conf import settings
@@ -32,6 +33,16 @@ EXTRA_LABELS = {
 # Keys that are not fields but hold ids of records of a model (an agent's clusters): shown by the records' names.
 EXTRA_RELATED = {"clusters": "clusters.Cluster"}
 
+# How the records of a model are named where their str() is not enough, registered by the app that knows them
+# (web sits below every app): namer(ids, reader) -> {id: name} for the records found.  The reader is who reads
+# the page (None: nobody known), for a name may say more than the reader may see.
+_NAMERS: dict[str, Callable[[list, object], dict]] = {}
+
+
+def name_records(model_label: str, namer: Callable[[list, object], dict]) -> None:
+    """Name the records of ``model_label`` ("registry.ProductionUnit") in every history with ``namer``."""
+    _NAMERS[model_label.lower()] = namer
+
 
 @dataclasses.dataclass
 class Change:
@@ -49,8 +60,8 @@ class ReadableEntry:
     changes: list[Change]
 
 
-def readable(entries) -> list[ReadableEntry]:
-    words = _Words()
+def readable(entries, reader=None) -> list[ReadableEntry]:
+    words = _Words(reader)
     out = []
     for entry in entries:
         model = _model(entry.record_type)
@@ -78,7 +89,8 @@ def _model(record_type: str):
 class _Words:
     """Labels and values, with the names of related records looked up once per entry list."""
 
-    def __init__(self):
+    def __init__(self, reader=None):
+        self.reader = reader
         self.names: dict[tuple, str] = {}
 
     def field(self, model, key):
@@ -115,9 +127,11 @@ class _Words:
             return "—"
         if isinstance(value, bool):
             return str(_("yes") if value else _("no"))
-        if isinstance(value, list):
-            return "، ".join(self.value(model, key, item) for item in value)
         field = self.field(model, key)
+        if isinstance(value, list):
+            if isinstance(field, models.ForeignKey | models.ManyToManyField):
+                self.look_up(field.related_model, value)  # a list of members at once, not one query each
+            return "، ".join(self.value(model, key, item) for item in value)
         if isinstance(field, models.FileField):
             return _file(value)
         if isinstance(value, dict):
@@ -158,16 +172,24 @@ class _Words:
     def related(self, model, pk) -> str:
         key = (model._meta.label_lower, pk)
         if key not in self.names:
-            record = model._default_manager.filter(pk=pk).first()
-            if record is None:
-                name = f"#{pk}"
-            elif key[0] == settings.AUTH_USER_MODEL.lower():  # an agent named as "who" is: by their full name
-                name = person(record)
-            else:
-                name = str(record)
-            # A record's name carries digits ("پارس ریخته‌گری 44"): the reader's, as in the tables.
-            self.names[key] = digits(name)
+            self.look_up(model, [pk])
         return self.names[key]
+
+    def look_up(self, model, pks: list) -> None:
+        label = model._meta.label_lower
+        wanted = list(dict.fromkeys(pk for pk in pks if (label, pk) not in self.names))
+        if not wanted:
+            return
+        if label in _NAMERS:
+            found = _NAMERS[label](wanted, self.reader)
+        else:
+            records = model._default_manager.filter(pk__in=wanted)
+            # An agent named as "who" is: by their full name.
+            name = person if label == settings.AUTH_USER_MODEL.lower() else str
+            # A record's name carries digits ("پارس ریخته‌گری 44"): the reader's, as in the tables.
+            found = {record.pk: digits(name(record)) for record in records}
+        for pk in wanted:
+            self.names[(label, pk)] = found.get(pk, f"#{digits(pk)}")
 
 
 def _file(value) -> str:
