@@ -17,6 +17,7 @@ from khoosheh.registry.fields import unit_label
 from khoosheh.registry.models import Province
 from khoosheh.registry.selectors import pickable_provinces, visible_units
 from khoosheh.web.actions import attempt, submit
+from khoosheh.web.paging import page_of
 from khoosheh.web.params import province_param, year_param
 
 from . import forms, inputs, services
@@ -189,7 +190,7 @@ def case_list(request):
     stage = stage if stage in ClinicCase.Stage.values else ""  # the picker's form carries only a real stage
     if stage:
         cases = cases.filter(stage=stage)
-    return render(request, "programs/case_list.html", {"cases": cases[:500], "stage": stage,
+    return render(request, "programs/case_list.html", {"cases": page_of(request, cases), "stage": stage,
                                                        "stages": ClinicCase.Stage.choices,
                                                        "opens_cases": opens_records(request.user)} | where)
 
