@@ -55,6 +55,7 @@ def cluster_list(request):
                         for row in by_province],
         "provinces": in_persian_order(Province.objects.filter(code__in=clusters.values("province_id"))),
         "selected_province": province, "selected_year": year,
+        "province": Province.objects.filter(code=province).first() if province else None,  # for the heading
         "empty_message": _no_clusters_message(request.user, filtered=bool(province or year)),
     })
 

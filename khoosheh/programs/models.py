@@ -32,6 +32,10 @@ class ClusterDevelopment(models.Model):
                               blank=True, on_delete=models.SET_NULL, related_name="developments")
     started_on = models.DateField(_("entered development"))
     diagnostic_study = models.FileField(_("diagnostic study"), upload_to="diagnostic-studies/", blank=True)
+    # The name the study was uploaded under: storage adds a suffix to a name it holds already
+    # («diagnostic_S6PL0fg.pdf»), and people know their file by the name they gave it.
+    diagnostic_study_name = models.CharField(_("diagnostic study's file name"), max_length=255, blank=True,
+                                             editable=False)
     action_plan = models.TextField(_("action plan"), blank=True)
 
     class Meta:

@@ -4,6 +4,7 @@ audited (who, when, before, after).  Views only call these."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,7 @@ from khoosheh.accounts.audit import jsonable, record_change
 from khoosheh.accounts.models import User
 from khoosheh.core.inputs import Description, Kind, document_refusal
 from khoosheh.core.jalali import YEAR_MESSAGE, format_jalali, is_plausible_year, jalali_year
-from khoosheh.core.text import clean_name, to_persian_digits
+from khoosheh.core.text import clean_name, file_name, to_persian_digits
 from khoosheh.registry.models import ProductionUnit, Province, UnitStatus
 from khoosheh.registry.services import set_status
 
@@ -156,13 +157,24 @@ def update_development(development: ClusterDevelopment, user: User, **fields) ->
     fields = DEVELOPMENT.accept(fields, partial=True)
     _require_change(user, development)
     _refuse_unfit_documents(DEVELOPMENT, fields)
+    if fields.get("diagnostic_study"):
+        fields["diagnostic_study_name"] = file_name(os.path.basename(fields["diagnostic_study"].name))[:255]
     development = ClusterDevelopment.objects.select_for_update().get(pk=development.pk)
-    before = _snapshot(development)
+    before = _development_snapshot(development)
     for key, value in fields.items():
         setattr(development, key, value)
     # Only these fields: a stale copy must not write back an old phase.
     development.save(update_fields=list(fields))
-    record_change(user, "update", development, before, _snapshot(development))
+    record_change(user, "update", development, before, _development_snapshot(development))
+
+
+def _development_snapshot(development: ClusterDevelopment) -> dict:
+    """As `_snapshot`, with the study as its stored file and the name it was uploaded under, together: a new
+    study under the old one's name is still a change, and the history names each as uploaded (web/history.py)."""
+    values = _snapshot(development)
+    if values.get("diagnostic_study"):
+        values["diagnostic_study"] = {"file": values["diagnostic_study"], "name": development.diagnostic_study_name}
+    return values
 
 
 @transaction.atomic

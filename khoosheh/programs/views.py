@@ -13,9 +13,11 @@ from khoosheh.accounts.scoping import get_visible_or_404, sees_overview
 from khoosheh.clusters.selectors import visible_clusters
 from khoosheh.core.jalali import format_jalali
 from khoosheh.core.text import file_name, fold_digits
+from khoosheh.registry.fields import unit_label
 from khoosheh.registry.models import Province
 from khoosheh.registry.selectors import pickable_provinces, visible_units
 from khoosheh.web.actions import attempt, submit
+from khoosheh.web.paging import page_of
 from khoosheh.web.params import province_param, year_param
 
 from . import forms, inputs, services
@@ -188,7 +190,7 @@ def case_list(request):
     stage = stage if stage in ClinicCase.Stage.values else ""  # the picker's form carries only a real stage
     if stage:
         cases = cases.filter(stage=stage)
-    return render(request, "programs/case_list.html", {"cases": cases[:500], "stage": stage,
+    return render(request, "programs/case_list.html", {"cases": page_of(request, cases), "stage": stage,
                                                        "stages": ClinicCase.Stage.choices,
                                                        "opens_cases": opens_records(request.user)} | where)
 
@@ -321,7 +323,9 @@ def consortium_new(request, cluster_pk: int):
 def _consortium_page(request, consortium: ExportConsortium, bound=None) -> HttpResponse:
     return _page(request, "programs/consortium_detail.html", {
         "c": consortium, "can_change": can_change(request.user, consortium),
-        "members": visible_units(request.user, consortium.members.all()),
+        # Named as every list of units names them: several members may share a name.
+        "members": [(u, unit_label(u)) for u in visible_units(request.user, consortium.members.all())
+                    .select_related("county")],
     }, {"form": forms.ExportsForm()}, bound)
 
 

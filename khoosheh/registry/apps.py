@@ -9,7 +9,10 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from khoosheh.jobs import kinds
+        from khoosheh.web import history
 
+        from .fields import unit_names
         from .uploads import KIND
 
         kinds.register(KIND)
+        history.name_records("registry.ProductionUnit", unit_names)

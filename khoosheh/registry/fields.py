@@ -7,7 +7,8 @@ from khoosheh.core.text import persian_sort_key
 from khoosheh.web.fields import SEARCHABLE, named_choices, with_empty
 from khoosheh.web.formatting import code_text, digits
 
-from .models import Activity, County, IndustrialPark, Province
+from .models import Activity, County, IndustrialPark, ProductionUnit, Province
+from .selectors import visible_units
 
 
 def province_choices():
@@ -30,6 +31,15 @@ def unit_label(unit) -> str:
     """A unit as a list of units names it: name, county and national ID (its number in the registry when it has
     none), for units of one name in one county are common and a name alone cannot tell them apart."""
     return f"{digits(unit.name)} · {unit.county.name} · {code_text(unit.national_id or f'#{unit.pk}')}"
+
+
+def unit_names(ids: list, reader) -> dict[int, str]:
+    """Units as a record's history names them (web.history.name_records): as lists do (``unit_label``) for the
+    units the reader may see; by name alone for the others, for a reader may see a record (a consortium, say)
+    without every unit it names, and a unit's county and national ID are not theirs to read then."""
+    units = ProductionUnit.objects.filter(pk__in=ids).select_related("county")
+    seen = set(visible_units(reader, units).values_list("pk", flat=True)) if reader is not None else set()
+    return {u.pk: unit_label(u) if u.pk in seen else digits(u.name) for u in units}
 
 
 def unit_choices(units) -> tuple[list, dict]:

@@ -51,6 +51,7 @@ def unit_list(request):
     return render(request, "registry/unit_list.html", {
         "page": page,
         "filter": unit_filter,
+        "province": Province.objects.filter(code=unit_filter.province).first() if unit_filter.province else None,
         "provinces": in_persian_order(Province.objects.all() if scope is None else Province.objects.filter(code=scope)),
         "counties": in_persian_order(County.objects.filter(province_id=unit_filter.province))
         if unit_filter.province else [],

@@ -134,13 +134,15 @@ def exhibition_detail(request, pk: int):
         attempt(request, lambda: services.build_schedule(exhibition, request.user), _("Schedule built."))
         return redirect("spx:exhibition_detail", pk=exhibition.pk)
     who = request.GET.get("participant")
-    meetings = exhibition.meetings.select_related("looker", "offerer")
+    meetings = exhibition.meetings.select_related("looker__unit__county", "offerer__unit__county")
     if who and who.isdigit():
         meetings = meetings.filter(looker_id=who) | meetings.filter(offerer_id=who)
     # One participant's agenda is short and printed whole; everyone's schedule is paged.
     page = page_of(request, meetings.order_by("slot", "table"), per_page=1000 if who else 100)
     for meeting in page:
         meeting.starts, meeting.ends = exhibition.slot_times(meeting.slot)
+        meeting.looker_name = _participant_name(meeting.looker)
+        meeting.offerer_name = _participant_name(meeting.offerer)
     participants = {str(p.pk): p for p in exhibition.participants.select_related("unit__county")}
     participant = participants.get(who or "")
     return render(request, "spx/exhibition_detail.html", {
@@ -154,5 +156,9 @@ def exhibition_detail(request, pk: int):
 def _participant_label(participant) -> str:
     """A participant as the agenda's list names it, with its kind: a unit as every list of units names one
     (registry.fields.unit_label), for several units of one name may come to an exhibition."""
-    name = unit_label(participant.unit) if participant.unit else digits(participant.name)
-    return f"{name} ({participant.get_kind_display()})"
+    return f"{_participant_name(participant)} ({participant.get_kind_display()})"
+
+
+def _participant_name(participant) -> str:
+    """A unit as every list of units names one (registry.fields.unit_label); anyone else by the name given."""
+    return unit_label(participant.unit) if participant.unit else digits(participant.name)

@@ -6,7 +6,7 @@ import re
 from django import forms
 from django.core import validators
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from khoosheh.core.jalali import InvalidJalaliDate, jalali_year, parse_jalali
 from khoosheh.core.text import clean, persian_sort_key, to_persian_digits
@@ -192,6 +192,27 @@ def with_empty(choices, label):
     return lambda: [("", label), *choices()]
 
 
+class HsCodesInput(forms.TextInput):
+    """An HS-code box whose example reads in the page's digits and separators (۶۹۰۷٫۲۱، ۶۹۰۸٫۱۰٫۹۰), worked out
+    when the page is drawn; the field takes the example as typed."""
+
+    def __init__(self, attrs=None, *, many=True):
+        self.many = many
+        super().__init__({"dir": "ltr", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].setdefault("placeholder", hs_example(many=self.many))
+        return context
+
+
+def hs_example(*, many: bool = False) -> str:
+    codes = ["6907.21", "6908.10.90"] if many else ["6907.21"]
+    if not (get_language() or "fa").startswith("fa"):
+        return ", ".join(codes)
+    return "، ".join(digits(c.replace(".", "٫")) for c in codes)
+
+
 class HsCodesField(forms.CharField):
     """Harmonized System codes in the nomenclature's format: a heading (6907), a 6-digit subheading
     (6907.21) or Iran's 8- or 10-digit tariff line (6907.21.10); dots, spaces and Persian digits are
@@ -199,7 +220,7 @@ class HsCodesField(forms.CharField):
 
     def __init__(self, *, many=True, **kwargs):
         self.many = many
-        kwargs.setdefault("widget", forms.TextInput(attrs={"dir": "ltr", "placeholder": "6907.21, 6908.10.90"}))
+        kwargs.setdefault("widget", HsCodesInput(many=many))
         kwargs.setdefault("help_text", "کد سامانهٔ هماهنگ: سرفصل (۶۹۰۷)، شش‌رقمی (۶۹۰۷٫۲۱) یا ردیف تعرفه (۶۹۰۷٫۲۱٫۱۰)"
                           + ("؛ چند کد را با ویرگول جدا کنید" if many else ""))
         super().__init__(**kwargs)
@@ -210,7 +231,7 @@ class HsCodesField(forms.CharField):
         for part in filter(None, (p.strip() for p in text.replace(";", ",").replace(" ", ",").split(","))):
             code = part.replace(".", "").replace(" ", "")
             if not (code.isascii() and code.isdigit() and len(code) in (4, 6, 8, 10)):
-                raise forms.ValidationError(f"«{part}» کد HS نیست: چهار، شش، هشت یا ده رقم، مثل 6907.21")
+                raise forms.ValidationError(f"«{part}» کد HS نیست: چهار، شش، هشت یا ده رقم، مثل {hs_example()}")
             codes.append(code)
         if not self.many:
             if len(codes) > 1:

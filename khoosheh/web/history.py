@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from khoosheh.core import reference
-from khoosheh.web.formatting import digits, jdate, num
+from khoosheh.web.formatting import digits, jdate, num, person
 
 ACTIONS = {"create": _("created"), "update": _("edited"), "delete": _("deleted")}
 
@@ -30,6 +32,16 @@ EXTRA_LABELS = {
 }
 # Keys that are not fields but hold ids of records of a model (an agent's clusters): shown by the records' names.
 EXTRA_RELATED = {"clusters": "clusters.Cluster"}
+
+# How the records of a model are named where their str() is not enough, registered by the app that knows them
+# (web sits below every app): namer(ids, reader) -> {id: name} for the records found.  The reader is who reads
+# the page (None: nobody known), for a name may say more than the reader may see.
+_NAMERS: dict[str, Callable[[list, object], dict]] = {}
+
+
+def name_records(model_label: str, namer: Callable[[list, object], dict]) -> None:
+    """Name the records of ``model_label`` ("registry.ProductionUnit") in every history with ``namer``."""
+    _NAMERS[model_label.lower()] = namer
 
 
 @dataclasses.dataclass
@@ -48,8 +60,8 @@ class ReadableEntry:
     changes: list[Change]
 
 
-def readable(entries) -> list[ReadableEntry]:
-    words = _Words()
+def readable(entries, reader=None) -> list[ReadableEntry]:
+    words = _Words(reader)
     out = []
     for entry in entries:
         model = _model(entry.record_type)
@@ -77,7 +89,8 @@ def _model(record_type: str):
 class _Words:
     """Labels and values, with the names of related records looked up once per entry list."""
 
-    def __init__(self):
+    def __init__(self, reader=None):
+        self.reader = reader
         self.names: dict[tuple, str] = {}
 
     def field(self, model, key):
@@ -114,21 +127,22 @@ class _Words:
             return "—"
         if isinstance(value, bool):
             return str(_("yes") if value else _("no"))
+        field = self.field(model, key)
         if isinstance(value, list):
+            if isinstance(field, models.ForeignKey | models.ManyToManyField):
+                self.look_up(field.related_model, value)  # a list of members at once, not one query each
             return "، ".join(self.value(model, key, item) for item in value)
+        if isinstance(field, models.FileField):
+            return _file(value)
         if isinstance(value, dict):
             return "، ".join(f"{self.label(None, k)}: {self.value(None, k, v)}" for k, v in value.items())
         if key in EXTRA_RELATED and isinstance(value, int):
             return self.related(apps.get_model(EXTRA_RELATED[key]), value)
-        field = self.field(model, key)
         labels = self.choices(model, key, field)
         if str(value) in labels:
             return str(labels[str(value)])
         if isinstance(field, models.ForeignKey | models.ManyToManyField):
             return self.related(field.related_model, value)
-        if isinstance(field, models.FileField) and isinstance(value, str):
-            # The storage path ("diagnostic-studies/…") is the server's business: the file as uploaded is named.
-            return str(_("file «%(name)s»") % {"name": digits(value.rsplit("/", 1)[-1])})
         if isinstance(value, int) and (_is_year(key) or key == "id"):
             return digits(value)  # a year or a record's number is a name, never grouped: ۱۴۰۴, not ۱٬۴۰۴
         if isinstance(value, int | float):
@@ -158,10 +172,32 @@ class _Words:
     def related(self, model, pk) -> str:
         key = (model._meta.label_lower, pk)
         if key not in self.names:
-            record = model._default_manager.filter(pk=pk).first()
-            # A record's name carries digits ("پارس ریخته‌گری 44"): the reader's, as in the tables.
-            self.names[key] = digits(str(record) if record is not None else f"#{pk}")
+            self.look_up(model, [pk])
         return self.names[key]
+
+    def look_up(self, model, pks: list) -> None:
+        label = model._meta.label_lower
+        wanted = list(dict.fromkeys(pk for pk in pks if (label, pk) not in self.names))
+        if not wanted:
+            return
+        if label in _NAMERS:
+            found = _NAMERS[label](wanted, self.reader)
+        else:
+            records = model._default_manager.filter(pk__in=wanted)
+            # An agent named as "who" is: by their full name.
+            name = person if label == settings.AUTH_USER_MODEL.lower() else str
+            # A record's name carries digits ("پارس ریخته‌گری 44"): the reader's, as in the tables.
+            found = {record.pk: digits(name(record)) for record in records}
+        for pk in wanted:
+            self.names[(label, pk)] = found.get(pk, f"#{digits(pk)}")
+
+
+def _file(value) -> str:
+    """A stored file by the name it was uploaded under ({"file": path, "name": name}, as programs.services keeps a
+    study), or, in an entry written before names were kept, by its stored name; never by its path
+    ("diagnostic-studies/…"), the server's business.  A file's name is an identifier: its digits stay as they are."""
+    name = (value.get("name") or value.get("file") or "") if isinstance(value, dict) else str(value)
+    return str(_("file «%(name)s»") % {"name": name.rsplit("/", 1)[-1]})
 
 
 def _is_year(key: str) -> bool:

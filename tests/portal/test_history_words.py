@@ -39,9 +39,33 @@ def test_a_stored_file_reads_as_its_name_not_as_where_the_server_keeps_it(cast, 
 
     development = ClusterDevelopment.objects.create(cluster=world.cluster, province_id=world.cluster.province_id,
                                                      started_on=dt.date(2026, 5, 1))
-    record_change(cast.national, "update", development, after={"diagnostic_study": "diagnostic-studies/study 2.pdf"})
+    # An entry written before upload names were kept: the stored name, its digits as they are (a file's name is
+    # an identifier, not a number).
+    record_change(cast.national, "update", development, after={"diagnostic_study": "diagnostic-studies/study-8.pdf"})
     [entry] = history_of(development)
-    assert entry.changes[0].after == "پرونده «study ۲.pdf»"
+    assert entry.changes[0].after == "پرونده «study-8.pdf»"
+
+
+def test_an_uploaded_study_reads_as_the_name_it_was_uploaded_under(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from khoosheh.programs import services
+    from khoosheh.programs.models import ClusterDevelopment
+
+    development = services.start_development(world.cluster, world.cast.national, agent=world.cast.agent)
+    client.force_login(world.cast.national)
+    for _ in range(2):  # the second under the first one's name, which storage already holds
+        client.post(reverse("programs:development_update", args=[development.pk]),
+                    {"action_plan": "", "diagnostic_study": SimpleUploadedFile("مطالعه میبد 2.pdf", b"%PDF-1.7")})
+    stored = ClusterDevelopment.objects.get(pk=development.pk).diagnostic_study.name
+    assert not stored.endswith("/مطالعه میبد 2.pdf")  # storage renamed it (a suffix of its own)
+    # Each upload is in the history, by the name the person gave the file, its digit as typed.
+    replaced, uploaded = (e.changes[0] for e in history_of(development)[:2])
+    assert (uploaded.before, uploaded.after) == ("", "پرونده «مطالعه میبد 2.pdf»")
+    assert (replaced.before, replaced.after) == ("پرونده «مطالعه میبد 2.pdf»", "پرونده «مطالعه میبد 2.pdf»")
+    html = client.get(reverse("programs:development_detail", args=[development.pk])).content.decode()
+    assert "«مطالعه میبد 2.pdf»" in html[html.index('class="history"'):]
 
 
 def test_an_edit_reads_as_an_edit(cast):
@@ -95,3 +119,32 @@ def test_a_value_given_where_there_was_none_reads_as_the_value_alone(client, cas
     record_change(cast.national, "update", unit, before={"employees": 12}, after={"employees": None})
     emptied = history_of(unit)[0].changes[0]  # the newest entry first, as on the page
     assert (emptied.before, emptied.after) == ("۱۲", "—")
+
+
+def test_who_made_a_change_reads_as_their_full_name_and_as_their_username_when_they_have_none(client, world):
+    from django.urls import reverse
+
+    national = world.cast.national
+    national.first_name, national.last_name = "مریم", "احمدی"
+    national.save()
+    record_change(national, "update", world.cluster, before={"name": "خوشه 1"}, after={"name": "خوشه 2"})
+    record_change(world.cast.viewer, "update", world.cluster, before={"name": "خوشه 2"}, after={"name": "خوشه 3"})
+    client.force_login(national)
+    html = client.get(reverse("clusters:cluster_detail", args=[world.cluster.pk])).content.decode()
+    history = html[html.index('class="history"'):]
+    # The national expert by name, not as «national»; the viewer, who was given no name, by their username.
+    assert "مریم احمدی" in history and ">national<" not in history
+    assert ">viewer<" in history
+
+
+def test_an_agent_set_on_a_record_reads_as_their_full_name(cast, world):
+    from khoosheh.programs.models import ClusterDevelopment
+
+    agent = cast.agent
+    agent.first_name, agent.last_name = "رضا", "کریمی"
+    agent.save()
+    development = ClusterDevelopment.objects.create(cluster=world.cluster, province_id=world.cluster.province_id,
+                                                     started_on=dt.date(2026, 5, 1))
+    record_change(cast.national, "update", development, before={"agent": None}, after={"agent": agent.pk})
+    [entry] = history_of(development)
+    assert entry.changes[0].after == "رضا کریمی"

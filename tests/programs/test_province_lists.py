@@ -166,3 +166,11 @@ def test_provincial_staff_are_offered_no_province_to_choose(client, records, nam
 def test_a_cluster_agent_is_offered_no_province_to_choose(client, records):
     client.force_login(records.cast.agent)
     assert picker(client.get(reverse("programs:development_list"))) is None
+
+
+def test_the_programs_overview_words_its_every_province_choice_as_the_lists_do(client, records):
+    client.force_login(records.cast.national)
+    overview = options(picker(client.get(reverse("programs:overview"))))
+    listing = options(picker(client.get(reverse("programs:case_list"))))
+    # One wording for one choice on every page: «همهٔ استان‌ها», not «ملی» on the overview alone.
+    assert overview[0] == listing[0] == ("", "همهٔ استان‌ها", False)

@@ -23,8 +23,10 @@ def label_in(value, labels) -> str:
     return str(labels.get(value, value))
 
 
-@register.simple_tag
-def history_of(record, limit: int = 50):
-    """The audit trail of one record (who, when, what before, what after), newest first."""
+@register.simple_tag(takes_context=True)
+def history_of(context, record, limit: int = 50):
+    """The audit trail of one record (who, when, what before, what after), newest first, worded for the page's
+    reader."""
+    request = context.get("request")
     return readable(AuditEntry.objects.filter(record_type=record._meta.label_lower, record_id=str(record.pk))
-                    .select_related("actor")[:limit])
+                    .select_related("actor")[:limit], reader=getattr(request, "user", None))
