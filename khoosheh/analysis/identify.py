@@ -21,11 +21,12 @@ activity and get the same clusters:
    a disc costs a fixed number of binary searches (grid.window_sums) whatever
    its size.  Each window's Bernoulli log-likelihood ratio (Kulldorff 1997) and
    its exact tail P(X >= c), X ~ Bin(n, C/N).  The search over many centres and
-   radii is paid for by Bonferroni over the whole fixed family of windows that
-   could hold ``min_units`` units (conservative next to Monte Carlo ranking of
-   the maximum LLR, which tests/analysis/test_scan.py checks); or, with
-   ``significance="monte carlo"``, by relabelling on the same grid with a Gumbel
-   tail (calibration.py).  Independent per activity.
+   radii is paid for by relabelling on the same grid with a Gumbel tail
+   (calibration.py; windows from 0.6 x ``min_units`` units, scan.WINDOW_SHARE) up
+   to MONTE_CARLO_UNITS units, and above by Bonferroni over the whole fixed
+   family of windows that could hold ``min_units`` units (conservative next to
+   Monte Carlo ranking of the maximum LLR, which tests/analysis/test_scan.py
+   checks); ``significance`` asks for either.  Independent per activity.
 4. footprints — per activity, the significant windows in order of LLR, each kept
    when it does not overlap one kept before (Kulldorff's secondary clusters
    without geographical overlap).  Members: the activity's units inside its
