@@ -96,6 +96,9 @@ def methods(scan_replicates: int) -> dict:
         "khoosheh": lambda c, seed, nulls: identify_clusters(c, IdentifyParams()),
         "khoosheh (Monte Carlo)": lambda c, seed, nulls: identify_clusters(c, IdentifyParams(
             significance="monte carlo")),
+        # The default before issue 11's eighth round, whatever the registry's size.
+        "khoosheh (Bonferroni)": lambda c, seed, nulls: identify_clusters(c, IdentifyParams(
+            significance="bonferroni")),
         "DBSCAN": lambda c, seed, nulls: dbscan_per_activity(c),
         "DBSCAN + LQ ≥ 2": lambda c, seed, nulls: dbscan_per_activity(c, lq_filter=2.0),
         "Bernoulli scan": lambda c, seed, nulls: scan_registry(c, seed=seed, replicates=scan_replicates,

@@ -21,11 +21,12 @@ activity and get the same clusters:
    a disc costs a fixed number of binary searches (grid.window_sums) whatever
    its size.  Each window's Bernoulli log-likelihood ratio (Kulldorff 1997) and
    its exact tail P(X >= c), X ~ Bin(n, C/N).  The search over many centres and
-   radii is paid for by Bonferroni over the whole fixed family of windows that
-   could hold ``min_units`` units (conservative next to Monte Carlo ranking of
-   the maximum LLR, which tests/analysis/test_scan.py checks); or, with
-   ``significance="monte carlo"``, by relabelling on the same grid with a Gumbel
-   tail (calibration.py).  Independent per activity.
+   radii is paid for by relabelling on the same grid with a Gumbel tail
+   (calibration.py; windows from 0.6 x ``min_units`` units, scan.WINDOW_SHARE) up
+   to MONTE_CARLO_UNITS units, and above by Bonferroni over the whole fixed
+   family of windows that could hold ``min_units`` units (conservative next to
+   Monte Carlo ranking of the maximum LLR, which tests/analysis/test_scan.py
+   checks); ``significance`` asks for either.  Independent per activity.
 4. footprints — per activity, the significant windows in order of LLR, each kept
    when it does not overlap one kept before (Kulldorff's secondary clusters
    without geographical overlap).  Members: the activity's units inside its
@@ -39,6 +40,7 @@ the same order, with the same ids.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,9 +61,16 @@ from .scan import (
     search_p_values,
     significant_by_activity,
     window_family,
+    window_floor,
 )
 
 __all__ = ["Cluster", "ClusterIdentifier", "IdentifyParams", "UnitColumns", "identify_clusters"]
+
+SIGNIFICANCE = ("auto", "monte carlo", "bonferroni")
+# "auto" pays for the search by Monte Carlo up to this many units and by Bonferroni above: relabelling finds
+# the weak clusters that Bonferroni's strictness misses (methodology.md, step 5) and costs about a second at
+# 100,000 units, but several at a national registry, where Bonferroni keeps the analysis within 3 s.
+MONTE_CARLO_UNITS = 200_000
 
 
 @dataclass(frozen=True)
@@ -73,9 +82,10 @@ class IdentifyParams:
     min_employees: int = 0
     alpha: float = 0.01
     min_lq: float = 1.5
-    # "bonferroni" (the window's tail times the family size) or "monte carlo" (relabelling on the grid,
-    # Gumbel tail): Monte Carlo finds more plants but reports more that match none (methodology.md, step 5).
-    significance: str = "bonferroni"
+    # "monte carlo" (relabelling on the grid, Gumbel tail), "bonferroni" (the window's tail times the family
+    # size: strict, and fast at any size) or "auto": Monte Carlo up to MONTE_CARLO_UNITS units (methodology.md,
+    # step 5).
+    significance: str = "auto"
     activity_level: int = 4  # 4: ISIC class; 3: group; 2: division ("related activities")
     radii_km: tuple[float, ...] = RADII_KM  # the ladder, cut at distance_km
 
@@ -88,12 +98,25 @@ class IdentifyParams:
             raise ValueError("min_units must be at least 1")
         if self.activity_level not in (2, 3, 4):
             raise ValueError("activity_level must be 2, 3 or 4")
-        if self.significance not in ("monte carlo", "bonferroni"):
-            raise ValueError('significance must be "monte carlo" or "bonferroni"')
+        if self.significance not in SIGNIFICANCE:
+            raise ValueError('significance must be "auto", "monte carlo" or "bonferroni"')
         if not self.radii_km or min(self.radii_km) <= 0:
             raise ValueError("radii_km must be positive")
         # Parameters come back from JSON (stored runs, queued jobs) with a list here.
         object.__setattr__(self, "radii_km", tuple(float(r) for r in self.radii_km))
+
+    def for_registry(self, n_units: int) -> IdentifyParams:
+        """These parameters with "auto" significance settled for a registry of ``n_units`` units."""
+        if self.significance != "auto":
+            return self
+        return dataclasses.replace(self, significance="monte carlo" if n_units <= MONTE_CARLO_UNITS else "bonferroni")
+
+    @property
+    def window_units(self) -> int:
+        """The fewest units of its activity a window must hold to be searched: fewer than a cluster needs
+        under Monte Carlo (scan.window_floor); ``min_units`` under Bonferroni, whose bar every window searched
+        raises and which found nothing more with the smaller windows (methodology.md, step 3)."""
+        return self.min_units if self.significance == "bonferroni" else window_floor(self.min_units)
 
     def radii(self) -> list[float]:
         """The radii searched: the ladder below distance_km, and distance_km itself."""
@@ -121,14 +144,16 @@ class ClusterIdentifier:
         self.clusters_: list[Cluster] = []
         if len(units) == 0:
             return self
+        params = self.params.for_registry(len(units))
         self.progress("grid")
-        placed, activities, codes, counts = count_registry(units, self.params.activity_level)
+        placed, activities, codes, counts = count_registry(units, params.activity_level)
         self.progress("local statistics")
-        candidates = scan(counts, placed, self.params)
+        candidates = scan(counts, placed, params)
         self.progress("grouping")
-        for footprint in footprints(candidates, counts, placed, codes, self.params):
-            if len(footprint.members) < self.params.min_units or \
-                    np.nansum(units.employees[footprint.members]) < self.params.min_employees:
+        for footprint in footprints(candidates, counts, placed, codes, params):
+            # A footprint of fewer units is no cluster, though its window was searched (scan.WINDOW_SHARE).
+            if len(footprint.members) < params.min_units or \
+                    np.nansum(units.employees[footprint.members]) < params.min_employees:
                 continue
             self.clusters_.append(describe_cluster(units, placed, footprint.members, activities[footprint.activity],
                                                    footprint.lq, footprint.p_value))
@@ -148,17 +173,18 @@ def count_registry(units: UnitColumns, activity_level: int = 4):
 def registry_windows(counts: CellCounts, params: IdentifyParams) -> tuple[Pyramid, Windows]:
     """The scan's candidate windows of every activity (p_search not yet set), and the pyramid."""
     pyramid = Pyramid(counts)
-    family = window_family(pyramid, params.radii(), params.min_units)
-    return pyramid, scan_windows(pyramid, params.radii(), params.min_units, params.alpha, family)
+    family = window_family(pyramid, params.radii(), params.window_units)
+    return pyramid, scan_windows(pyramid, params.radii(), params.window_units, params.alpha, family)
 
 
 def scan(counts: CellCounts, placed: PlacedUnits, params: IdentifyParams) -> list[Windows]:
-    """Stage 3 on the merged counts: each activity's significant windows, in decreasing LLR."""
+    """Stage 3 on the merged counts: each activity's significant windows, in decreasing LLR (``params``
+    settled for the registry: IdentifyParams.for_registry)."""
     radii = params.radii()
     pyramid, windows = registry_windows(counts, params)
     windows.p_search = search_p_values(
         windows, counts.national(), significance=params.significance, alpha=params.alpha, min_lq=params.min_lq,
-        null=lambda: relabelling_null(pyramid, finest_cells(placed.x, placed.y), radii, params.min_units))
+        null=lambda: relabelling_null(pyramid, finest_cells(placed.x, placed.y), radii, params.window_units))
     return significant_by_activity(windows, params.alpha, params.min_lq)
 
 

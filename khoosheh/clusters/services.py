@@ -46,7 +46,9 @@ def run_identification(user: User | None, params: IdentifyParams, *, note: str =
     started = time.perf_counter()
     columns, _, unit_ids = columns_from_db()
     identifier = ClusterIdentifier(params, progress=progress).fit(columns)
-    run = IdentificationRun.objects.create(created_by=user, params=dataclasses.asdict(params), n_units=len(columns),
+    # Stored as used: "auto" significance settled by the registry's size (the run says which test it made).
+    settled = params.for_registry(len(columns))
+    run = IdentificationRun.objects.create(created_by=user, params=dataclasses.asdict(settled), n_units=len(columns),
                                            n_candidates=len(identifier.clusters_), note=clean_name(note))
     candidates = [Candidate(run=run, code=c.id, activity_id=c.isic, province_id=c.province, county_id=c.county,
                             provinces=c.provinces, counties=c.counties, lat=c.centroid[0], lon=c.centroid[1],

@@ -131,6 +131,7 @@ class DistributedRun:
         offsets = np.concatenate([[0], np.cumsum(self.sizes)]).astype(np.int64)
         if offsets[-1] == 0:
             return []
+        params = params.for_registry(int(offsets[-1]))  # "auto" significance, as ClusterIdentifier settles it
         placed = client.map(place_units, self.columns, activity_level=params.activity_level)
         activities = np.unique(np.concatenate(client.gather(client.map(_activities, placed))))
         shared = client.scatter(activities, broadcast=True)
@@ -262,7 +263,7 @@ def _tree(client: Client, merge, futures):
 def _significant(windows: Windows, counts: CellCounts, params: IdentifyParams,
                  unit_cells: np.ndarray | None) -> list[Windows]:
     """The rest of ClusterIdentifier's scan step (identify.scan), on the windows of every tile."""
-    null = lambda: relabelling_null(Pyramid(counts), unit_cells, params.radii(), params.min_units)  # noqa: E731
+    null = lambda: relabelling_null(Pyramid(counts), unit_cells, params.radii(), params.window_units)  # noqa: E731
     windows.p_search = search_p_values(windows, counts.national(), significance=params.significance,
                                        alpha=params.alpha, min_lq=params.min_lq, null=null)
     return significant_by_activity(windows, params.alpha, params.min_lq)

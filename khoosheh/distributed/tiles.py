@@ -78,7 +78,7 @@ def tile_counts(counts: CellCounts, tile: tuple[int, int], plan: TilePlan) -> Ti
 def scan_tile(counts: CellCounts, tile: tuple[int, int], plan: TilePlan, params: IdentifyParams,
               family: int) -> Windows:
     """The windows centred in this tile, as the whole scan finds them."""
-    windows = scan_windows(Pyramid(tile_counts(counts, tile, plan)), params.radii(), params.min_units, params.alpha,
+    windows = scan_windows(Pyramid(tile_counts(counts, tile, plan)), params.radii(), params.window_units, params.alpha,
                            family)
     column = np.floor(windows.x / FINEST_CELL_KM).astype(np.int64) // plan.tile_cells
     row = np.floor(windows.y / FINEST_CELL_KM).astype(np.int64) // plan.tile_cells
@@ -86,7 +86,7 @@ def scan_tile(counts: CellCounts, tile: tuple[int, int], plan: TilePlan, params:
 
 
 def registry_family(counts: CellCounts, params: IdentifyParams) -> int:
-    return window_family(Pyramid(counts), params.radii(), params.min_units)
+    return window_family(Pyramid(counts), params.radii(), params.window_units)
 
 
 def in_scan_order(parts: list[Windows], params: IdentifyParams) -> Windows:

@@ -105,6 +105,18 @@ def test_groups_below_the_minimum_are_not_reported():
     assert len(identify_clusters(reg.columns(), IdentifyParams(min_units=5))) == 1
 
 
+def test_a_group_below_the_minimum_is_not_made_a_cluster_by_a_wider_window():
+    # Nine units of 2393 within a kilometre, where 2393 is one unit in seven: a window wide enough to hold
+    # ten of it takes in its ordinary units as well (the method before this rule reported 18 members here).
+    # The group's own window holds nine; its footprint is nine, no cluster, and the wider windows overlap it.
+    nine = Registry(4).background(3000, 0, 0, 25, MIX + ["2393"]).scatter(9, 30, 10, 1.0, "2393")
+    assert identify_clusters(nine.columns()) == []
+    # Twelve in the same place are one, of twelve.
+    twelve = Registry(4).background(3000, 0, 0, 25, MIX + ["2393"]).scatter(12, 30, 10, 1.0, "2393")
+    [cluster] = identify_clusters(twelve.columns())
+    assert cluster.isic == "2393" and cluster.n_units == 12
+
+
 def test_minimum_employees_is_a_threshold():
     reg = Registry(7).background(3000, 0, 0, 25, MIX).scatter(40, 30, 10, 1.0, "2393")
     assert identify_clusters(reg.columns(), IdentifyParams(min_employees=801)) == []  # 40 x 20 = 800

@@ -9,7 +9,7 @@ from synthetic import Planted, SyntheticRegistry, mark_detectable, oracle_bound
 from khoosheh.analysis import IdentifyParams, identify_clusters
 from khoosheh.analysis.calibration import Gumbel
 from khoosheh.analysis.counting import finest_cells
-from khoosheh.analysis.identify import count_registry, registry_windows
+from khoosheh.analysis.identify import MONTE_CARLO_UNITS, count_registry, registry_windows
 from khoosheh.analysis.scan import bernoulli_llr, relabelling_null
 
 from ..analysis.test_identify import MIX, Registry
@@ -22,7 +22,7 @@ def small():
     placed, _, activity_of, counts = count_registry(columns)
     params = IdentifyParams()
     pyramid, windows = registry_windows(counts, params)
-    null = relabelling_null(pyramid, finest_cells(placed.x, placed.y), params.radii(), params.min_units)
+    null = relabelling_null(pyramid, finest_cells(placed.x, placed.y), params.radii(), params.window_units)
     return placed.x, placed.y, activity_of, int(counts.national()[0]), windows, null
 
 
@@ -48,9 +48,10 @@ def test_the_grid_null_is_close_to_the_scan_baselines_monte_carlo(small):
 
 def test_the_null_of_a_count_between_ladder_steps_is_interpolated_closely(small):
     *_, cases, _, null = small
-    ladder = null.ladder(cases / 2, cases * 2, 49, 2.0)
+    # 199 relabellings a fit: with 49 the fits' own noise (about ±0.5 LLR at 1%) is as large as the tolerance.
+    ladder = null.ladder(cases / 2, cases * 2, 199, 2.0)
     assert list(ladder.cases) == [cases // 2, cases, cases * 2]
-    direct = Gumbel.fit(null.maxima(int(cases * 1.4), 49)).critical(0.01)
+    direct = Gumbel.fit(null.maxima(int(cases * 1.4), 199)).critical(0.01)
     assert ladder.at(cases * 1.4).critical(0.01) == pytest.approx(direct, abs=1.0)
 
 
@@ -62,6 +63,17 @@ def test_monte_carlo_significance_is_reproducible_and_bolder_than_bonferroni():
     assert [c.isic for c in monte_carlo] == [c.isic for c in bonferroni] == ["2393"]
     assert monte_carlo[0].p_value < bonferroni[0].p_value
     assert [(c.members, c.p_value) for c in monte_carlo] == [(c.members, c.p_value) for c in again]
+
+
+def test_a_provincial_registry_is_tested_by_monte_carlo_by_default_and_a_national_one_by_bonferroni():
+    reg = Registry(1).background(3000, 0, 0, 25, WIDE).scatter(11, 30, 10, 1.5, "2393")
+    default = identify_clusters(reg.columns())
+    monte_carlo = identify_clusters(reg.columns(), IdentifyParams(significance="monte carlo"))
+    assert [(c.members, c.p_value) for c in default] == [(c.members, c.p_value) for c in monte_carlo]
+    # Above MONTE_CARLO_UNITS relabelling would cost several seconds; Bonferroni costs none.
+    assert IdentifyParams().for_registry(MONTE_CARLO_UNITS).significance == "monte carlo"
+    assert IdentifyParams().for_registry(MONTE_CARLO_UNITS + 1).significance == "bonferroni"
+    assert IdentifyParams(significance="monte carlo").for_registry(10**6).significance == "monte carlo"
 
 
 def test_monte_carlo_significance_finds_nothing_where_the_activity_follows_general_density():

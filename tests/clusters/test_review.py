@@ -57,6 +57,8 @@ def candidate(run, isic):
 
 def test_a_run_stores_its_parameters_and_candidates_with_members(run, cast):
     assert run.params["min_units"] == 10 and run.n_units == 2455 and run.created_by == cast.national
+    # Which test the run made, not "auto": a registry of 2,455 units is tested by Monte Carlo.
+    assert run.params["significance"] == "monte carlo"
     assert sorted(run.candidates.values_list("activity_id", flat=True)) == ["1393", "2393"]
     tiles = candidate(run, "2393")
     assert tiles.members.filter(name__startswith="tile").count() >= 28

@@ -23,7 +23,7 @@ def counts():
 def test_tiles_find_the_whole_scans_windows_in_its_order(counts, tile_km):
     params = IdentifyParams()
     family = registry_family(counts, params)
-    whole = scan_windows(Pyramid(counts), params.radii(), params.min_units, params.alpha, family)
+    whole = scan_windows(Pyramid(counts), params.radii(), params.window_units, params.alpha, family)
     plan = plan_tiles(counts, params, tile_km=tile_km)
     tiled = in_scan_order([scan_tile(counts, tile, plan, params, family) for tile in plan.tiles], params)
     assert len(plan.tiles) > 3 and len(whole) > 100
@@ -35,7 +35,7 @@ def test_a_halo_too_narrow_would_lose_windows_at_the_tile_edges(counts):
     """The check above can fail: with no halo, windows near tile edges count too few units."""
     params = IdentifyParams()
     family = registry_family(counts, params)
-    whole = scan_windows(Pyramid(counts), params.radii(), params.min_units, params.alpha, family)
+    whole = scan_windows(Pyramid(counts), params.radii(), params.window_units, params.alpha, family)
     plan = plan_tiles(counts, params, tile_km=64.0)
     narrow = type(plan)(plan.tile_cells, 0, plan.tiles)
     tiled = in_scan_order([scan_tile(counts, tile, narrow, params, family) for tile in narrow.tiles], params)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from khoosheh.analysis import ClusterIdentifier, IdentifyParams
+from khoosheh.analysis.identify import MONTE_CARLO_UNITS
 from khoosheh.clusters import jobs
 from khoosheh.clusters.outputs import FORMATS, write_result
 from khoosheh.clusters.sources import columns_from_db, columns_from_file, columns_from_files
@@ -47,9 +48,11 @@ class Command(BaseCommand):
                             help="fewest units of the activity in a cluster (and in a window that can report one)")
         parser.add_argument("--min-employees", type=int, default=defaults.min_employees)
         parser.add_argument("--alpha", type=float, default=defaults.alpha, help="significance level")
-        parser.add_argument("--significance", choices=["bonferroni", "monte-carlo"],
+        parser.add_argument("--significance", choices=["auto", "bonferroni", "monte-carlo"],
                             default=defaults.significance.replace(" ", "-"),
-                            help="how the search over many windows is paid for (docs/methodology.md, step 5)")
+                            help="how the search over many windows is paid for: auto (Monte Carlo up to "
+                                 f"{MONTE_CARLO_UNITS:,} units, Bonferroni above), bonferroni or monte-carlo "
+                                 "(docs/methodology.md, step 5)")
         parser.add_argument("--min-lq", type=float, default=defaults.min_lq)
         parser.add_argument("--activity-level", type=int, choices=[2, 3, 4], default=defaults.activity_level,
                             help="4: ISIC class, 3: group, 2: division (related activities)")
@@ -91,7 +94,8 @@ class Command(BaseCommand):
                                              skip_invalid, say)
         else:
             clusters, source = self._embedded(paths, mappings, params, report, skip_invalid, say)
-        write_result(output, clusters, params, source)
+        # The parameters as the run used them: "auto" significance settled by the registry's size.
+        write_result(output, clusters, params.for_registry(source["units"]), source)
         say(f"{len(clusters)} clusters written to {output}")
         sys.stdout.write(f"{len(clusters)} clusters\n")
 
