@@ -38,12 +38,10 @@ def cluster_list(request):
     # Only a province named is a filter (a provincial user's list is theirs anyway); naming another is 403.
     province = (province_param(request) or "") if request.GET.get("province") else ""
     year = request.GET.get("year", "")
-    shown = clusters
-    if province:
-        shown = shown.filter(province_id=province)
-    if year:
-        shown = shown.filter(identified_year=year_param(request))
-    by_year = clusters.values("identified_year").annotate(n=Count("id")).order_by("identified_year")
+    # The year cards count the province named, as the heading says; the table by province stays national.
+    in_province = clusters.filter(province_id=province) if province else clusters
+    shown = in_province.filter(identified_year=year_param(request)) if year else in_province
+    by_year = in_province.values("identified_year").annotate(n=Count("id")).order_by("identified_year")
     by_province = (clusters.values("province_id", "province__name_fa", "province__name_en")
                    .annotate(n=Count("id")).order_by("-n"))
     years = [row["identified_year"] for row in by_year]
@@ -134,6 +132,7 @@ def run_detail(request, pk: int):
     totals = visible_candidates(request.user, run).aggregate(
         **{value: Count("id", filter=Q(review=value)) for value in Candidate.Review.values})
     counts = [(value, Candidate.Review(value).label, totals[value]) for value in Candidate.Review.values]
+    n_visible = sum(totals.values())  # a provincial reader's share of the run, not the country's total
     page = page_of(request, candidates)
     candidates = list(page)
     # A pending candidate that is an already confirmed cluster seen again is offered as its update.
@@ -141,7 +140,7 @@ def run_detail(request, pk: int):
     for c in candidates:
         c.existing, c.existing_jaccard = matches.get(c.pk, (None, None))
     return render(request, "clusters/run_detail.html", {
-        "run": run, "candidates": candidates, "page": page, "counts": counts, "review": review,
+        "run": run, "candidates": candidates, "page": page, "counts": counts, "review": review, "n_visible": n_visible,
         "can_review": province_scope(request.user) is not None or request.user.is_national,
         "reject_form": RejectForm(), "other_runs": IdentificationRun.objects.exclude(pk=run.pk)[:20],
     })

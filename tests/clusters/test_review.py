@@ -422,3 +422,42 @@ def test_a_unit_owner_facing_no_cluster_is_not_told_to_run_an_identification(cli
     said = empty_cluster_list_says(client, owner)
     assert said and "شناسایی را اجرا کنید" not in said
     assert said != empty_cluster_list_says(client, cast.isfahan)  # provincial staff review candidates
+
+
+# --- what a run's pages say about it ---
+
+
+def test_a_runs_pages_say_which_test_it_made_and_who_ran_it_by_name(client, run, cast):
+    cast.national.first_name, cast.national.last_name = "مریم", "احمدی"
+    cast.national.save()
+    client.force_login(cast.national)
+    for page in (reverse("clusters:run_detail", args=[run.pk]), reverse("clusters:run_list")):
+        html = client.get(page).content.decode()
+        assert "آزمون مونت‌کارلو" in html and "سطح معناداری" in html and "مریم احمدی" in html, page
+        assert ">national<" not in html
+
+
+def test_a_provincial_reader_counts_the_candidates_of_their_own_province(client, run, cast):
+    client.force_login(cast.isfahan)
+    page = client.get(reverse("clusters:run_detail", args=[run.pk]))
+    assert run.n_candidates == 2 and page.context["n_visible"] == 1  # the rug makers of Kashan only
+
+
+def test_the_cluster_lists_year_cards_count_the_province_its_heading_names(client, run, cast):
+    services.confirm(candidate(run, "2393"), cast.national)
+    services.confirm(candidate(run, "1393"), cast.national)
+    client.force_login(cast.national)
+    everywhere = client.get(reverse("clusters:cluster_list")).context["by_year"]
+    isfahan = client.get(reverse("clusters:cluster_list") + "?province=10")
+    assert [row["n"] for row in everywhere] == [2] and [row["n"] for row in isfahan.context["by_year"]] == [1]
+    assert "province=10&amp;year=" in isfahan.content.decode()  # a year card keeps the province
+
+
+def test_the_job_list_names_who_started_a_job(client, registry, cast):
+    cast.national.first_name, cast.national.last_name = "مریم", "احمدی"
+    cast.national.save()
+    client.force_login(cast.national)
+    client.post(reverse("clusters:run_list"), {"distance_km": 4, "min_units": 10, "min_employees": 0,
+                                               "alpha": 0.01, "min_lq": 1.5, "activity_level": 4})
+    html = client.get(reverse("jobs:list")).content.decode()
+    assert "<td>مریم احمدی</td>" in html and "<td>national</td>" not in html  # the page's header names the reader
