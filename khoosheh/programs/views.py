@@ -243,6 +243,10 @@ def case_step(request, pk: int, step: str):
 
 # --- half-finished projects ---------------------------------------------------------------
 
+PIPELINE_OTHERS_SHOWN = 300  # the other open projects listed, most advanced first
+PIPELINE_OPENED_SHOWN = 100  # the opened projects listed, most recent first
+
+
 @login_required
 def project_pipeline(request):
     threshold = settings.KHOOSHEH_PIPELINE_THRESHOLD
@@ -251,10 +255,13 @@ def project_pipeline(request):
         threshold = int(text)
     projects, where = _in_province(request, HalfFinishedProject.objects.select_related("unit", "province"))
     open_projects = projects.filter(actual_opening__isnull=True)
+    others = open_projects.filter(physical_progress__lt=threshold).order_by("-physical_progress", "pk")
+    opened = projects.filter(actual_opening__isnull=False).order_by("-actual_opening")
+    # The two long lists show their most advanced and most recent rows, and say how many there are in all.
     return render(request, "programs/project_pipeline.html", {
         "threshold": threshold, "near": open_projects.filter(physical_progress__gte=threshold),
-        "others": open_projects.filter(physical_progress__lt=threshold)[:300],
-        "opened": projects.filter(actual_opening__isnull=False).order_by("-actual_opening")[:100],
+        "others": others[:PIPELINE_OTHERS_SHOWN], "n_others": others.count(),
+        "opened": opened[:PIPELINE_OPENED_SHOWN], "n_opened": opened.count(),
     } | where)
 
 

@@ -99,6 +99,19 @@ def test_the_pipeline_shows_projects_near_completion(client, world):
     assert HalfFinishedProject.objects.count() == 2
 
 
+def test_the_pipeline_says_how_many_projects_it_lists_of_how_many(client, world, monkeypatch):
+    from khoosheh.programs import views
+
+    monkeypatch.setattr(views, "PIPELINE_OTHERS_SHOWN", 1)  # stands for the 300 a page lists
+    services.register_project(world.units["half_isfahan"], world.cast.national, physical_progress=20)
+    services.register_project(world.units["half_yazd"], world.cast.national, physical_progress=30)
+    client.force_login(world.cast.national)
+    page = client.get(reverse("programs:project_pipeline"))
+    assert [p.physical_progress for p in page.context["others"]] == [30]  # the most advanced first
+    html = " ".join(page.content.decode().split())
+    assert "دیگر طرح‌های نیمه‌تمام: ۲" in html and "۱ طرحِ پیشرفته‌تر از ۲ طرح فهرست شده است." in html
+
+
 def test_the_overview_shows_targets_against_achievements(client, world):
     services.set_target(world.cast.national, year=1405, indicator="units_revived", value=10)
     client.force_login(world.cast.national)
