@@ -101,9 +101,9 @@ def grid_level(radius_km: float) -> int:
     return max(0, int(np.floor(np.log2(radius_km / CELLS_PER_RADIUS / FINEST_CELL_KM) + 1e-9)))
 
 
-def window_family(pyramid: Pyramid, radii, min_units: int) -> int:
+def window_family(pyramid: Pyramid, radii, floor: int) -> int:
     """How many windows are searched per activity: every occupied cell's window, at every radius, that
-    could hold ``min_units`` units (the window floor, window_floor; a window with fewer is never
+    could hold ``floor`` units of an activity (the window floor, window_floor; a window with fewer is never
     searched, so costs nothing).
 
     Fixed by where units are, not by labels.  Whether a window could is bounded from the grid four
@@ -116,13 +116,13 @@ def window_family(pyramid: Pyramid, radii, min_units: int) -> int:
         reach = _reach(r / cell_km(level))
         if (level, reach) not in bounds:
             bounds[(level, reach)] = _block_bound(cells, *pyramid.cells(level + BOUND_LEVELS), reach)
-        family += int((bounds[(level, reach)] >= min_units).sum())
+        family += int((bounds[(level, reach)] >= floor).sum())
     return max(family, 1)
 
 
-def scan_windows(pyramid: Pyramid, radii, min_units: int, alpha: float | None, family: int) -> Windows:
+def scan_windows(pyramid: Pyramid, radii, floor: int, alpha: float | None, family: int) -> Windows:
     """Cases, units, LLR and tail of every candidate window of the pyramid's activities (steps 2-3
-    of the method) holding at least ``min_units`` of its activity's units (the window floor)."""
+    of the method) holding at least ``floor`` of its activity's units (the window floor, window_floor)."""
     n_total = pyramid.finest.n_units
     national = pyramid.finest.national()
     parts, bounds = [], {}
@@ -132,13 +132,13 @@ def scan_windows(pyramid: Pyramid, radii, min_units: int, alpha: float | None, f
         disc = disc_columns(r / size)
         cells, cell_counts = pyramid.cells(level)
         keys, counts = pyramid.activity(level)
-        # Only the windows whose activity can reach min_units there are counted exactly.
+        # Only the windows whose activity can reach the floor there are counted exactly.
         reach = _reach(r / size)
         if (level, reach) not in bounds:
             bounds[(level, reach)] = _block_bound(keys, *pyramid.activity(level + BOUND_LEVELS), reach)
-        live = np.nonzero(bounds[(level, reach)] >= min_units)[0]
+        live = np.nonzero(bounds[(level, reach)] >= floor)[0]
         c = window_sums(keys, counts, keys[live], disc)
-        live, c = live[c >= min_units], c[c >= min_units]
+        live, c = live[c >= floor], c[c >= floor]
         key = keys[live]
         live_cells, at = np.unique(key_cell(key), return_inverse=True)
         n = window_sums(cells, cell_counts, live_cells, disc)[at]
@@ -189,12 +189,12 @@ def search_p_values(windows: Windows, national: np.ndarray, *, significance: str
     return p_search
 
 
-def relabelling_null(pyramid: Pyramid, unit_cells: np.ndarray, radii, min_units: int) -> RelabellingNull:
+def relabelling_null(pyramid: Pyramid, unit_cells: np.ndarray, radii, floor: int) -> RelabellingNull:
     """The null of the grid scan's statistic for this registry, over the window family of scan_windows.
     ``unit_cells``: every unit's finest cell key (counting.finest_cells), in the input order."""
     cells, cell_counts = pyramid.cells(0)
     levels = build_levels(cells, cell_counts, radii, grid_level, cell_km, parent_keys)
-    return RelabellingNull(np.searchsorted(cells, unit_cells), levels, min_units, bernoulli_llr)
+    return RelabellingNull(np.searchsorted(cells, unit_cells), levels, floor, bernoulli_llr)
 
 
 def significant_by_activity(windows: Windows, alpha: float, min_lq: float) -> list[Windows]:
