@@ -50,7 +50,7 @@ from khoosheh.core.progress import ProgressCallback, no_progress
 from .columns import UnitColumns
 from .counting import CellCounts, Pyramid, count_units, finest_cells
 from .describe import Cluster, describe_cluster, finish_clusters
-from .footprints import Surroundings, activity_footprints, footprint_radii
+from .footprints import Footprint, Surroundings, activity_footprints, footprint_radii
 from .placement import PlacedUnits, activity_index, activity_list, place_units
 from .scan import (
     MAX_RADIUS_KM,
@@ -129,7 +129,8 @@ METHOD_STEPS = ("grid", "local statistics", "grouping", "clusters")
 
 class ClusterIdentifier:
     """``ClusterIdentifier(params).fit(columns)`` sets ``clusters_`` (list of
-    Cluster) and ``labels_`` (cluster position for each unit, -1 for none)."""
+    Cluster), ``labels_`` (cluster position for each unit, -1 for none) and ``params_``
+    (the parameters as the fit used them: "auto" significance settled for the registry)."""
 
     def __init__(self, params: IdentifyParams | None = None, *, progress: ProgressCallback | None = None):
         self.params = params or IdentifyParams()
@@ -142,24 +143,29 @@ class ClusterIdentifier:
     def fit(self, units: UnitColumns) -> ClusterIdentifier:
         self.labels_ = np.full(len(units), -1, dtype=np.int64)
         self.clusters_: list[Cluster] = []
+        self.params_ = params = self.params.for_registry(len(units))
         if len(units) == 0:
             return self
-        params = self.params.for_registry(len(units))
         self.progress("grid")
         placed, activities, codes, counts = count_registry(units, params.activity_level)
         self.progress("local statistics")
         candidates = scan(counts, placed, params)
         self.progress("grouping")
         for footprint in footprints(candidates, counts, placed, codes, params):
-            # A footprint of fewer units is no cluster, though its window was searched (scan.WINDOW_SHARE).
-            if len(footprint.members) < params.min_units or \
-                    np.nansum(units.employees[footprint.members]) < params.min_employees:
+            if not reportable(footprint, units.employees[footprint.members], params):
                 continue
             self.clusters_.append(describe_cluster(units, placed, footprint.members, activities[footprint.activity],
                                                    footprint.lq, footprint.p_value))
         self.progress("clusters")
         self.labels_ = finish_clusters(self.clusters_, units)
         return self
+
+
+def reportable(footprint: Footprint, member_employees: np.ndarray, params: IdentifyParams) -> bool:
+    """Whether a footprint is reported as a cluster: ``min_units`` members with ``min_employees`` employees.
+    One that is not still keeps the windows it overlaps out (footprints.py), though its window was searched
+    (scan.WINDOW_SHARE): a group below the minimum is not made a cluster by a wider window round it."""
+    return len(footprint.members) >= params.min_units and np.nansum(member_employees) >= params.min_employees
 
 
 def count_registry(units: UnitColumns, activity_level: int = 4):

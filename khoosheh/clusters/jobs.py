@@ -39,7 +39,7 @@ def run_identify(job: Job, progress) -> runner.Finished:
     if output := job.params.get("output"):
         columns, source, _ = columns_from_db()
         identifier = ClusterIdentifier(params, progress=progress).fit(columns)
-        write_result(output, identifier.clusters_, params.for_registry(len(columns)), source)
+        write_result(output, identifier.clusters_, identifier.params_, source)
         return runner.Finished(result={"clusters": len(identifier.clusters_), "output": output,
                                        "units": len(columns)})
 

@@ -47,9 +47,9 @@ def run_identification(user: User | None, params: IdentifyParams, *, note: str =
     columns, _, unit_ids = columns_from_db()
     identifier = ClusterIdentifier(params, progress=progress).fit(columns)
     # Stored as used: "auto" significance settled by the registry's size (the run says which test it made).
-    settled = params.for_registry(len(columns))
-    run = IdentificationRun.objects.create(created_by=user, params=dataclasses.asdict(settled), n_units=len(columns),
-                                           n_candidates=len(identifier.clusters_), note=clean_name(note))
+    run = IdentificationRun.objects.create(created_by=user, params=dataclasses.asdict(identifier.params_),
+                                           n_units=len(columns), n_candidates=len(identifier.clusters_),
+                                           note=clean_name(note))
     candidates = [Candidate(run=run, code=c.id, activity_id=c.isic, province_id=c.province, county_id=c.county,
                             provinces=c.provinces, counties=c.counties, lat=c.centroid[0], lon=c.centroid[1],
                             extent_km=c.extent_km, n_units=c.n_units, employees=c.employees, lq=c.lq,

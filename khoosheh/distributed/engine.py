@@ -31,7 +31,7 @@ from khoosheh.analysis.columns import UnitColumns, columns_from_frame
 from khoosheh.analysis.counting import CellCounts, Pyramid, count_units, finest_cells, merge_counts
 from khoosheh.analysis.describe import Cluster, describe_cluster, name_and_score
 from khoosheh.analysis.footprints import Surroundings, activity_footprints, footprint_radii, gather_reach
-from khoosheh.analysis.identify import IdentifyParams
+from khoosheh.analysis.identify import IdentifyParams, reportable
 from khoosheh.analysis.placement import PlacedUnits, activity_index, place_units
 from khoosheh.analysis.scan import Windows, relabelling_null, search_p_values, significant_by_activity
 from khoosheh.core.progress import ProgressCallback, no_progress
@@ -189,8 +189,7 @@ class DistributedRun:
         clusters = []
         for footprint in footprints:
             local = np.searchsorted(wanted, footprint.members)
-            if len(local) < params.min_units or \
-                    np.nansum(members_columns.employees[local]) < params.min_employees:
+            if not reportable(footprint, members_columns.employees[local], params):
                 continue
             cluster = describe_cluster(members_columns, members_placed, local, activities[footprint.activity],
                                        footprint.lq, footprint.p_value)

@@ -6,7 +6,7 @@ import pytest
 from scan_baseline import BernoulliScan
 from synthetic import Planted, SyntheticRegistry, mark_detectable, oracle_bound
 
-from khoosheh.analysis import IdentifyParams, identify_clusters
+from khoosheh.analysis import ClusterIdentifier, IdentifyParams, identify_clusters
 from khoosheh.analysis.calibration import Gumbel
 from khoosheh.analysis.counting import finest_cells
 from khoosheh.analysis.identify import MONTE_CARLO_UNITS, count_registry, registry_windows
@@ -70,6 +70,7 @@ def test_a_provincial_registry_is_tested_by_monte_carlo_by_default_and_a_nationa
     default = identify_clusters(reg.columns())
     monte_carlo = identify_clusters(reg.columns(), IdentifyParams(significance="monte carlo"))
     assert [(c.members, c.p_value) for c in default] == [(c.members, c.p_value) for c in monte_carlo]
+    assert ClusterIdentifier().fit(reg.columns()).params_.significance == "monte carlo"  # what a run records
     # Above MONTE_CARLO_UNITS relabelling would cost several seconds; Bonferroni costs none.
     assert IdentifyParams().for_registry(MONTE_CARLO_UNITS).significance == "monte carlo"
     assert IdentifyParams().for_registry(MONTE_CARLO_UNITS + 1).significance == "bonferroni"
