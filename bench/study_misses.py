@@ -132,11 +132,13 @@ def main() -> None:
     parser.add_argument("--units", type=int, nargs="+", default=[20_000, 50_000, 100_000])
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--significance", default="bonferroni")
+    parser.add_argument("--radii", type=float, nargs="+", help="window radii (km) instead of the default ladder")
     parser.add_argument("--quiet", action="store_true")
     parser.add_argument("--grid-null", action="store_true",
                         help="detectability from khoosheh's grid null, for seeds whose scan is not cached")
     options = parser.parse_args()
-    params = IdentifyParams(significance=options.significance)
+    params = IdentifyParams(significance=options.significance,
+                            **({"radii_km": tuple(options.radii)} if options.radii else {}))
     total = {"plants": 0, "found": 0, "false": 0, "neutral": 0, "jaccard": [], "oracle": [],
              **{f"false: {k}": 0 for k in FALSE_KINDS}, **{f"miss: {k}": 0 for k in MISS_KINDS}}
     for n in options.units:
