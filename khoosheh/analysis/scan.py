@@ -112,10 +112,10 @@ def window_family(pyramid: Pyramid, radii, floor: int) -> int:
     family, bounds = 0, {}
     for r in radii:
         level = grid_level(r)
-        cells, _ = pyramid.cells(level)
         reach = _reach(r / cell_km(level))
         if (level, reach) not in bounds:
-            bounds[(level, reach)] = _block_bound(cells, *pyramid.cells(level + BOUND_LEVELS), reach)
+            bounds[(level, reach)] = _block_bound(*pyramid.cells(level + BOUND_LEVELS), reach,
+                                                  pyramid.cell_parents(level, BOUND_LEVELS))
         family += int((bounds[(level, reach)] >= floor).sum())
     return max(family, 1)
 
@@ -135,7 +135,8 @@ def scan_windows(pyramid: Pyramid, radii, floor: int, alpha: float | None, famil
         # Only the windows whose activity can reach the floor there are counted exactly.
         reach = _reach(r / size)
         if (level, reach) not in bounds:
-            bounds[(level, reach)] = _block_bound(keys, *pyramid.activity(level + BOUND_LEVELS), reach)
+            bounds[(level, reach)] = _block_bound(*pyramid.activity(level + BOUND_LEVELS), reach,
+                                                  pyramid.activity_parents(level, BOUND_LEVELS))
         live = np.nonzero(bounds[(level, reach)] >= floor)[0]
         c = window_sums(keys, counts, keys[live], disc)
         live, c = live[c >= floor], c[c >= floor]
@@ -237,9 +238,9 @@ def _reach(radius_cells: float) -> int:
     return int(np.ceil(radius_cells / 2**BOUND_LEVELS))
 
 
-def _block_bound(keys, coarse_keys, coarse_counts, reach) -> np.ndarray:
-    """For each key, the sum over the square of coarse cells (BOUND_LEVELS up) that covers its disc:
-    ``reach`` coarse cells each way."""
+def _block_bound(coarse_keys, coarse_counts, reach, parents) -> np.ndarray:
+    """For each key of a grid, the sum over the square of coarse cells (BOUND_LEVELS up) that covers its
+    disc: ``reach`` coarse cells each way around its parent (``parents``: each key's position among the
+    coarse keys)."""
     square = [(dx, reach) for dx in range(-reach, reach + 1)]
-    block = window_sums(coarse_keys, coarse_counts, coarse_keys, square)
-    return block[np.searchsorted(coarse_keys, parent_keys(keys, BOUND_LEVELS))]
+    return window_sums(coarse_keys, coarse_counts, coarse_keys, square)[parents]
