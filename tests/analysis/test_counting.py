@@ -38,7 +38,7 @@ def test_counts_are_the_same_whether_a_coarse_grid_is_asked_for_first_or_last():
     direct, stepwise = pyramid_of(), pyramid_of()
     for level in range(5):
         stepwise.activity(level)
-    for got, expected in zip(direct.activity(4), stepwise.activity(4)):
+    for got, expected in zip(direct.activity(4), stepwise.activity(4), strict=True):
         assert np.array_equal(got, expected)
 
 
