@@ -97,7 +97,7 @@ class Pyramid:
     def activity_parents(self, level: int, levels_up: int) -> np.ndarray:
         """For each key of ``activity(level)``, its position among the keys of ``activity(level + levels_up)``:
         the cell containing it, of the same activity (a lookup, where a search would cost a binary search
-        a key)."""
+        per key)."""
         self.activity(level + levels_up)
         return _compose(self._activity_up, level, levels_up)
 
@@ -129,6 +129,7 @@ def _grid(grids: dict, up: dict, level: int, finest_keys, finest_counts) -> tupl
 
 
 def _compose(up: dict, level: int, levels_up: int) -> np.ndarray:
+    """Each key's position ``levels_up`` grids up, from the one-level steps ``up`` recorded by _grid."""
     index = up[level]
     for above in range(level + 1, level + levels_up):
         index = up[above][index]
