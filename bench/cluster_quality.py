@@ -177,14 +177,20 @@ def reference_critical_values(registry, nulls: dict | None, alpha: float = 0.01)
     if nulls:
         return ({a: Gumbel.fit(m[m >= 0][:PILOT] if f else m).critical(alpha) for a, (m, f) in nulls.items()},
                 "scan Monte Carlo null")
-    params = IdentifyParams()
-    placed, activities, _, counts = count_registry(registry.columns)
-    null = relabelling_null(Pyramid(counts), finest_cells(placed.x, placed.y), params.radii(), params.min_units)
-    national = counts.national()
     needed = {p.activity for p in registry.planted if not p.is_decoy and p.separable}
-    counts = dict(zip(activities, national, strict=True))
-    return ({a: Gumbel.fit(null.maxima(counts[a], GRID_NULL_REPLICATES)).critical(alpha) for a in sorted(needed)},
+    maxima = grid_null_maxima(registry, needed, GRID_NULL_REPLICATES)
+    return ({a: Gumbel.fit(m).critical(alpha) for a, m in maxima.items()},
             f"khoosheh's grid relabelling null ({GRID_NULL_REPLICATES} replicates)")
+
+
+def grid_null_maxima(registry, activities: set, replicates: int) -> dict:
+    """{activity: the largest LLR of each of ``replicates`` relabellings} under khoosheh's grid null of
+    its default window family."""
+    params = IdentifyParams()
+    placed, names, _, counts = count_registry(registry.columns)
+    null = relabelling_null(Pyramid(counts), finest_cells(placed.x, placed.y), params.radii(), params.min_units)
+    national = dict(zip(names, counts.national(), strict=True))
+    return {a: null.maxima(national[a], replicates) for a in sorted(activities)}
 
 
 def report_rows(clusters, registry, matched: dict, big_counties: set, base: dict) -> list[dict]:

@@ -27,15 +27,20 @@ import numpy as np
 
 sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
-from cluster_quality import OUT, _scores, cached_run, plant_rows, report_rows  # noqa: E402
-from scan_baseline import PILOT, scan_registry  # noqa: E402
+from cluster_quality import (  # noqa: E402
+    OUT,
+    _scores,
+    cached_run,
+    grid_null_maxima,
+    plant_rows,
+    reference_critical_values,
+    report_rows,
+)
+from scan_baseline import scan_registry  # noqa: E402
 from synthetic import big_city_counties, make_registry, mark_detectable, match  # noqa: E402
 
 from khoosheh.analysis import IdentifyParams, identify_clusters  # noqa: E402
 from khoosheh.analysis.calibration import Gumbel  # noqa: E402
-from khoosheh.analysis.counting import Pyramid, finest_cells  # noqa: E402
-from khoosheh.analysis.identify import count_registry  # noqa: E402
-from khoosheh.analysis.scan import relabelling_null  # noqa: E402
 
 ALPHA = 0.01
 
@@ -43,12 +48,8 @@ ALPHA = 0.01
 def grid_critical(registry, activities: set, replicates: tuple[int, ...]) -> tuple[dict, float]:
     """{replicates: {activity: critical LLR}} from khoosheh's grid null, and the seconds it took at the
     largest replicate count (the smaller counts are prefixes of the same stream)."""
-    params = IdentifyParams()
-    placed, names, _, counts = count_registry(registry.columns)
-    national = dict(zip(names, counts.national(), strict=True))
     started = time.perf_counter()
-    null = relabelling_null(Pyramid(counts), finest_cells(placed.x, placed.y), params.radii(), params.min_units)
-    maxima = {a: null.maxima(national[a], max(replicates)) for a in sorted(activities)}
+    maxima = grid_null_maxima(registry, activities, max(replicates))
     seconds = time.perf_counter() - started
     return {r: {a: Gumbel.fit(m[:r]).critical(ALPHA) for a, m in maxima.items()} for r in replicates}, seconds
 
@@ -57,7 +58,7 @@ def scan_critical(registry, n_units: int, seed: int, replicates: int) -> dict:
     _, _, nulls = cached_run(OUT / "baseline-cache", "Bernoulli scan", n_units, seed, replicates,
                              lambda nulls: scan_registry(registry.columns, seed=seed, replicates=replicates,
                                                          maxima=nulls))
-    return {a: Gumbel.fit(m[m >= 0][:PILOT] if f else m).critical(ALPHA) for a, (m, f) in nulls.items()}
+    return reference_critical_values(registry, nulls, ALPHA)[0]
 
 
 def counted(registry, critical: dict) -> int:
